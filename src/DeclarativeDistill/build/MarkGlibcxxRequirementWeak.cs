@@ -1,5 +1,7 @@
-// Compiled by MSBuild's RoslynCodeTaskFactory from DeclarativeDistill.targets; it is not part of the
-// runtime assembly. Keep it to C# 7.3 and netstandard2.0 APIs: that is what the factory compiles with.
+// Compiled twice: by MSBuild's RoslynCodeTaskFactory from DeclarativeDistill.targets (the build-time fix),
+// and into the runtime assembly with DECLARATIVE_DISTILL_RUNTIME defined, where only ElfVersionNeeds is
+// kept (the run-time fallback, NativeLibraries.cs). Keep it to C# 7.3 and netstandard2.0 APIs: that is what
+// the task factory compiles with.
 //
 // Why it exists: TorchSharp 0.107's libLibTorchSharp.so is linked against GCC 13's libstdc++ and so
 // requires the symbol version GLIBCXX_3.4.32. GCC 12's libstdc++ (Debian 12, Ubuntu 22.04) stops at
@@ -11,11 +13,15 @@
 using System;
 using System.IO;
 using System.Text;
+#nullable disable
+#if !DECLARATIVE_DISTILL_RUNTIME
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+#endif
 
 namespace DeclarativeDistill.Build
 {
+#if !DECLARATIVE_DISTILL_RUNTIME
     /// <summary>
     /// Sets <c>VER_FLG_WEAK</c> on a symbol-version requirement of ELF shared libraries, when the
     /// system's libstdc++ does not provide that version. Idempotent; writes atomically.
@@ -35,11 +41,10 @@ namespace DeclarativeDistill.Build
 
         public override bool Execute()
         {
-            string systemLibrary = FindSystemLibrary(NeededLibrary);
-            if (systemLibrary != null && FileContains(systemLibrary, Version))
+            if (ElfVersionNeeds.SystemLibraryProvides(NeededLibrary, Version))
             {
                 Log.LogMessage(MessageImportance.Low,
-                    "{0} provides {1}; {2} library(ies) left as they are.", systemLibrary, Version, Libraries.Length);
+                    "The system {0} provides {1}; {2} library(ies) left as they are.", NeededLibrary, Version, Libraries.Length);
                 return true;
             }
 
@@ -52,7 +57,7 @@ namespace DeclarativeDistill.Build
                     ElfVersionNeeds.Result result = ElfVersionNeeds.MarkWeak(image, NeededLibrary, Version);
                     if (result == ElfVersionNeeds.Result.Changed)
                     {
-                        WriteAtomically(path, image);
+                        ElfVersionNeeds.WriteAtomically(path, image);
                         Log.LogMessage(MessageImportance.Normal,
                             "DeclarativeDistill: marked {0} weak in {1} (the system libstdc++ lacks it).", Version, path);
                     }
@@ -70,9 +75,16 @@ namespace DeclarativeDistill.Build
             }
             return !Log.HasLoggedErrors;
         }
+    }
+#endif
+
+    /// <summary>Reads and edits the SHT_GNU_verneed section of a 64-bit little-endian ELF image.</summary>
+    internal static class ElfVersionNeeds
+    {
+        internal enum Result { Changed, AlreadyWeak, NotRequired }
 
         /// <summary>Keeps the original timestamp so MSBuild's incremental copy does not replace the fixed file.</summary>
-        private static void WriteAtomically(string path, byte[] image)
+        internal static void WriteAtomically(string path, byte[] image)
         {
             DateTime lastWrite = File.GetLastWriteTimeUtc(path);
             string temporary = path + ".dd-tmp";
@@ -103,25 +115,28 @@ namespace DeclarativeDistill.Build
             return null;
         }
 
-        private static bool FileContains(string path, string text)
+        /// <summary>
+        /// Whether the system's <paramref name="library"/> defines <paramref name="version"/>. A system without
+        /// the library is treated as lacking it (marking a requirement weak is harmless where it is met).
+        /// </summary>
+        internal static bool SystemLibraryProvides(string library, string version)
         {
-            byte[] needle = Encoding.ASCII.GetBytes(text);
+            string path = FindSystemLibrary(library);
+            if (path == null)
+            {
+                return false;
+            }
+            byte[] needle = Encoding.ASCII.GetBytes(version);
             byte[] haystack = File.ReadAllBytes(path);
-            return ElfVersionNeeds.IndexOf(haystack, needle, 0, haystack.Length) >= 0;
+            return IndexOf(haystack, needle, 0, haystack.Length) >= 0;
         }
-    }
-
-    /// <summary>Reads and edits the SHT_GNU_verneed section of a 64-bit little-endian ELF image.</summary>
-    public static class ElfVersionNeeds
-    {
-        public enum Result { Changed, AlreadyWeak, NotRequired }
 
         private const uint ShtGnuVerneed = 0x6ffffffe;
         private const ushort VerFlagWeak = 0x2;
 
         /// <summary>Sets VER_FLG_WEAK on the requirement <paramref name="version"/> of <paramref name="library"/>.</summary>
         /// <exception cref="FormatException">The image is not a well-formed 64-bit little-endian ELF file.</exception>
-        public static Result MarkWeak(byte[] image, string library, string version)
+        internal static Result MarkWeak(byte[] image, string library, string version)
         {
             try
             {

@@ -1,0 +1,155 @@
+using Microsoft.CodeAnalysis;
+
+namespace DeclarativeDistill.Generators.Diagnostics;
+
+/// <summary>
+/// Every diagnostic of DeclarativeDistill. IDs are stable: DD00xx are errors in a declaration, DD1xxx
+/// warnings about legal but suspicious ones. Each is listed in AnalyzerReleases.*.md and, with an example
+/// and its fix, in the repository's docs/diagnostics.md; the description says what the rule wants.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Declaration = "DeclarativeDistill.Declaration";
+    private const string Distillation = "DeclarativeDistill.Distillation";
+
+    /// <summary>DD0001: an item of <c>Layers</c> is not a positive whole number. {0} position, {1} what is wrong.</summary>
+    public static readonly DiagnosticDescriptor MalformedLayers = Error(
+        "DD0001", Declaration, "Malformed layer list",
+        "Layers is malformed at position {0}: {1}",
+        "Layers is a comma-separated list of positive whole numbers, input width first and number of classes last, e.g. \"784,800,800,10\".");
+
+    /// <summary>DD0002: fewer than two sizes. {0} the list, {1} how many sizes.</summary>
+    public static readonly DiagnosticDescriptor TooFewLayers = Error(
+        "DD0002", Declaration, "Too few layers",
+        "Layers \"{0}\" lists {1} size(s); a network needs at least an input and an output size",
+        "A network maps inputs to classes, so Layers needs at least two sizes: the input width and the number of classes.");
+
+    /// <summary>DD0003: the parameter count overflows. {0} the list.</summary>
+    public static readonly DiagnosticDescriptor NetworkTooLarge = Error(
+        "DD0003", Declaration, "Network too large",
+        "Layers \"{0}\" has more parameters than a 64-bit count can hold",
+        "The parameter count of the declared network overflows a long.");
+
+    /// <summary>DD0004: dropout outside [0, 1). {0} the value.</summary>
+    public static readonly DiagnosticDescriptor InvalidDropout = Error(
+        "DD0004", Declaration, "Dropout out of range",
+        "Dropout is {0}; it must be a probability in [0, 1)",
+        "Dropout is the probability of zeroing a hidden unit while training: 0 turns it off, 1 would zero everything.");
+
+    /// <summary>DD0005: an activation value that is not a member of the enum. {0} the value.</summary>
+    public static readonly DiagnosticDescriptor UnknownActivation = Error(
+        "DD0005", Declaration, "Unknown activation",
+        "Activation value {0} is not one of ReLU, Tanh, GELU, Sigmoid",
+        "Activation must name a member of the DeclarativeDistill.Activation enum.");
+
+    /// <summary>DD0006: [Teacher] and [Student] on one class describe different networks. {0} class, {1} property, {2} teacher value, {3} student value.</summary>
+    public static readonly DiagnosticDescriptor ConflictingArchitecture = Error(
+        "DD0006", Declaration, "Teacher and student architectures differ",
+        "'{0}' is both teacher and student, but [Teacher] sets {1} = {2} and [Student] sets {1} = {3}; one class is one network",
+        "A teacher assistant is one network: give its architecture once, or the same in both attributes.");
+
+    /// <summary>DD0010: temperature not positive and finite. {0} the value.</summary>
+    public static readonly DiagnosticDescriptor InvalidTemperature = Error(
+        "DD0010", Distillation, "Temperature out of range",
+        "Temperature is {0}; it must be positive and finite",
+        "The temperature divides the logits before the softmax: it must be a positive, finite number (Hinton et al. use 1 to 20).");
+
+    /// <summary>DD0011: Alpha outside [0, 1]. {0} the value.</summary>
+    public static readonly DiagnosticDescriptor InvalidAlpha = Error(
+        "DD0011", Distillation, "Alpha out of range",
+        "Alpha is {0}; the weight of the soft loss must be in [0, 1]",
+        "Alpha weighs the soft (teacher) term of the loss and must lie in [0, 1].");
+
+    /// <summary>DD0012: Beta outside [0, 1]. {0} the value.</summary>
+    public static readonly DiagnosticDescriptor InvalidBeta = Error(
+        "DD0012", Distillation, "Beta out of range",
+        "Beta is {0}; the weight of the hard loss must be in [0, 1] (leave it unset for 1 - Alpha)",
+        "Beta weighs the hard (label) term of the loss and must lie in [0, 1]; unset, it is 1 - Alpha.");
+
+    /// <summary>DD0020: the class is not partial. {0} class, {1} attribute.</summary>
+    public static readonly DiagnosticDescriptor NotPartial = Error(
+        "DD0020", Declaration, "Class must be partial",
+        "'{0}' must be declared partial so that [{1}] can generate its network",
+        "The generator adds the network's members to the class, which needs the partial modifier.");
+
+    /// <summary>DD0021: the class is generic. {0} class.</summary>
+    public static readonly DiagnosticDescriptor GenericClass = Error(
+        "DD0021", Declaration, "Class must not be generic",
+        "'{0}' is generic; a network class must not have type parameters",
+        "A generated network has one fixed architecture, so its class cannot be generic.");
+
+    /// <summary>DD0022: a containing type is not partial. {0} class, {1} containing type.</summary>
+    public static readonly DiagnosticDescriptor ContainingTypeNotPartial = Error(
+        "DD0022", Declaration, "Containing type must be partial",
+        "'{0}' is nested in '{1}', which must be partial too",
+        "To add members to a nested class, the generator must redeclare every type around it, which needs them partial.");
+
+    /// <summary>DD0023: the class already has a base class. {0} class, {1} base class.</summary>
+    public static readonly DiagnosticDescriptor HasBaseClass = Error(
+        "DD0023", Declaration, "Class must not have a base class",
+        "'{0}' derives from '{1}', but a generated network derives from TorchSharp's Module<Tensor, Tensor>",
+        "The generator makes the class a TorchSharp module; remove the base class.");
+
+    /// <summary>DD0024: a record or static class. {0} class, {1} what it is.</summary>
+    public static readonly DiagnosticDescriptor NotAPlainClass = Error(
+        "DD0024", Declaration, "Network must be a plain class",
+        "'{0}' is {1}; a network must be a non-static, non-record class",
+        "A generated network is a TorchSharp module: an instantiable, non-record class.");
+
+    /// <summary>DD0030: [Distill] without [Student]. {0} class.</summary>
+    public static readonly DiagnosticDescriptor DistillWithoutStudent = Error(
+        "DD0030", Distillation, "[Distill] needs [Student]",
+        "'{0}' has [Distill] but no [Student]; declare the student's layers with [Student(Layers = ...)]",
+        "[Distill] describes how a student learns, so the class must also be a [Student].");
+
+    /// <summary>DD0031: a named teacher lacks [Teacher]. {0} type.</summary>
+    public static readonly DiagnosticDescriptor NotATeacher = Error(
+        "DD0031", Distillation, "Not a teacher",
+        "'{0}' is not a teacher: it has no valid [Teacher] attribute",
+        "Every type named in [Distill(typeof(...))] must carry [Teacher] with a valid layer list.");
+
+    /// <summary>DD0032: no teacher to infer. {0} student, {1} namespace.</summary>
+    public static readonly DiagnosticDescriptor NoTeacherFound = Error(
+        "DD0032", Distillation, "No teacher found",
+        "'{0}' names no teacher and namespace '{1}' has no [Teacher] class; name one with [Distill(typeof(...))]",
+        "Without arguments, [Distill] uses the only [Teacher] class of the student's namespace.");
+
+    /// <summary>DD0033: several teachers to infer from. {0} student, {1} namespace, {2} the candidates.</summary>
+    public static readonly DiagnosticDescriptor AmbiguousTeacher = Error(
+        "DD0033", Distillation, "Teacher is ambiguous",
+        "'{0}' names no teacher and namespace '{1}' has several: {2}; name one with [Distill(typeof(...))]",
+        "Without arguments, [Distill] needs exactly one [Teacher] class in the student's namespace.");
+
+    /// <summary>DD0034: the same teacher listed twice. {0} type.</summary>
+    public static readonly DiagnosticDescriptor DuplicateTeacher = Error(
+        "DD0034", Distillation, "Teacher listed twice",
+        "'{0}' is listed more than once in [Distill]; an ensemble names each teacher once",
+        "List each teacher of an ensemble once.");
+
+    /// <summary>DD0036: a student names itself. {0} class.</summary>
+    public static readonly DiagnosticDescriptor SelfTeacher = Error(
+        "DD0036", Distillation, "Student is its own teacher",
+        "'{0}' names itself as its teacher",
+        "A model cannot learn from itself; name a different [Teacher].");
+
+    /// <summary>DD0040: output sizes differ. {0} student, {1} its outputs, {2} teacher, {3} its outputs.</summary>
+    public static readonly DiagnosticDescriptor OutputSizeMismatch = Error(
+        "DD0040", Distillation, "Student and teacher outputs differ",
+        "Student '{0}' has {1} outputs but teacher '{2}' has {3}; distillation compares them class by class",
+        "The soft loss compares the student's and the teacher's probabilities for the same classes, so the last sizes of their Layers must be equal.");
+
+    /// <summary>DD0041: input sizes differ. {0} student, {1} its inputs, {2} teacher, {3} its inputs.</summary>
+    public static readonly DiagnosticDescriptor InputSizeMismatch = Error(
+        "DD0041", Distillation, "Student and teacher inputs differ",
+        "Student '{0}' takes {1} inputs but teacher '{2}' takes {3}; both must read the same transfer set",
+        "Student and teacher see the same examples, so the first sizes of their Layers must be equal.");
+
+    /// <summary>DD9999: the generator failed on a declaration. {0} the declaration, {1} the exception.</summary>
+    public static readonly DiagnosticDescriptor InternalError = Error(
+        "DD9999", Declaration, "Generator failure",
+        "DeclarativeDistill could not process '{0}': {1}. Please report this with the declaration.",
+        "The generator met a case it does not handle. Other declarations are still generated.");
+
+    private static DiagnosticDescriptor Error(string id, string category, string title, string message, string description) =>
+        new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, description);
+}

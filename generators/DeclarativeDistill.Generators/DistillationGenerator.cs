@@ -1,0 +1,98 @@
+using System;
+using System.Linq;
+using DeclarativeDistill.Generators.Emit;
+using DeclarativeDistill.Generators.Model;
+using DeclarativeDistill.Generators.Parsing;
+using DeclarativeDistill.Generators.Resolution;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace DeclarativeDistill.Generators;
+
+/// <summary>
+/// Turns <c>[Teacher]</c>, <c>[Student]</c> and <c>[Distill]</c> classes into TorchSharp modules with typed
+/// training and distillation methods. Parse → model → emit: the parsers turn attributes into small
+/// equatable records (with their diagnostics), and the emitters turn records into source.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class DistillationGenerator : IIncrementalGenerator
+{
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var teachers = context.SyntaxProvider
+            .ForAttributeWithMetadataName(KnownNames.TeacherAttribute, IsTypeDeclaration,
+                (c, ct) => Guarded.Run(c, ct, NetworkParser.ParseTeacher, Guarded.FailedNetwork))
+            .WithTrackingName(StepNames.Teachers);
+
+        var students = context.SyntaxProvider
+            .ForAttributeWithMetadataName(KnownNames.StudentAttribute, IsTypeDeclaration,
+                (c, ct) => Guarded.Run(c, ct, NetworkParser.ParseStudent, Guarded.FailedNetwork))
+            .Where(result => result is not null)
+            .Select((result, _) => result!)
+            .WithTrackingName(StepNames.Students);
+
+        var teacherIndex = teachers
+            .Select((result, _) => result.Network is { } n
+                ? new TeacherSummary(n.Type.Namespace, n.Type.FullyQualifiedName, n.Type.DisplayName, n.InputSize, n.OutputSize, n.ParameterCount)
+                : null)
+            .Collect()
+            .Select((summaries, _) => summaries
+                .Where(s => s is not null)
+                .Select(s => s!)
+                .OrderBy(s => s.FullyQualifiedName, StringComparer.Ordinal)
+                .ToEquatableArray())
+            .WithTrackingName(StepNames.TeacherIndex);
+
+        var distillations = context.SyntaxProvider
+            .ForAttributeWithMetadataName(KnownNames.DistillAttribute, IsTypeDeclaration,
+                (c, ct) => Guarded.Run(c, ct, DistillationParser.Parse, Guarded.FailedDistillation))
+            .WithTrackingName(StepNames.DistillationRequests)
+            .Combine(teacherIndex)
+            .Select((pair, _) => DistillationResolver.Resolve(pair.Left, pair.Right))
+            .WithTrackingName(StepNames.Distillations);
+
+        var declaresNetworks = teachers.Collect()
+            .Combine(students.Collect())
+            .Select((pair, _) => pair.Left.Any(r => r.Network is not null) || pair.Right.Any(r => r.Network is not null))
+            .WithTrackingName(StepNames.DeclaresNetworks);
+
+        context.RegisterSourceOutput(teachers, EmitNetwork);
+        context.RegisterSourceOutput(students, EmitNetwork);
+        context.RegisterSourceOutput(distillations, EmitDistillation);
+        context.RegisterSourceOutput(declaresNetworks, (output, declares) =>
+        {
+            if (declares)
+            {
+                output.AddSource(NativeInitializerEmitter.HintName, NativeInitializerEmitter.Emit());
+            }
+        });
+    }
+
+    private static bool IsTypeDeclaration(SyntaxNode node, System.Threading.CancellationToken _) =>
+        node is TypeDeclarationSyntax;
+
+    private static void EmitNetwork(SourceProductionContext context, NetworkResult result)
+    {
+        foreach (var diagnostic in result.Diagnostics)
+        {
+            context.ReportDiagnostic(diagnostic.ToDiagnostic());
+        }
+        if (result.Network is { } network)
+        {
+            Guarded.AddSource(context, network.Type, "", () => NetworkEmitter.Emit(network));
+        }
+    }
+
+    private static void EmitDistillation(SourceProductionContext context, DistillationSpec distillation)
+    {
+        foreach (var diagnostic in distillation.Diagnostics)
+        {
+            context.ReportDiagnostic(diagnostic.ToDiagnostic());
+        }
+        if (distillation.Emit)
+        {
+            Guarded.AddSource(context, distillation.Student, ".Distill", () => DistillationEmitter.Emit(distillation));
+        }
+    }
+}

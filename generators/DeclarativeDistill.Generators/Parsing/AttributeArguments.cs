@@ -1,0 +1,121 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using DeclarativeDistill.Generators.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace DeclarativeDistill.Generators.Parsing;
+
+/// <summary>
+/// The values of one attribute application together with where each argument was written, so that a
+/// diagnostic lands on the argument that is wrong rather than on the class.
+/// </summary>
+internal sealed class AttributeArguments
+{
+    private readonly AttributeData data;
+    private readonly AttributeSyntax? syntax;
+
+    public AttributeArguments(AttributeData data, CancellationToken cancellationToken)
+    {
+        this.data = data;
+        syntax = data.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+    }
+
+    /// <summary>The whole attribute, e.g. <c>Teacher(Layers = "...")</c>.</summary>
+    public LocationInfo? Location => LocationInfo.From(syntax);
+
+    /// <summary>True when the argument was written and has a well-typed value (a mistyped one is the compiler's error).</summary>
+    public bool TryGetValue(string name, out TypedConstant value)
+    {
+        foreach (var argument in data.NamedArguments)
+        {
+            if (argument.Key == name && argument.Value.Kind != TypedConstantKind.Error)
+            {
+                value = argument.Value;
+                return true;
+            }
+        }
+        value = default;
+        return false;
+    }
+
+    public bool TryGetDouble(string name, out double value)
+    {
+        value = double.NaN;
+        if (TryGetValue(name, out var constant) && constant.Value is IConvertible convertible)
+        {
+            value = convertible.ToDouble(CultureInfo.InvariantCulture);
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>Whether the argument appears in source at all (even if its value does not type-check).</summary>
+    public bool IsWritten(string name) =>
+        data.NamedArguments.Any(a => a.Key == name) || NamedExpression(name) is not null;
+
+    /// <summary>The expression written for a named argument, e.g. the literal after <c>Layers =</c>.</summary>
+    public ExpressionSyntax? NamedExpression(string name) =>
+        syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name)?.Expression;
+
+    /// <summary>The argument's location, or the attribute's when the argument is not in source.</summary>
+    public LocationInfo? LocationOf(string name) => LocationInfo.From(NamedExpression(name)) ?? Location;
+
+    /// <summary>
+    /// The location of characters <paramref name="start"/>..+<paramref name="length"/> of a string argument's
+    /// value, when the literal spells its value plainly; otherwise the whole argument.
+    /// </summary>
+    public LocationInfo? LocationWithin(string name, string value, int start, int length)
+    {
+        if (NamedExpression(name) is LiteralExpressionSyntax literal
+            && literal.Token.IsKind(SyntaxKind.StringLiteralToken)
+            && literal.Token.Text == "\"" + value + "\"")
+        {
+            return LocationInfo.Within(literal, 1 + start, Math.Max(length, 1));
+        }
+        return LocationOf(name);
+    }
+
+    /// <summary>The constructor's <c>params Type[]</c> values, each with the location of the <c>typeof</c> that wrote it.</summary>
+    public IReadOnlyList<(ITypeSymbol? Type, LocationInfo? Location)> TypeArguments()
+    {
+        var values = data.ConstructorArguments.Length == 1 && data.ConstructorArguments[0].Kind == TypedConstantKind.Array
+            ? data.ConstructorArguments[0].Values
+            : data.ConstructorArguments;
+        var expressions = PositionalExpressions();
+        var result = new List<(ITypeSymbol?, LocationInfo?)>(values.Length);
+        for (int i = 0; i < values.Length; i++)
+        {
+            var location = i < expressions.Count ? LocationInfo.From(expressions[i]) : Location;
+            result.Add((values[i].Kind == TypedConstantKind.Error ? null : values[i].Value as ITypeSymbol, location));
+        }
+        return result;
+    }
+
+    /// <summary>Positional arguments, looking inside an explicit <c>new[] { ... }</c> or <c>new Type[] { ... }</c>.</summary>
+    private IReadOnlyList<ExpressionSyntax> PositionalExpressions()
+    {
+        var positional = syntax?.ArgumentList?.Arguments
+            .Where(a => a.NameEquals is null && a.NameColon is null)
+            .Select(a => a.Expression)
+            .ToList() ?? new List<ExpressionSyntax>();
+        if (positional.Count == 1)
+        {
+            var initializer = positional[0] switch
+            {
+                ArrayCreationExpressionSyntax array => array.Initializer,
+                ImplicitArrayCreationExpressionSyntax array => array.Initializer,
+                _ => null,
+            };
+            if (initializer is not null)
+            {
+                return initializer.Expressions;
+            }
+        }
+        return positional;
+    }
+}

@@ -1,0 +1,98 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using DeclarativeDistill.Generators.Diagnostics;
+using DeclarativeDistill.Generators.Model;
+using Microsoft.CodeAnalysis;
+
+namespace DeclarativeDistill.Generators.Parsing;
+
+/// <summary>
+/// Reads one <c>[Distill]</c> declaration: the student, the teachers it names (their own attributes are
+/// read through their symbols, so the step stays local to this declaration) and T, Alpha, Beta.
+/// </summary>
+internal static class DistillationParser
+{
+    public static DistillationRequest Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var student = (INamedTypeSymbol)context.TargetSymbol;
+        var arguments = new AttributeArguments(context.Attributes[0], cancellationToken);
+        var diagnostics = new List<DiagnosticInfo>();
+        string studentName = student.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
+
+        TeacherSummary? studentShape = null;
+        if (NetworkParser.Find(student, KnownNames.StudentAttribute) is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DistillWithoutStudent, arguments.Location, studentName));
+        }
+        else
+        {
+            studentShape = NetworkParser.Summarize(student, cancellationToken);
+        }
+
+        var teachers = new List<TeacherReference>();
+        var seen = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+        foreach (var (type, location) in arguments.TypeArguments())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (type is not INamedTypeSymbol teacher || type.TypeKind == TypeKind.Error)
+            {
+                // typeof(Missing): the compiler reports it. Keep a placeholder so nothing is emitted.
+                teachers.Add(new TeacherReference(type?.ToDisplayString() ?? "?", null, location));
+                continue;
+            }
+            string teacherName = teacher.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
+            if (SymbolEqualityComparer.Default.Equals(teacher, student))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SelfTeacher, location, studentName));
+            }
+            else if (!seen.Add(teacher))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateTeacher, location, teacherName));
+            }
+            else if (NetworkParser.Find(teacher, KnownNames.TeacherAttribute) is null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotATeacher, location, teacherName));
+            }
+            // An invalid [Teacher] gives a null shape without a diagnostic here: its own declaration reports it.
+            teachers.Add(new TeacherReference(teacherName, NetworkParser.Summarize(teacher, cancellationToken), location));
+        }
+
+        double temperature = ReadWeight(arguments, "Temperature", 4, t => t > 0 && !double.IsInfinity(t), DiagnosticDescriptors.InvalidTemperature, diagnostics);
+        double alpha = ReadWeight(arguments, "Alpha", 0.9, a => a >= 0 && a <= 1, DiagnosticDescriptors.InvalidAlpha, diagnostics);
+        bool betaGiven = arguments.TryGetDouble("Beta", out double beta) && !double.IsNaN(beta);
+        if (betaGiven && !(beta >= 0 && beta <= 1))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidBeta, arguments.LocationOf("Beta"), Literals.Format(beta)));
+        }
+        if (!betaGiven)
+        {
+            beta = 1 - alpha;
+        }
+
+        return new DistillationRequest(
+            DeclarationChecks.Describe(student),
+            studentShape,
+            teachers.ToEquatableArray(),
+            temperature,
+            alpha,
+            beta,
+            betaGiven,
+            arguments.Location,
+            diagnostics.ToEquatableArray());
+    }
+
+    private static double ReadWeight(AttributeArguments arguments, string name, double defaultValue, System.Func<double, bool> isValid,
+        DiagnosticDescriptor descriptor, List<DiagnosticInfo> diagnostics)
+    {
+        if (!arguments.TryGetDouble(name, out double value))
+        {
+            return defaultValue;
+        }
+        if (!isValid(value))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(descriptor, arguments.LocationOf(name), Literals.Format(value)));
+        }
+        return value;
+    }
+}

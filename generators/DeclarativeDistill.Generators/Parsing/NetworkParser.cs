@@ -1,0 +1,189 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using DeclarativeDistill.Generators.Diagnostics;
+using DeclarativeDistill.Generators.Model;
+using Microsoft.CodeAnalysis;
+
+namespace DeclarativeDistill.Generators.Parsing;
+
+/// <summary>
+/// Reads the <c>[Teacher]</c> and <c>[Student]</c> attributes of a class into a <see cref="NetworkSpec"/>,
+/// reporting every problem. The same reading serves the network pipelines (which report) and the
+/// distillation pipeline (which only needs to know whether a teacher or student is valid and its sizes),
+/// so each rule is written once.
+/// </summary>
+internal static class NetworkParser
+{
+    private const string LayersName = "Layers";
+    private const string ActivationName = "Activation";
+    private const string DropoutName = "Dropout";
+
+    /// <summary>
+    /// The transform of the <c>[Teacher]</c> pipeline. It owns every class with <c>[Teacher]</c>, including
+    /// teacher assistants that are students too.
+    /// </summary>
+    public static NetworkResult ParseTeacher(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+        Read((INamedTypeSymbol)context.TargetSymbol, cancellationToken);
+
+    /// <summary>The transform of the <c>[Student]</c> pipeline: null for classes the teacher pipeline owns.</summary>
+    public static NetworkResult? ParseStudent(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var type = (INamedTypeSymbol)context.TargetSymbol;
+        return Find(type, KnownNames.TeacherAttribute) is null ? Read(type, cancellationToken) : null;
+    }
+
+    /// <summary>The network <paramref name="type"/> declares, or the reasons it does not declare a valid one.</summary>
+    public static NetworkResult Read(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        var teacherData = Find(type, KnownNames.TeacherAttribute);
+        var studentData = Find(type, KnownNames.StudentAttribute);
+        var teacher = teacherData is null ? null : new AttributeArguments(teacherData, cancellationToken);
+        var student = studentData is null ? null : new AttributeArguments(studentData, cancellationToken);
+        var primary = teacher ?? student;
+        var diagnostics = new List<DiagnosticInfo>();
+        if (primary is null)
+        {
+            return new NetworkResult(null, EquatableArray<DiagnosticInfo>.Empty);
+        }
+
+        string attributeName = teacher is null ? "Student" : "Teacher";
+        DeclarationChecks.Check(type, attributeName, primary.Location, diagnostics);
+
+        string className = type.Name;
+        var layers = ReadLayers(className, teacher, student, diagnostics);
+        var activation = ReadActivation(className, teacher, student, diagnostics);
+        double dropout = ReadDropout(className, teacher, student, diagnostics);
+
+        NetworkSpec? spec = null;
+        if (!diagnostics.Any(d => d.IsError) && layers is { } sizes)
+        {
+            var role = teacher is not null && student is not null ? NetworkRole.TeacherAndStudent
+                : teacher is not null ? NetworkRole.Teacher
+                : NetworkRole.Student;
+            spec = new NetworkSpec(DeclarationChecks.Describe(type), role, sizes, activation, dropout);
+        }
+        return new NetworkResult(spec, diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>What a distillation needs to know of a valid network.</summary>
+    public static TeacherSummary? Summarize(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        var network = Read(type, cancellationToken).Network;
+        return network is null
+            ? null
+            : new TeacherSummary(network.Type.Namespace, network.Type.FullyQualifiedName, network.Type.DisplayName,
+                network.InputSize, network.OutputSize, network.ParameterCount);
+    }
+
+    public static AttributeData? Find(INamedTypeSymbol type, string attributeMetadataName) =>
+        type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == attributeMetadataName);
+
+    private static EquatableArray<int>? ReadLayers(string className, AttributeArguments? teacher, AttributeArguments? student, List<DiagnosticInfo> diagnostics)
+    {
+        EquatableArray<int>? teacherLayers = teacher is null ? null : ParseLayers(teacher, diagnostics, required: student is null || !Written(student));
+        EquatableArray<int>? studentLayers = student is null ? null : ParseLayers(student, diagnostics, required: teacher is null);
+        if (teacherLayers is { } t && studentLayers is { } s && t != s)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingArchitecture, student!.LocationOf(LayersName),
+                className, LayersName, "\"" + string.Join(",", t) + "\"", "\"" + string.Join(",", s) + "\""));
+        }
+        return teacherLayers ?? studentLayers;
+
+        static bool Written(AttributeArguments arguments) =>
+            arguments.TryGetValue(LayersName, out var value) && !string.IsNullOrEmpty(value.Value as string);
+    }
+
+    /// <summary>Parses one attribute's Layers; an empty or missing list is an error only when <paramref name="required"/>.</summary>
+    private static EquatableArray<int>? ParseLayers(AttributeArguments arguments, List<DiagnosticInfo> diagnostics, bool required)
+    {
+        if (!arguments.TryGetValue(LayersName, out var constant))
+        {
+            if (required && !arguments.IsWritten(LayersName))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooFewLayers, arguments.Location, "", 0));
+            }
+            return null;
+        }
+        string text = constant.Value as string ?? "";
+        if (text.Length == 0 && !required)
+        {
+            return null;
+        }
+
+        var (sizes, problem) = LayerList.Parse(text);
+        if (problem is not null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MalformedLayers,
+                arguments.LocationWithin(LayersName, text, problem.Start, problem.Length), problem.Start + 1, problem.Message));
+            return null;
+        }
+        if (sizes.Count < 2)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooFewLayers, arguments.LocationOf(LayersName), text, sizes.Count));
+            return null;
+        }
+        try
+        {
+            _ = NetworkSpec.CountParameters(sizes);
+        }
+        catch (System.OverflowException)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkTooLarge, arguments.LocationOf(LayersName), text));
+            return null;
+        }
+        return sizes;
+    }
+
+    private static ActivationKind ReadActivation(string className, AttributeArguments? teacher, AttributeArguments? student, List<DiagnosticInfo> diagnostics)
+    {
+        ActivationKind? Read(AttributeArguments? arguments)
+        {
+            if (arguments is null || !arguments.TryGetValue(ActivationName, out var constant) || constant.Value is not int value)
+            {
+                return null;
+            }
+            if (!System.Enum.IsDefined(typeof(ActivationKind), value))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownActivation, arguments.LocationOf(ActivationName), value));
+                return null;
+            }
+            return (ActivationKind)value;
+        }
+
+        var fromTeacher = Read(teacher);
+        var fromStudent = Read(student);
+        if (fromTeacher is { } t && fromStudent is { } s && t != s)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingArchitecture, student!.LocationOf(ActivationName),
+                className, ActivationName, t, s));
+        }
+        return fromTeacher ?? fromStudent ?? ActivationKind.ReLU;
+    }
+
+    private static double ReadDropout(string className, AttributeArguments? teacher, AttributeArguments? student, List<DiagnosticInfo> diagnostics)
+    {
+        double? Read(AttributeArguments? arguments)
+        {
+            if (arguments is null || !arguments.TryGetDouble(DropoutName, out double value))
+            {
+                return null;
+            }
+            if (!(value >= 0 && value < 1))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidDropout, arguments.LocationOf(DropoutName), Literals.Format(value)));
+                return null;
+            }
+            return value;
+        }
+
+        var fromTeacher = Read(teacher);
+        var fromStudent = Read(student);
+        if (fromTeacher is { } t && fromStudent is { } s && t != s)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingArchitecture, student!.LocationOf(DropoutName),
+                className, DropoutName, Literals.Format(t), Literals.Format(s)));
+        }
+        return fromTeacher ?? fromStudent ?? 0;
+    }
+}

@@ -1,0 +1,78 @@
+using System.Collections.Generic;
+using System.Linq;
+using DeclarativeDistill.Generators.Diagnostics;
+using DeclarativeDistill.Generators.Model;
+
+namespace DeclarativeDistill.Generators.Resolution;
+
+/// <summary>
+/// Completes a <see cref="DistillationRequest"/> against the teachers of the compilation: infers the teacher
+/// when none is named, and checks that student and teachers agree on their input and output sizes.
+/// </summary>
+internal static class DistillationResolver
+{
+    public static DistillationSpec Resolve(DistillationRequest request, EquatableArray<TeacherSummary> teacherIndex)
+    {
+        var diagnostics = request.Diagnostics.ToList();
+        var references = request.NamedTeachers.IsEmpty
+            ? Infer(request, teacherIndex, diagnostics)
+            : request.NamedTeachers.ToList();
+
+        if (request.StudentShape is { } student)
+        {
+            foreach (var reference in references)
+            {
+                if (reference.Shape is not { } teacher)
+                {
+                    continue;
+                }
+                if (teacher.InputSize != student.InputSize)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InputSizeMismatch, reference.Location,
+                        student.DisplayName, student.InputSize, teacher.DisplayName, teacher.InputSize));
+                }
+                if (teacher.OutputSize != student.OutputSize)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OutputSizeMismatch, reference.Location,
+                        student.DisplayName, student.OutputSize, teacher.DisplayName, teacher.OutputSize));
+                }
+            }
+        }
+
+        bool emit = request.StudentShape is not null
+            && references.Count > 0
+            && references.All(r => r.Shape is not null)
+            && !diagnostics.Any(d => d.IsError);
+        return new DistillationSpec(
+            request.Student,
+            references.Where(r => r.Shape is not null).Select(r => r.Shape!).ToEquatableArray(),
+            request.Temperature,
+            request.Alpha,
+            request.Beta,
+            request.BetaGiven,
+            emit,
+            diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>The only teacher of the student's namespace (other than the student itself).</summary>
+    private static List<TeacherReference> Infer(DistillationRequest request, EquatableArray<TeacherSummary> teacherIndex, List<DiagnosticInfo> diagnostics)
+    {
+        var candidates = teacherIndex
+            .Where(t => t.Namespace == request.Student.Namespace && t.FullyQualifiedName != request.Student.FullyQualifiedName)
+            .ToList();
+        string namespaceName = request.Student.Namespace.Length == 0 ? "<global namespace>" : request.Student.Namespace;
+        if (candidates.Count == 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoTeacherFound, request.AttributeLocation,
+                request.Student.DisplayName, namespaceName));
+            return new List<TeacherReference>();
+        }
+        if (candidates.Count > 1)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.AmbiguousTeacher, request.AttributeLocation,
+                request.Student.DisplayName, namespaceName, string.Join(", ", candidates.Select(c => c.DisplayName))));
+            return new List<TeacherReference>();
+        }
+        return new List<TeacherReference> { new(candidates[0].DisplayName, candidates[0], request.AttributeLocation) };
+    }
+}

@@ -1,0 +1,53 @@
+using System;
+using System.CommandLine;
+using System.IO;
+using Samples.Mnist;
+
+// dotnet run --project samples/Mnist [-- --epochs 30 --seed 1 --data ~/mnist]
+var epochs = new Option<int>("--epochs")
+{
+    Description = "Epochs for each student; the teacher trains for twice as many.",
+    DefaultValueFactory = _ => Recipe.Default.StudentEpochs,
+};
+var seed = new Option<long>("--seed")
+{
+    Description = "Seed for initial weights, batch order, dropout and jitter (the same for every model).",
+    DefaultValueFactory = _ => Recipe.Default.Seed,
+};
+var data = new Option<DirectoryInfo?>("--data")
+{
+    Description = "A directory of standard IDX files (train-images-idx3-ubyte[.gz], ..., t10k-labels-idx1-ubyte[.gz]), "
+        + "e.g. the full MNIST or Fashion-MNIST. Default: the 10,000 MNIST digits embedded in DeclarativeDistill.",
+};
+var threads = new Option<int>("--threads")
+{
+    Description = "CPU threads for TorchSharp (default: all cores).",
+    DefaultValueFactory = _ => Environment.ProcessorCount,
+};
+
+var root = new RootCommand("Trains Hinton et al.'s MNIST teacher, then the same students with and without distillation, and compares them.")
+{
+    epochs, seed, data, threads,
+};
+root.Validators.Add(result =>
+{
+    if (result.GetValue(epochs) < 1)
+    {
+        result.AddError("--epochs must be at least 1.");
+    }
+    if (result.GetValue(threads) < 1)
+    {
+        result.AddError("--threads must be at least 1.");
+    }
+});
+root.SetAction(result =>
+{
+    var recipe = Recipe.Default with
+    {
+        StudentEpochs = result.GetValue(epochs),
+        TeacherEpochs = 2 * result.GetValue(epochs),
+        Seed = result.GetValue(seed),
+    };
+    return Experiment.Run(recipe, result.GetValue(data), result.GetValue(threads));
+});
+return root.Parse(args).Invoke();

@@ -1,0 +1,44 @@
+using System;
+using System.Globalization;
+using DeclarativeDistill;
+using Spectre.Console;
+
+namespace Samples.Mnist;
+
+/// <summary>A live progress bar on a terminal; one plain line per model when the output is redirected.</summary>
+public sealed class TrainingDisplay
+{
+    private readonly bool interactive = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
+
+    public TrainingReport Train(string name, Func<IProgress<TrainingProgress>, TrainingReport> train)
+    {
+        TrainingReport report;
+        if (interactive)
+        {
+            report = AnsiConsole.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .Start(context =>
+                {
+                    var task = context.AddTask(Markup.Escape(name), maxValue: 1);
+                    return train(new Progress(update =>
+                    {
+                        task.Value = update.Fraction;
+                        task.Description = Markup.Escape($"{name}  epoch {update.Epoch}/{update.Epochs}  loss {update.Loss.ToString("G4", CultureInfo.InvariantCulture)}");
+                    }));
+                });
+        }
+        else
+        {
+            Console.Write($"Training {name} ... ");
+            report = train(new Progress(_ => { }));
+        }
+        Console.WriteLine($"{name}: {report.Epochs.Count} epochs in {report.TotalTime.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s, final loss {report.FinalLoss.ToString("G4", CultureInfo.InvariantCulture)}");
+        return report;
+    }
+
+    /// <summary>Reports synchronously on the training thread (System.Progress would post to the thread pool).</summary>
+    private sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}
