@@ -13,6 +13,10 @@ public static class Experiment
 {
     public static int Run(Recipe recipe, DirectoryInfo? dataDirectory, int threads)
     {
+        if (Console.IsOutputRedirected)
+        {
+            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 120); // a log file has no terminal width to fit
+        }
         torch.set_num_threads(threads);
         LabeledDataset train, test;
         try
@@ -37,7 +41,7 @@ public static class Experiment
                 return 1;
             }
             AnsiConsole.MarkupLineInterpolated(
-                $"Data: {(dataDirectory?.FullName ?? "embedded MNIST sample")}: {train.Count:N0} training and {test.Count:N0} test images. Seed {recipe.Seed}, {threads} threads.");
+                $"Data: {(dataDirectory?.FullName ?? "embedded MNIST sample")}: {train.Count:N0} training and {test.Count:N0} test images. Seed {recipe.Seed}, learning rate {recipe.LearningRate}, {threads} threads.");
             AnsiConsole.WriteLine();
             var results = Compare(recipe, train, test);
             ResultsTable.Write(results, test.Count);

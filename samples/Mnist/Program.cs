@@ -14,6 +14,11 @@ var seed = new Option<long>("--seed")
     Description = "Seed for initial weights, batch order, dropout and jitter (the same for every model).",
     DefaultValueFactory = _ => Recipe.Default.Seed,
 };
+var learningRate = new Option<double>("--learning-rate")
+{
+    Description = "Initial SGD learning rate for every model (cosine decay to zero).",
+    DefaultValueFactory = _ => Recipe.Default.LearningRate,
+};
 var data = new Option<DirectoryInfo?>("--data")
 {
     Description = "A directory of standard IDX files (train-images-idx3-ubyte[.gz], ..., t10k-labels-idx1-ubyte[.gz]), "
@@ -27,15 +32,26 @@ var threads = new Option<int>("--threads")
 
 var root = new RootCommand("Trains Hinton et al.'s MNIST teacher, then the same students with and without distillation, and compares them.")
 {
-    epochs, seed, data, threads,
+    epochs, seed, learningRate, data, threads,
 };
-root.Validators.Add(result =>
+epochs.Validators.Add(result =>
 {
-    if (result.GetValue(epochs) < 1)
+    if (result.GetValueOrDefault<int>() < 1)
     {
         result.AddError("--epochs must be at least 1.");
     }
-    if (result.GetValue(threads) < 1)
+});
+learningRate.Validators.Add(result =>
+{
+    double value = result.GetValueOrDefault<double>();
+    if (!(value > 0) || double.IsInfinity(value))
+    {
+        result.AddError("--learning-rate must be positive.");
+    }
+});
+threads.Validators.Add(result =>
+{
+    if (result.GetValueOrDefault<int>() < 1)
     {
         result.AddError("--threads must be at least 1.");
     }
@@ -47,6 +63,7 @@ root.SetAction(result =>
         StudentEpochs = result.GetValue(epochs),
         TeacherEpochs = 2 * result.GetValue(epochs),
         Seed = result.GetValue(seed),
+        LearningRate = result.GetValue(learningRate),
     };
     return Experiment.Run(recipe, result.GetValue(data), result.GetValue(threads));
 });

@@ -35,8 +35,8 @@ public static class Datasets
     /// <summary>
     /// Loads a standard IDX directory such as the full MNIST or Fashion-MNIST download:
     /// <c>train-images-idx3-ubyte</c>, <c>train-labels-idx1-ubyte</c>, <c>t10k-images-idx3-ubyte</c> and
-    /// <c>t10k-labels-idx1-ubyte</c>, each optionally ending in <c>.gz</c> (a dot in place of the
-    /// last dash, as some mirrors write it, is accepted too).
+    /// <c>t10k-labels-idx1-ubyte</c>, each optionally ending in <c>.gz</c> (the spelling of some mirrors,
+    /// <c>train-images.idx3-ubyte</c>, is accepted too).
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     /// <exception cref="FileNotFoundException">A file is missing; the message lists what was looked for.</exception>
@@ -61,8 +61,7 @@ public static class Datasets
 
     private static string Find(string directory, string name)
     {
-        int lastDash = name.LastIndexOf('-');
-        string dotted = name[..lastDash] + "." + name[(lastDash + 1)..];
+        string dotted = name.Replace("-idx", ".idx", StringComparison.Ordinal);
         string[] candidates = { name, name + ".gz", dotted, dotted + ".gz" };
         foreach (string candidate in candidates)
         {

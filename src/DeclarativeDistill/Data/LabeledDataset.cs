@@ -6,8 +6,8 @@ namespace DeclarativeDistill;
 
 /// <summary>
 /// Examples and their class labels, held as two tensors: features float32 <c>[N, D]</c> and labels
-/// int64 <c>[N]</c>. Validated on construction; owns the tensors it is given (<see cref="Dispose"/>
-/// frees them).
+/// int64 <c>[N]</c>. Validated on construction. It owns the tensors it is given: they are detached from
+/// any dispose scope, and <see cref="Dispose"/> frees them.
 /// </summary>
 public sealed class LabeledDataset : IDisposable
 {
@@ -67,8 +67,9 @@ public sealed class LabeledDataset : IDisposable
             throw new ArgumentException($"Label {largest} is out of range for {declared} classes.", nameof(labels));
         }
 
-        Features = features.contiguous();
-        Labels = labels.contiguous();
+        // The dataset owns its tensors: they must outlive any dispose scope it was built in.
+        Features = features.contiguous().DetachFromDisposeScope();
+        Labels = labels.contiguous().DetachFromDisposeScope();
         ClassCount = classCount ?? checked((int)largest + 1);
     }
 

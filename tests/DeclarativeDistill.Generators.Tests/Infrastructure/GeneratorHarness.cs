@@ -1,0 +1,69 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using DeclarativeDistill.Generators;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace DeclarativeDistill.Generators.Tests.Infrastructure;
+
+/// <summary>Compiles sources against net10.0, TorchSharp and the DeclarativeDistill runtime, with the generator.</summary>
+internal static class GeneratorHarness
+{
+    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
+
+    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
+        Basic.Reference.Assemblies.Net100.References.All
+            .Cast<MetadataReference>()
+            .Append(MetadataReference.CreateFromFile(typeof(TorchSharp.torch).Assembly.Location))
+            .Append(MetadataReference.CreateFromFile(typeof(TeacherAttribute).Assembly.Location))
+            .ToImmutableArray());
+
+    public static CSharpCompilation Compilation(params string[] sources) =>
+        CSharpCompilation.Create(
+            "Tests",
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"Source{i}.cs")),
+            References.Value,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
+                // As the .NET SDK does: unification of System.Runtime 8.0 (TorchSharp's) with 10.0 is expected.
+                .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic>
+                {
+                    ["CS1701"] = ReportDiagnostic.Suppress,
+                    ["CS1702"] = ReportDiagnostic.Suppress,
+                }));
+
+    public static GeneratorDriver Driver(bool trackSteps = false) =>
+        CSharpGeneratorDriver.Create(
+            new[] { new DistillationGenerator().AsSourceGenerator() },
+            parseOptions: ParseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
+
+    /// <summary>Runs the generator once over <paramref name="sources"/>.</summary>
+    public static Result Run(params string[] sources)
+    {
+        var input = Compilation(sources);
+        var driver = Driver().RunGeneratorsAndUpdateCompilation(input, out var output, out var generatorDiagnostics);
+        return new Result(driver.GetRunResult(), output, generatorDiagnostics);
+    }
+
+    public sealed record Result(GeneratorDriverRunResult RunResult, Compilation Output, ImmutableArray<Diagnostic> GeneratorDiagnostics)
+    {
+        /// <summary>The generator's own diagnostics (DD*).</summary>
+        public IReadOnlyList<Diagnostic> Diagnostics => RunResult.Diagnostics;
+
+        /// <summary>Generated files by hint name.</summary>
+        public IReadOnlyDictionary<string, string> Sources => RunResult.Results
+            .SelectMany(r => r.GeneratedSources)
+            .ToDictionary(s => s.HintName, s => s.SourceText.ToString());
+
+        /// <summary>Everything the compiler says about the program with the generated code, warnings included.</summary>
+        public IReadOnlyList<Diagnostic> CompilerDiagnostics => Output.GetDiagnostics()
+            .Where(d => d.Severity >= DiagnosticSeverity.Warning)
+            .ToList();
+
+        /// <summary>The generator threw (reported as CS8785 or as an exception in the run result).</summary>
+        public bool GeneratorCrashed =>
+            RunResult.Results.Any(r => r.Exception is not null) || GeneratorDiagnostics.Any(d => d.Id == "CS8785");
+    }
+}

@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using DeclarativeDistill.Generators.Tests.Infrastructure;
+using Xunit;
+
+namespace DeclarativeDistill.Generators.Tests;
+
+/// <summary>Whole generated files against the committed Snapshots/*.verified.cs.</summary>
+public class SnapshotTests
+{
+    public static readonly TheoryData<string, string> Declarations = new()
+    {
+        {
+            "Mnist",
+            """
+            using DeclarativeDistill;
+
+            namespace Samples.Mnist;
+
+            [Teacher(Layers = "784,1200,1200,10", Dropout = 0.5)]
+            public partial class MnistTeacher { }
+
+            [Student(Layers = "784,800,800,10")]
+            [Distill(Temperature = 20, Alpha = 0.9)]
+            public partial class MnistStudent { }
+
+            [Student(Layers = "784,30,10")]
+            [Distill(typeof(MnistTeacher), Temperature = 4, Alpha = 0.5)]
+            public partial class TinyStudent { }
+            """
+        },
+        {
+            "Ensemble",
+            """
+            using DeclarativeDistill;
+
+            namespace Zoo;
+
+            [Teacher(Layers = "20,64,5", Activation = Activation.Tanh)]
+            public partial class WideTeacher { }
+
+            [Teacher(Layers = "20,32,32,5", Activation = Activation.GELU, Dropout = 0.25)]
+            public partial class DeepTeacher { }
+
+            [Student(Layers = "20, 8, 5", Activation = Activation.Sigmoid)]
+            [Distill(typeof(WideTeacher), typeof(DeepTeacher), Temperature = 2.5, Alpha = 0.7, Beta = 0.3)]
+            public partial class EnsembleStudent { }
+            """
+        },
+        {
+            "TeacherAssistant",
+            """
+            using DeclarativeDistill;
+
+            namespace Chain;
+
+            [Teacher(Layers = "10,100,100,3")]
+            public partial class Big { }
+
+            [Teacher, Student(Layers = "10,40,3")]
+            [Distill(typeof(Big), Temperature = 3)]
+            public partial class Assistant { }
+
+            [Student(Layers = "10,3")]
+            [Distill(typeof(Assistant), Temperature = 1E-1, Alpha = 1)]
+            public partial class Small { }
+            """
+        },
+        {
+            "NestedAndGlobal",
+            """
+            using DeclarativeDistill;
+
+            public static partial class Models
+            {
+                [Teacher(Layers = "4,8,2")]
+                public partial class @event { }
+            }
+
+            [Student(Layers = "4,2")]
+            [Distill(typeof(Models.@event))]
+            partial class GlobalStudent { }
+            """
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(Declarations))]
+    public void Generated_files_match_their_snapshots(string name, string source)
+    {
+        var result = GeneratorHarness.Run(source);
+
+        Assert.False(result.GeneratorCrashed);
+        Assert.Empty(result.Diagnostics);
+        foreach (var (hintName, text) in result.Sources.OrderBy(s => s.Key, System.StringComparer.Ordinal))
+        {
+            Snapshot.Verify($"{name}.{hintName.Replace(".g.cs", "")}", text);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Declarations))]
+    public void Generated_code_compiles_without_warnings(string name, string source)
+    {
+        var result = GeneratorHarness.Run(source);
+
+        Assert.True(result.Sources.Count > 1, $"{name}: nothing was generated");
+        Assert.Empty(result.CompilerDiagnostics.Select(d => d.ToString()));
+    }
+
+    [Fact]
+    public void Numbers_are_emitted_in_the_invariant_culture()
+    {
+        const string source = """
+            using DeclarativeDistill;
+            namespace N;
+            [Teacher(Layers = "4,8,2", Dropout = 0.5)] public partial class T { }
+            [Student(Layers = "4,2")] [Distill(Temperature = 2.5, Alpha = 0.25, Beta = -0.0)] public partial class S { }
+            """;
+        var original = Thread.CurrentThread.CurrentCulture;
+        try
+        {
+            Thread.CurrentThread.CurrentCulture = CultureInfo.GetCultureInfo("fi-FI");
+            var result = GeneratorHarness.Run(source);
+
+            Assert.Contains("Dropout(0.5)", result.Sources["N.T.g.cs"]);
+            Assert.Contains("Temperature = 2.5;", result.Sources["N.S.Distill.g.cs"]);
+            Assert.Contains("Alpha = 0.25;", result.Sources["N.S.Distill.g.cs"]);
+            Assert.Empty(result.CompilerDiagnostics);
+        }
+        finally
+        {
+            Thread.CurrentThread.CurrentCulture = original;
+        }
+    }
+}
