@@ -33,7 +33,7 @@ internal static class NetworkEmitter
             .Line($"/// <summary>Outputs (classes): the width of the last layer.</summary>")
             .Line($"public const int OutputSize = {layers[layers.Count - 1]};")
             .Line()
-            .Line($"/// <summary>Trainable parameters: the weights and biases of all {layers.Count - 1} layers.</summary>")
+            .Line($"/// <summary>Trainable parameters: the weights and biases of {LayerCount(layers.Count - 1)}.</summary>")
             .Line($"public const long ParameterCount = {Literals.Format(network.ParameterCount)};")
             .Line()
             .Line($"/// <summary>The layer widths, input first.</summary>")
@@ -117,6 +117,13 @@ internal static class NetworkEmitter
         ActivationKind.GELU => $"global::TorchSharp.torch.nn.functional.gelu({expression})",
         ActivationKind.Sigmoid => $"global::TorchSharp.torch.nn.functional.sigmoid({expression})",
         _ => $"global::TorchSharp.torch.nn.functional.relu({expression})",
+    };
+
+    private static string LayerCount(int linearLayers) => linearLayers switch
+    {
+        1 => "its one linear layer",
+        2 => "both linear layers",
+        _ => $"all {linearLayers} linear layers",
     };
 
     private static string Describe(ActivationKind activation, int hiddenCount) =>

@@ -16,7 +16,7 @@ namespace Zoo
         /// <summary>Outputs (classes): the width of the last layer.</summary>
         public const int OutputSize = 5;
 
-        /// <summary>Trainable parameters: the weights and biases of all 3 layers.</summary>
+        /// <summary>Trainable parameters: the weights and biases of all 3 linear layers.</summary>
         public const long ParameterCount = 1893;
 
         /// <summary>The layer widths, input first.</summary>

@@ -16,7 +16,7 @@ namespace Zoo
         /// <summary>Outputs (classes): the width of the last layer.</summary>
         public const int OutputSize = 5;
 
-        /// <summary>Trainable parameters: the weights and biases of all 2 layers.</summary>
+        /// <summary>Trainable parameters: the weights and biases of both linear layers.</summary>
         public const long ParameterCount = 1669;
 
         /// <summary>The layer widths, input first.</summary>

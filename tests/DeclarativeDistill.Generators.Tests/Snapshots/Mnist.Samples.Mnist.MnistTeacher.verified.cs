@@ -16,7 +16,7 @@ namespace Samples.Mnist
         /// <summary>Outputs (classes): the width of the last layer.</summary>
         public const int OutputSize = 10;
 
-        /// <summary>Trainable parameters: the weights and biases of all 3 layers.</summary>
+        /// <summary>Trainable parameters: the weights and biases of all 3 linear layers.</summary>
         public const long ParameterCount = 2395210;
 
         /// <summary>The layer widths, input first.</summary>

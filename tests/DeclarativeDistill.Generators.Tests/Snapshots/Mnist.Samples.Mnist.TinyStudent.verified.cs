@@ -16,7 +16,7 @@ namespace Samples.Mnist
         /// <summary>Outputs (classes): the width of the last layer.</summary>
         public const int OutputSize = 10;
 
-        /// <summary>Trainable parameters: the weights and biases of all 2 layers.</summary>
+        /// <summary>Trainable parameters: the weights and biases of both linear layers.</summary>
         public const long ParameterCount = 23860;
 
         /// <summary>The layer widths, input first.</summary>

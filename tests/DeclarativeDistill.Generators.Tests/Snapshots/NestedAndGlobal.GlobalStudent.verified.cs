@@ -14,7 +14,7 @@ partial class GlobalStudent : global::TorchSharp.torch.nn.Module<global::TorchSh
     /// <summary>Outputs (classes): the width of the last layer.</summary>
     public const int OutputSize = 2;
 
-    /// <summary>Trainable parameters: the weights and biases of all 1 layers.</summary>
+    /// <summary>Trainable parameters: the weights and biases of its one linear layer.</summary>
     public const long ParameterCount = 10;
 
     /// <summary>The layer widths, input first.</summary>

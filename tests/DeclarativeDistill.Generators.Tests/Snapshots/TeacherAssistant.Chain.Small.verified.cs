@@ -16,7 +16,7 @@ namespace Chain
         /// <summary>Outputs (classes): the width of the last layer.</summary>
         public const int OutputSize = 3;
 
-        /// <summary>Trainable parameters: the weights and biases of all 1 layers.</summary>
+        /// <summary>Trainable parameters: the weights and biases of its one linear layer.</summary>
         public const long ParameterCount = 33;
 
         /// <summary>The layer widths, input first.</summary>
