@@ -50,6 +50,17 @@ public sealed class DistillationGenerator : IIncrementalGenerator
             .WithTrackingName(StepNames.DistillationRequests)
             .Combine(teacherIndex)
             .Select((pair, _) => DistillationResolver.Resolve(pair.Left, pair.Right))
+            .WithTrackingName(StepNames.ResolvedDistillations);
+
+        var distillationGraph = distillations
+            .Select((distillation, _) => CycleCheck.Edge(distillation))
+            .Collect()
+            .Select((edges, _) => edges.OrderBy(e => e.Student, StringComparer.Ordinal).ToEquatableArray())
+            .WithTrackingName(StepNames.DistillationGraph);
+
+        var checkedDistillations = distillations
+            .Combine(distillationGraph)
+            .Select((pair, _) => CycleCheck.Apply(pair.Left, pair.Right))
             .WithTrackingName(StepNames.Distillations);
 
         var declaresNetworks = teachers.Collect()
@@ -59,7 +70,7 @@ public sealed class DistillationGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(teachers, EmitNetwork);
         context.RegisterSourceOutput(students, EmitNetwork);
-        context.RegisterSourceOutput(distillations, EmitDistillation);
+        context.RegisterSourceOutput(checkedDistillations, EmitDistillation);
         context.RegisterSourceOutput(declaresNetworks, (output, declares) =>
         {
             if (declares)

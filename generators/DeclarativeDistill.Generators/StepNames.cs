@@ -15,7 +15,13 @@ public static class StepNames
     /// <summary>Every <c>[Distill]</c> declaration, parsed locally.</summary>
     public const string DistillationRequests = nameof(DistillationRequests);
 
-    /// <summary>Distillations with their teachers resolved and checked.</summary>
+    /// <summary>Distillations with their teachers resolved and their sizes checked.</summary>
+    public const string ResolvedDistillations = nameof(ResolvedDistillations);
+
+    /// <summary>Who learns from whom across the compilation (no temperatures or weights).</summary>
+    public const string DistillationGraph = nameof(DistillationGraph);
+
+    /// <summary>Distillations ready to emit: resolved, and checked for cycles.</summary>
     public const string Distillations = nameof(Distillations);
 
     /// <summary>Whether the assembly declares any valid network (and so needs the native-library initializer).</summary>

@@ -35,6 +35,7 @@ public class DiagnosticTests
         { "DD0010", """[Teacher(Layers = "4,2")] public partial class T { } [Student(Layers = "4,2")] [Distill(Temperature = [|double.PositiveInfinity|])] public partial class S { }""" },
         { "DD0011", """[Teacher(Layers = "4,2")] public partial class T { } [Student(Layers = "4,2")] [Distill(Alpha = [|1.5|])] public partial class S { }""" },
         { "DD0012", """[Teacher(Layers = "4,2")] public partial class T { } [Student(Layers = "4,2")] [Distill(Beta = [|-1|])] public partial class S { }""" },
+        { "DD0013", """[Teacher(Layers = "4,2")] public partial class T { } [Student(Layers = "4,2")] [Distill(Alpha = 0, Beta = [|0|])] public partial class S { }""" },
         // The class
         { "DD0020", """[[|Teacher(Layers = "4,2")|]] public class T { }""" },
         { "DD0021", """[[|Teacher(Layers = "4,2")|]] public partial class T<TItem> { }""" },
@@ -48,12 +49,52 @@ public class DiagnosticTests
         { "DD0032", """[Student(Layers = "4,2")] [[|Distill(Temperature = 3)|]] public partial class S { }""" },
         { "DD0033", """[Teacher(Layers = "4,2")] public partial class A { } [Teacher(Layers = "4,2")] public partial class B { } [Student(Layers = "4,2")] [[|Distill|]] public partial class S { }""" },
         { "DD0034", """[Teacher(Layers = "4,2")] public partial class A { } [Student(Layers = "4,2")] [Distill(typeof(A), [|typeof(A)|])] public partial class S { }""" },
+        { "DD0035", """[Teacher, Student(Layers = "4,8,2")] [[|Distill(typeof(B))|]] public partial class A { } [Teacher, Student(Layers = "4,8,2")] [Distill(typeof(A))] public partial class B { }""" },
+        { "DD0035", """[Teacher(Layers = "4,8,2")] public partial class Root { } [Teacher, Student(Layers = "4,8,2")] [Distill(typeof(C))] public partial class A { } [Teacher, Student(Layers = "4,8,2")] [Distill(typeof(A))] public partial class B { } [Teacher, Student(Layers = "4,8,2")] [[|Distill(typeof(B), typeof(Root))|]] public partial class C { }""" },
         { "DD0036", """[Teacher, Student(Layers = "4,2")] [Distill([|typeof(S)|])] public partial class S { }""" },
         // Sizes
         { "DD0040", """[Teacher(Layers = "784,1200,10")] public partial class T { } [Student(Layers = "784,800,9")] [[|Distill(Temperature = 20)|]] public partial class S { }""" },
         { "DD0040", """[Teacher(Layers = "784,1200,10")] public partial class T { } [Student(Layers = "784,800,9")] [Distill([|typeof(T)|])] public partial class S { }""" },
         { "DD0041", """[Teacher(Layers = "784,1200,10")] public partial class T { } [Student(Layers = "783,800,10")] [Distill([|typeof(T)|])] public partial class S { }""" },
+        { "DD0042", """[Teacher(Layers = "784,100,10")] public partial class A { } [Teacher(Layers = "784,100,9")] public partial class B { } [Student(Layers = "784,10,10")] [Distill(typeof(A), [|typeof(B)|])] public partial class S { }""" },
     };
+
+    public static readonly TheoryData<string, string> Suspicious = new()
+    {
+        { "DD1001", """[Teacher(Layers = "4,8,2")] public partial class T { } [Student(Layers = "4,100,2")] [Distill([|typeof(T)|])] public partial class S { }""" },
+        { "DD1002", """[Teacher(Layers = "4,8,2")] public partial class T { } [Student(Layers = "4,2")] [Distill(Alpha = [|0|])] public partial class S { }""" },
+        { "DD1003", """[Teacher(Layers = "4,8,2")] public partial class T { } [Student(Layers = "4,2")] [Distill(Temperature = [|0.5|])] public partial class S { }""" },
+        { "DD1003", """[Teacher(Layers = "4,8,2")] public partial class T { } [Student(Layers = "4,2")] [Distill(Temperature = [|100|])] public partial class S { }""" },
+        { "DD1004", """[Teacher(Layers = "4,2", Dropout = [|0.5|])] public partial class T { }""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Suspicious))]
+    public void Legal_but_suspicious_input_is_a_warning_and_still_generates(string id, string marked)
+    {
+        var source = MarkedSource.Parse(Prelude + marked);
+        var result = GeneratorHarness.Run(source.Text);
+
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+        Assert.Equal(source.Span, diagnostic.Location.SourceSpan);
+        Assert.DoesNotContain(result.CompilerDiagnostics, d => d.Id != id);
+    }
+
+    [Fact]
+    public void A_cycle_names_every_step()
+    {
+        var result = GeneratorHarness.Run(Prelude + """
+            [Teacher, Student(Layers = "4,8,2")] [Distill(typeof(B))] public partial class A { }
+            [Teacher, Student(Layers = "4,8,2")] [Distill(typeof(A))] public partial class B { }
+            """);
+
+        Assert.Equal(
+            new[] { "'Demo.A' learns from itself through a cycle of distillations: Demo.A ← Demo.B ← Demo.A",
+                    "'Demo.B' learns from itself through a cycle of distillations: Demo.B ← Demo.A ← Demo.B" },
+            result.Diagnostics.Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).OrderBy(m => m));
+    }
 
     [Theory]
     [MemberData(nameof(Mistakes))]
@@ -63,9 +104,9 @@ public class DiagnosticTests
         var result = GeneratorHarness.Run(source.Text);
 
         Assert.False(result.GeneratorCrashed);
-        var diagnostic = Assert.Single(result.Diagnostics, d => d.Id == id);
+        Assert.Contains(result.Diagnostics, d => d.Id == id);
+        var diagnostic = Assert.Single(result.Diagnostics, d => d.Id == id && d.Location.SourceSpan == source.Span);
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
-        Assert.Equal(source.Span, diagnostic.Location.SourceSpan);
         Assert.Equal("Source0.cs", diagnostic.Location.GetLineSpan().Path);
         Assert.False(string.IsNullOrWhiteSpace(diagnostic.Descriptor.Description.ToString()));
     }

@@ -63,7 +63,7 @@ public class SnapshotTests
             public partial class Assistant { }
 
             [Student(Layers = "10,3")]
-            [Distill(typeof(Assistant), Temperature = 1E-1, Alpha = 1)]
+            [Distill(typeof(Assistant), Temperature = 25E-1, Alpha = 1)]
             public partial class Small { }
             """
         },

@@ -66,6 +66,12 @@ internal static class DiagnosticDescriptors
         "Beta is {0}; the weight of the hard loss must be in [0, 1] (leave it unset for 1 - Alpha)",
         "Beta weighs the hard (label) term of the loss and must lie in [0, 1]; unset, it is 1 - Alpha.");
 
+    /// <summary>DD0013: Alpha and Beta both zero. {0} class.</summary>
+    public static readonly DiagnosticDescriptor NothingToLearn = Error(
+        "DD0013", Distillation, "Both loss weights are zero",
+        "'{0}' has Alpha = 0 and Beta = 0, so its loss is always zero and it would learn nothing",
+        "At least one of the soft (Alpha) and hard (Beta) loss weights must be positive.");
+
     /// <summary>DD0020: the class is not partial. {0} class, {1} attribute.</summary>
     public static readonly DiagnosticDescriptor NotPartial = Error(
         "DD0020", Declaration, "Class must be partial",
@@ -126,6 +132,12 @@ internal static class DiagnosticDescriptors
         "'{0}' is listed more than once in [Distill]; an ensemble names each teacher once",
         "List each teacher of an ensemble once.");
 
+    /// <summary>DD0035: a cycle of distillations. {0} class, {1} the cycle.</summary>
+    public static readonly DiagnosticDescriptor DistillationCycle = Error(
+        "DD0035", Distillation, "Cycle of distillations",
+        "'{0}' learns from itself through a cycle of distillations: {1}",
+        "Knowledge flows from a trained teacher to a student; a chain of teacher assistants must end in a teacher that is not distilled from its own students.");
+
     /// <summary>DD0036: a student names itself. {0} class.</summary>
     public static readonly DiagnosticDescriptor SelfTeacher = Error(
         "DD0036", Distillation, "Student is its own teacher",
@@ -149,6 +161,39 @@ internal static class DiagnosticDescriptors
         "DD9999", Declaration, "Generator failure",
         "DeclarativeDistill could not process '{0}': {1}. Please report this with the declaration.",
         "The generator met a case it does not handle. Other declarations are still generated.");
+
+    /// <summary>DD0042: ensemble teachers disagree on a size. {0} what, {1} first teacher, {2} its size, {3} other teacher, {4} its size.</summary>
+    public static readonly DiagnosticDescriptor EnsembleSizeMismatch = Error(
+        "DD0042", Distillation, "Ensemble teachers disagree",
+        "The ensemble's teachers disagree on their {0}: '{1}' has {2} but '{3}' has {4}",
+        "An ensemble averages its teachers' probabilities class by class, so all its teachers must have the same input and output sizes.");
+
+    /// <summary>DD1001: the student is larger than its teacher. {0} student, {1} its parameters, {2} teacher, {3} its parameters.</summary>
+    public static readonly DiagnosticDescriptor StudentLargerThanTeacher = Warning(
+        "DD1001", Distillation, "Student larger than its teacher",
+        "Student '{0}' has {1} parameters, more than its teacher '{2}' with {3}; distillation usually compresses a large model into a small one",
+        "Distilling into a larger model is legal (self- or reverse distillation) but is often a swapped pair of Layers.");
+
+    /// <summary>DD1002: Alpha = 0. {0} class.</summary>
+    public static readonly DiagnosticDescriptor NoSoftLoss = Warning(
+        "DD1002", Distillation, "Alpha = 0 turns distillation off",
+        "'{0}' has Alpha = 0: the teacher's outputs get no weight and Distill trains on the labels alone",
+        "With Alpha = 0 the loss is Beta times the hard-label cross-entropy; Fit does the same without running the teacher.");
+
+    /// <summary>DD1003: a temperature outside 1..20. {0} the value.</summary>
+    public static readonly DiagnosticDescriptor UnusualTemperature = Warning(
+        "DD1003", Distillation, "Unusual temperature",
+        "Temperature is {0}; distillation papers use 1 to 20 (below 1 sharpens the teacher's probabilities instead of softening them)",
+        "Hinton et al. (2015) found temperatures from about 2.5 to 20 useful depending on the student's size; outside 1..20 is legal but unusual.");
+
+    /// <summary>DD1004: dropout on a network without hidden layers. {0} class, {1} the dropout.</summary>
+    public static readonly DiagnosticDescriptor DropoutWithoutHiddenLayers = Warning(
+        "DD1004", Declaration, "Dropout has no effect",
+        "'{0}' has Dropout = {1} but no hidden layer; dropout is applied between hidden layers only",
+        "A network with two sizes in Layers is one linear layer, with no hidden units to drop.");
+
+    private static DiagnosticDescriptor Warning(string id, string category, string title, string message, string description) =>
+        new(id, title, message, category, DiagnosticSeverity.Warning, isEnabledByDefault: true, description);
 
     private static DiagnosticDescriptor Error(string id, string category, string title, string message, string description) =>
         new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, description);

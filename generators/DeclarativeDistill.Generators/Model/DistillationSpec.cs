@@ -27,4 +27,8 @@ internal sealed record DistillationSpec(
     double Beta,
     bool BetaGiven,
     bool Emit,
+    LocationInfo? AttributeLocation,
     EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>Who learns from whom: a student and the teachers it resolved to, for finding cycles.</summary>
+internal sealed record DistillationEdge(string Student, string StudentName, EquatableArray<string> Teachers);

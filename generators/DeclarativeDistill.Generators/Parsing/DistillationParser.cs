@@ -69,6 +69,7 @@ internal static class DistillationParser
         {
             beta = 1 - alpha;
         }
+        WarnAboutWeights(arguments, studentName, temperature, alpha, beta, diagnostics);
 
         return new DistillationRequest(
             DeclarationChecks.Describe(student),
@@ -80,6 +81,30 @@ internal static class DistillationParser
             betaGiven,
             arguments.Location,
             diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>Legal values that are probably not what the user meant, and the one combination that learns nothing.</summary>
+    private static void WarnAboutWeights(AttributeArguments arguments, string studentName, double temperature, double alpha, double beta,
+        List<DiagnosticInfo> diagnostics)
+    {
+        var invalidValues = new[] { DiagnosticDescriptors.InvalidTemperature, DiagnosticDescriptors.InvalidAlpha, DiagnosticDescriptors.InvalidBeta };
+        if (diagnostics.Any(d => invalidValues.Contains(d.Descriptor)))
+        {
+            return; // the invalid value is the problem to report
+        }
+        if (alpha == 0 && beta == 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NothingToLearn,
+                arguments.IsWritten("Beta") ? arguments.LocationOf("Beta") : arguments.LocationOf("Alpha"), studentName));
+        }
+        else if (alpha == 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoSoftLoss, arguments.LocationOf("Alpha"), studentName));
+        }
+        if (temperature > 0 && !double.IsInfinity(temperature) && (temperature < 1 || temperature > 20))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnusualTemperature, arguments.LocationOf("Temperature"), Literals.Format(temperature)));
+        }
     }
 
     private static double ReadWeight(AttributeArguments arguments, string name, double defaultValue, System.Func<double, bool> isValid,

@@ -55,6 +55,13 @@ internal static class NetworkParser
         var activation = ReadActivation(className, teacher, student, diagnostics);
         double dropout = ReadDropout(className, teacher, student, diagnostics);
 
+        if (dropout > 0 && layers is { Count: 2 })
+        {
+            var source = teacher is not null && teacher.IsWritten(DropoutName) ? teacher : student!;
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DropoutWithoutHiddenLayers, source.LocationOf(DropoutName),
+                className, Literals.Format(dropout)));
+        }
+
         NetworkSpec? spec = null;
         if (!diagnostics.Any(d => d.IsError) && layers is { } sizes)
         {

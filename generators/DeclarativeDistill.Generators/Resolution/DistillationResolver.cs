@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using DeclarativeDistill.Generators.Diagnostics;
 using DeclarativeDistill.Generators.Model;
@@ -18,6 +19,7 @@ internal static class DistillationResolver
             ? Infer(request, teacherIndex, diagnostics)
             : request.NamedTeachers.ToList();
 
+        CheckEnsemble(references, diagnostics);
         if (request.StudentShape is { } student)
         {
             foreach (var reference in references)
@@ -25,6 +27,12 @@ internal static class DistillationResolver
                 if (reference.Shape is not { } teacher)
                 {
                     continue;
+                }
+                if (student.ParameterCount > teacher.ParameterCount)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StudentLargerThanTeacher, reference.Location,
+                        student.DisplayName, student.ParameterCount.ToString("N0", CultureInfo.InvariantCulture),
+                        teacher.DisplayName, teacher.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)));
                 }
                 if (teacher.InputSize != student.InputSize)
                 {
@@ -51,7 +59,28 @@ internal static class DistillationResolver
             request.Beta,
             request.BetaGiven,
             emit,
+            request.AttributeLocation,
             diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>An ensemble averages probabilities class by class: every teacher must match the first.</summary>
+    private static void CheckEnsemble(List<TeacherReference> references, List<DiagnosticInfo> diagnostics)
+    {
+        var teachers = references.Where(r => r.Shape is not null).ToList();
+        for (int i = 1; i < teachers.Count; i++)
+        {
+            TeacherSummary first = teachers[0].Shape!, other = teachers[i].Shape!;
+            if (other.InputSize != first.InputSize)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.EnsembleSizeMismatch, teachers[i].Location,
+                    "input sizes", first.DisplayName, first.InputSize, other.DisplayName, other.InputSize));
+            }
+            if (other.OutputSize != first.OutputSize)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.EnsembleSizeMismatch, teachers[i].Location,
+                    "output sizes", first.DisplayName, first.OutputSize, other.DisplayName, other.OutputSize));
+            }
+        }
     }
 
     /// <summary>The only teacher of the student's namespace (other than the student itself).</summary>

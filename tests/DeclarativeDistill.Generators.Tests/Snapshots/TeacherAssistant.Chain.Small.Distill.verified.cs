@@ -7,7 +7,7 @@ namespace Chain
     partial class Small
     {
         /// <summary>The softmax temperature T of the soft loss, from [Distill].</summary>
-        public const double Temperature = 0.1;
+        public const double Temperature = 2.5;
 
         /// <summary>Weight of the soft (teacher) loss, from [Distill].</summary>
         public const double Alpha = 1;

@@ -1,0 +1,140 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using DeclarativeDistill.Generators.Tests.Infrastructure;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace DeclarativeDistill.Generators.Tests;
+
+/// <summary>
+/// The generator never throws: thousands of random declarations and half-typed files (what an editor
+/// hands the generator between keystrokes) must give diagnostics, never an exception, CS8785 or DD9999.
+/// The seed is printed; replay a failure with DD_FUZZ_SEED=&lt;seed&gt;.
+/// </summary>
+public class FuzzTests(ITestOutputHelper output)
+{
+    private const int Declarations = 1500;
+    private const int Truncations = 600;
+
+    private static readonly string[] LayerPieces = { "784", "10", "0", "-3", "1", "2147483647", "2147483648", "99999999999", ",", ",", ",", " ", "\t", "\n", "x", "+5", "1.5", "", "٣", "1e3", "  ,", "0x10" };
+    private static readonly string[] Doubles = { "0", "-0.0", "1", "0.5", "0.9", "20", "-1", "1.5", "double.NaN", "double.PositiveInfinity", "double.NegativeInfinity", "double.Epsilon", "1e308", "-1e-300", "4", "(double)int.MaxValue" };
+    private static readonly string[] Activations = { "Activation.ReLU", "Activation.Tanh", "Activation.GELU", "Activation.Sigmoid", "(Activation)42", "(Activation)(-1)", "0" };
+    private static readonly string[] Names = { "A", "B", "C", "D", "Missing", "System.String", "int", "System.Collections.Generic.List<>", "Outer.Inner" };
+    private static readonly string[] Modifiers = { "public partial class", "partial class", "public class", "public static partial class", "public partial record", "public sealed partial class", "internal abstract partial class" };
+
+    [Fact]
+    public void Random_declarations_never_crash_the_generator()
+    {
+        int seed = Seed();
+        var random = new Random(seed);
+        for (int i = 0; i < Declarations; i++)
+        {
+            string source = RandomProgram(random);
+            Check(GeneratorHarness.Run(source), seed, i, source);
+        }
+    }
+
+    [Fact]
+    public void Half_typed_files_never_crash_the_generator()
+    {
+        int seed = Seed();
+        var random = new Random(seed);
+        string complete = SnapshotTests.Declarations.Select(row => (string)row[1]).Aggregate((a, b) => a + "\n" + b.Replace("using DeclarativeDistill;", ""));
+        for (int i = 0; i < Truncations; i++)
+        {
+            string source = random.Next(3) switch
+            {
+                0 => complete[..random.Next(complete.Length)],
+                1 => complete.Remove(random.Next(complete.Length - 20), random.Next(1, 20)),
+                _ => complete.Insert(random.Next(complete.Length), Pick(random, new[] { "[", "(", "\"", ",", "typeof(", "Distill", "}", "=" })),
+            };
+            Check(GeneratorHarness.Run(source), seed, i, source);
+        }
+    }
+
+    private int Seed()
+    {
+        int seed = int.TryParse(Environment.GetEnvironmentVariable("DD_FUZZ_SEED"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int fixedSeed)
+            ? fixedSeed
+            : Environment.TickCount;
+        output.WriteLine($"DD_FUZZ_SEED={seed}");
+        return seed;
+    }
+
+    private static void Check(GeneratorHarness.Result result, int seed, int iteration, string source)
+    {
+        var internalError = result.Diagnostics.FirstOrDefault(d => d.Id == "DD9999");
+        if (result.GeneratorCrashed || internalError is not null)
+        {
+            throw new Xunit.Sdk.XunitException(
+                $"Generator failure at iteration {iteration} (replay with DD_FUZZ_SEED={seed}): " +
+                $"{internalError?.GetMessage(CultureInfo.InvariantCulture) ?? string.Join("; ", result.RunResult.Results.Select(r => r.Exception?.ToString()))}\n--- source ---\n{source}");
+        }
+    }
+
+    private static string RandomProgram(Random random)
+    {
+        var text = new StringBuilder("using DeclarativeDistill;\n");
+        if (random.Next(4) > 0)
+        {
+            text.Append("namespace N").Append(random.Next(2)).Append(";\n");
+        }
+        text.Append("public partial class Outer { ").Append(RandomClass(random, "Inner")).Append(" }\n");
+        foreach (string name in new[] { "A", "B", "C", "D" })
+        {
+            text.Append(RandomClass(random, name)).Append('\n');
+        }
+        return text.ToString();
+    }
+
+    private static string RandomClass(Random random, string name)
+    {
+        var attributes = new StringBuilder();
+        if (random.Next(2) == 0)
+        {
+            attributes.Append("[Teacher").Append(RandomNetworkArguments(random)).Append(']');
+        }
+        if (random.Next(2) == 0)
+        {
+            attributes.Append("[Student").Append(RandomNetworkArguments(random)).Append(']');
+        }
+        if (random.Next(2) == 0)
+        {
+            var arguments = Enumerable.Range(0, random.Next(4)).Select(_ => $"typeof({Pick(random, Names)})").ToList();
+            foreach (string property in new[] { "Temperature", "Alpha", "Beta" })
+            {
+                if (random.Next(2) == 0)
+                {
+                    arguments.Add($"{property} = {Pick(random, Doubles)}");
+                }
+            }
+            attributes.Append("[Distill").Append(arguments.Count == 0 ? "" : "(" + string.Join(", ", arguments) + ")").Append(']');
+        }
+        string typeParameters = random.Next(10) == 0 ? "<TItem>" : "";
+        string baseType = random.Next(10) == 0 ? " : System.Exception" : "";
+        return $"{attributes} {Pick(random, Modifiers)} {name}{typeParameters}{baseType} {{ }}";
+    }
+
+    private static string RandomNetworkArguments(Random random)
+    {
+        var arguments = new System.Collections.Generic.List<string>();
+        if (random.Next(5) > 0)
+        {
+            string layers = string.Concat(Enumerable.Range(0, random.Next(8)).Select(_ => Pick(random, LayerPieces)));
+            arguments.Add($"Layers = \"{layers.Replace("\n", "\\n").Replace("\t", random.Next(2) == 0 ? "\\t" : "\t")}\"");
+        }
+        if (random.Next(3) == 0)
+        {
+            arguments.Add($"Activation = {Pick(random, Activations)}");
+        }
+        if (random.Next(3) == 0)
+        {
+            arguments.Add($"Dropout = {Pick(random, Doubles)}");
+        }
+        return arguments.Count == 0 ? "" : "(" + string.Join(", ", arguments) + ")";
+    }
+
+    private static string Pick(Random random, string[] items) => items[random.Next(items.Length)];
+}

@@ -1,0 +1,99 @@
+using System.Collections.Generic;
+using System.Linq;
+using DeclarativeDistill.Generators.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+
+namespace DeclarativeDistill.Generators.Tests;
+
+/// <summary>
+/// The pipeline does only the work an edit calls for: tracked steps report Cached/Unchanged for what did
+/// not change, and only the edited declaration's outputs are Modified.
+/// </summary>
+public class IncrementalityTests
+{
+    private const string Models = """
+        using DeclarativeDistill;
+        namespace Demo;
+
+        [Teacher(Layers = "784,1200,1200,10", Dropout = 0.5)]
+        public partial class Teacher { }
+
+        [Student(Layers = "784,800,800,10")]
+        [Distill(Temperature = 20, Alpha = 0.9)]
+        public partial class Student { }
+
+        [Student(Layers = "784,30,10")]
+        [Distill(typeof(Teacher), Temperature = 4)]
+        public partial class Tiny { }
+        """;
+
+    private const string Unrelated = "namespace Demo; public class Helper { public int Value => 1; }";
+
+    [Fact]
+    public void The_same_compilation_again_is_fully_cached()
+    {
+        var compilation = GeneratorHarness.Compilation(Models, Unrelated);
+        var driver = GeneratorHarness.Driver(trackSteps: true).RunGenerators(compilation);
+        driver = driver.RunGenerators(compilation);
+
+        var result = driver.GetRunResult().Results[0];
+        Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
+            output => Assert.Equal(IncrementalStepRunReason.Cached, output.Reason));
+    }
+
+    [Fact]
+    public void An_unrelated_edit_regenerates_nothing()
+    {
+        var result = RunEdited(Unrelated, Unrelated.Replace("=> 1", "=> 2"));
+
+        Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
+            output => Assert.Contains(output.Reason, new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged }));
+        Assert.All(Reasons(result, StepNames.Teachers).Concat(Reasons(result, StepNames.Distillations)),
+            reason => Assert.Contains(reason, new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged }));
+    }
+
+    [Fact]
+    public void Editing_one_temperature_regenerates_only_that_distillation()
+    {
+        var result = RunEdited(Models, Models.Replace("Temperature = 4", "Temperature = 5"));
+
+        Assert.Equal(1, Reasons(result, StepNames.Distillations).Count(r => r == IncrementalStepRunReason.Modified));
+        Assert.Equal(1, Reasons(result, StepNames.Distillations).Count(r => r != IncrementalStepRunReason.Modified));
+        Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.Teachers));
+        Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.Students));
+        Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.TeacherIndex));
+        Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.DistillationGraph));
+
+        var modified = result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs)
+            .Count(o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Equal(1, modified);
+    }
+
+    [Fact]
+    public void A_whitespace_edit_changes_no_output()
+    {
+        var result = RunEdited(Models, Models.Replace("public partial class Tiny { }", "public partial class Tiny {\n\n }"));
+
+        Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
+            output => Assert.Contains(output.Reason, new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged }));
+    }
+
+    /// <summary>Runs the generator on <see cref="Models"/> and <see cref="Unrelated"/>, then again with one file edited.</summary>
+    private static GeneratorRunResult RunEdited(string original, string edited)
+    {
+        var compilation = GeneratorHarness.Compilation(Models, Unrelated);
+        var driver = GeneratorHarness.Driver(trackSteps: true).RunGenerators(compilation);
+
+        var oldTree = compilation.SyntaxTrees.Single(t => t.ToString() == original);
+        var newTree = CSharpSyntaxTree.ParseText(edited, GeneratorHarness.ParseOptions, oldTree.FilePath);
+        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(oldTree, newTree));
+        return driver.GetRunResult().Results[0];
+    }
+
+    private static IEnumerable<IncrementalStepRunReason> Reasons(GeneratorRunResult result, string step) =>
+        result.TrackedSteps.TryGetValue(step, out var runs)
+            ? runs.SelectMany(r => r.Outputs).Select(o => o.Reason)
+            : throw new Xunit.Sdk.XunitException($"Step {step} was not tracked; tracked: {string.Join(", ", result.TrackedSteps.Keys)}");
+}
