@@ -41,7 +41,7 @@ public static class Experiment
                 return 1;
             }
             AnsiConsole.MarkupLineInterpolated(
-                $"Data: {(dataDirectory?.FullName ?? "embedded MNIST sample")}: {train.Count:N0} training and {test.Count:N0} test images. Seed {recipe.Seed}, learning rate {recipe.LearningRate}, {threads} threads.");
+                $"Data: {(dataDirectory?.FullName ?? "embedded MNIST sample")}: {train.Count:N0} training and {test.Count:N0} test images. Seed {recipe.Seed}, {threads} threads. Learning rates: teacher {recipe.TeacherLearningRate}, baselines {recipe.BaselineLearningRate}, distilled {recipe.DistillLearningRate}.");
             AnsiConsole.WriteLine();
             var results = Compare(recipe, train, test);
             ResultsTable.Write(results, test.Count);
@@ -53,18 +53,20 @@ public static class Experiment
     {
         var display = new TrainingDisplay();
         var results = new List<Result>();
-        var studentOptions = new TrainingOptions
+        var baseline = new TrainingOptions
         {
             Epochs = recipe.StudentEpochs,
             BatchSize = recipe.BatchSize,
-            LearningRate = recipe.LearningRate,
+            LearningRate = recipe.BaselineLearningRate,
             Seed = recipe.Seed,
         };
+        var distilled = baseline with { LearningRate = recipe.DistillLearningRate };
 
         var teacher = Create(() => new MnistTeacher(), recipe.Seed);
-        var teacherReport = display.Train("teacher 784-1200-1200-10", progress => teacher.Fit(train, studentOptions with
+        var teacherReport = display.Train("teacher 784-1200-1200-10", progress => teacher.Fit(train, baseline with
         {
             Epochs = recipe.TeacherEpochs,
+            LearningRate = recipe.TeacherLearningRate,
             Augment = Augmentations.RandomShift(28, 28, recipe.TeacherJitter),
             Progress = progress,
         }));
@@ -72,22 +74,22 @@ public static class Experiment
             MnistTeacher.ParameterCount, teacher, teacher.Evaluate(test), teacher, test, teacherReport));
 
         var student = Create(() => new MnistStudent(), recipe.Seed);
-        var report = display.Train("student 784-800-800-10, hard labels", p => student.Fit(train, studentOptions with { Progress = p }));
+        var report = display.Train("student 784-800-800-10, hard labels", p => student.Fit(train, baseline with { Progress = p }));
         results.Add(Result.Of($"Student {MnistStudent.Architecture}, hard labels", MnistStudent.ParameterCount, student, student.Evaluate(test), teacher, test, report));
         student.Dispose();
 
         student = Create(() => new MnistStudent(), recipe.Seed);
-        report = display.Train("student 784-800-800-10, distilled", p => student.Distill(teacher, train, studentOptions with { Progress = p }));
+        report = display.Train("student 784-800-800-10, distilled", p => student.Distill(teacher, train, distilled with { Progress = p }));
         results.Add(Result.Of($"Student {MnistStudent.Architecture}, distilled (T = {MnistStudent.Temperature})", MnistStudent.ParameterCount, student, student.Evaluate(test), teacher, test, report));
         student.Dispose();
 
         var tiny = Create(() => new TinyStudent(), recipe.Seed);
-        report = display.Train("student 784-30-10, hard labels", p => tiny.Fit(train, studentOptions with { Progress = p }));
+        report = display.Train("student 784-30-10, hard labels", p => tiny.Fit(train, baseline with { Progress = p }));
         results.Add(Result.Of($"Student {TinyStudent.Architecture}, hard labels", TinyStudent.ParameterCount, tiny, tiny.Evaluate(test), teacher, test, report));
         tiny.Dispose();
 
         tiny = Create(() => new TinyStudent(), recipe.Seed);
-        report = display.Train("student 784-30-10, distilled", p => tiny.Distill(teacher, train, studentOptions with { Progress = p }));
+        report = display.Train("student 784-30-10, distilled", p => tiny.Distill(teacher, train, distilled with { Progress = p }));
         results.Add(Result.Of($"Student {TinyStudent.Architecture}, distilled (T = {TinyStudent.Temperature})", TinyStudent.ParameterCount, tiny, tiny.Evaluate(test), teacher, test, report));
         tiny.Dispose();
 

@@ -14,11 +14,9 @@ var seed = new Option<long>("--seed")
     Description = "Seed for initial weights, batch order, dropout and jitter (the same for every model).",
     DefaultValueFactory = _ => Recipe.Default.Seed,
 };
-var learningRate = new Option<double>("--learning-rate")
-{
-    Description = "Initial SGD learning rate for every model (cosine decay to zero).",
-    DefaultValueFactory = _ => Recipe.Default.LearningRate,
-};
+var teacherLearningRate = LearningRate("--teacher-lr", "the teacher", Recipe.Default.TeacherLearningRate);
+var baselineLearningRate = LearningRate("--baseline-lr", "the students trained on hard labels", Recipe.Default.BaselineLearningRate);
+var distillLearningRate = LearningRate("--distill-lr", "the distilled students", Recipe.Default.DistillLearningRate);
 var data = new Option<DirectoryInfo?>("--data")
 {
     Description = "A directory of standard IDX files (train-images-idx3-ubyte[.gz], ..., t10k-labels-idx1-ubyte[.gz]), "
@@ -32,21 +30,13 @@ var threads = new Option<int>("--threads")
 
 var root = new RootCommand("Trains Hinton et al.'s MNIST teacher, then the same students with and without distillation, and compares them.")
 {
-    epochs, seed, learningRate, data, threads,
+    epochs, seed, teacherLearningRate, baselineLearningRate, distillLearningRate, data, threads,
 };
 epochs.Validators.Add(result =>
 {
     if (result.GetValueOrDefault<int>() < 1)
     {
         result.AddError("--epochs must be at least 1.");
-    }
-});
-learningRate.Validators.Add(result =>
-{
-    double value = result.GetValueOrDefault<double>();
-    if (!(value > 0) || double.IsInfinity(value))
-    {
-        result.AddError("--learning-rate must be positive.");
     }
 });
 threads.Validators.Add(result =>
@@ -63,8 +53,28 @@ root.SetAction(result =>
         StudentEpochs = result.GetValue(epochs),
         TeacherEpochs = 2 * result.GetValue(epochs),
         Seed = result.GetValue(seed),
-        LearningRate = result.GetValue(learningRate),
+        TeacherLearningRate = result.GetValue(teacherLearningRate),
+        BaselineLearningRate = result.GetValue(baselineLearningRate),
+        DistillLearningRate = result.GetValue(distillLearningRate),
     };
     return Experiment.Run(recipe, result.GetValue(data), result.GetValue(threads));
 });
 return root.Parse(args).Invoke();
+
+static Option<double> LearningRate(string name, string whose, double defaultValue)
+{
+    var option = new Option<double>(name)
+    {
+        Description = $"Initial SGD learning rate of {whose} (cosine decay to zero).",
+        DefaultValueFactory = _ => defaultValue,
+    };
+    option.Validators.Add(result =>
+    {
+        double value = result.GetValueOrDefault<double>();
+        if (!(value > 0) || double.IsInfinity(value))
+        {
+            result.AddError($"{name} must be positive.");
+        }
+    });
+    return option;
+}

@@ -99,7 +99,11 @@ internal static class DistillationResolver
         if (candidates.Count > 1)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.AmbiguousTeacher, request.AttributeLocation,
-                request.Student.DisplayName, namespaceName, string.Join(", ", candidates.Select(c => c.DisplayName))));
+                request.Student.DisplayName, namespaceName, string.Join(", ", candidates.Select(c => c.DisplayName))) with
+            {
+                // The code fix offers to name each candidate.
+                FixData = string.Join(";", candidates.Select(c => c.FullyQualifiedName)),
+            });
             return new List<TeacherReference>();
         }
         return new List<TeacherReference> { new(candidates[0].DisplayName, candidates[0], request.AttributeLocation) };
