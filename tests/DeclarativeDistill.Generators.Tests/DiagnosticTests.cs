@@ -29,6 +29,10 @@ public class DiagnosticTests
         { "DD0004", """[Teacher(Layers = "4,8,2", Dropout = [|-0.1|])] public partial class T { }""" },
         { "DD0005", """[Teacher(Layers = "4,8,2", Activation = [|(Activation)42|])] public partial class T { }""" },
         { "DD0006", """[Teacher(Layers = "4,8,2"), Student(Layers = [|"4,9,2"|])] public partial class T { }""" },
+        { "DD0007", """[Teacher(Layers = [|784|])] public partial class T { }""" },
+        { "DD0007", """[Teacher(Layers = "4,2", Dropout = [|"high"|])] public partial class T { }""" },
+        { "DD0007", """[Teacher(Layers = "4,2")] public partial class T { } [Student(Layers = "4,2")] [Distill(Temperature = [|"hot"|])] public partial class S { }""" },
+        { "DD0007", """[Teacher(Layers = "4,2")] public partial class T { } [Student(Layers = "4,2")] [Distill([|"T"|])] public partial class S { }""" },
         // Distill values
         { "DD0010", """[Teacher(Layers = "4,2")] public partial class T { } [Student(Layers = "4,2")] [Distill(Temperature = [|0|])] public partial class S { }""" },
         { "DD0010", """[Teacher(Layers = "4,2")] public partial class T { } [Student(Layers = "4,2")] [Distill(Temperature = [|double.NaN|])] public partial class S { }""" },
@@ -105,6 +109,7 @@ public class DiagnosticTests
 
         Assert.False(result.GeneratorCrashed);
         Assert.Contains(result.Diagnostics, d => d.Id == id);
+        Assert.DoesNotContain(result.Sources.Keys, k => k.EndsWith(".Distill.g.cs", System.StringComparison.Ordinal) && k.Contains(".S."));
         var diagnostic = Assert.Single(result.Diagnostics, d => d.Id == id && d.Location.SourceSpan == source.Span);
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
         Assert.Equal("Source0.cs", diagnostic.Location.GetLineSpan().Path);

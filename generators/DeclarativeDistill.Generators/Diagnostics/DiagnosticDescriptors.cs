@@ -48,6 +48,12 @@ internal static class DiagnosticDescriptors
         "'{0}' is both teacher and student, but [Teacher] sets {1} = {2} and [Student] sets {1} = {3}; one class is one network",
         "A teacher assistant is one network: give its architecture once, or the same in both attributes.");
 
+    /// <summary>DD0007: an argument of the wrong type. {0} the argument, {1} what it expects.</summary>
+    public static readonly DiagnosticDescriptor WrongArgumentType = Error(
+        "DD0007", Declaration, "Argument of the wrong type",
+        "{0} expects {1}",
+        "The attribute argument does not have the type the attribute declares; the compiler's own error says the same in general terms.");
+
     /// <summary>DD0010: temperature not positive and finite. {0} the value.</summary>
     public static readonly DiagnosticDescriptor InvalidTemperature = Error(
         "DD0010", Distillation, "Temperature out of range",

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
+using DeclarativeDistill.Generators.Diagnostics;
 using DeclarativeDistill.Generators.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -52,6 +53,33 @@ internal sealed class AttributeArguments
             return true;
         }
         return false;
+    }
+
+    /// <summary>
+    /// Reports every named argument that is written but does not type-check (<c>Layers = 784</c>), and
+    /// positional arguments that bind no constructor (<c>[Distill("Teacher")]</c>), saying what is expected.
+    /// </summary>
+    public bool ReportWrongTypes(IReadOnlyDictionary<string, string> expected, string? positionalExpectation, List<DiagnosticInfo> diagnostics)
+    {
+        bool wrong = false;
+        foreach (var argument in data.NamedArguments)
+        {
+            if (argument.Value.Kind == TypedConstantKind.Error && expected.TryGetValue(argument.Key, out var expectation))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WrongArgumentType, LocationOf(argument.Key), argument.Key, expectation));
+                wrong = true;
+            }
+        }
+        if (data.AttributeConstructor is null && syntax?.ArgumentList is { } list)
+        {
+            var positional = list.Arguments.FirstOrDefault(a => a.NameEquals is null);
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WrongArgumentType,
+                LocationInfo.From(positional?.Expression) ?? Location,
+                positional is null ? syntax.Name.ToString() : $"[{syntax.Name}({positional})]",
+                positionalExpectation ?? "no positional arguments"));
+            wrong = true;
+        }
+        return wrong;
     }
 
     /// <summary>Whether the argument appears in source at all (even if its value does not type-check).</summary>

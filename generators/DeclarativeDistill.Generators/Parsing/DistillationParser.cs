@@ -13,6 +13,13 @@ namespace DeclarativeDistill.Generators.Parsing;
 /// </summary>
 internal static class DistillationParser
 {
+    private static readonly Dictionary<string, string> ExpectedTypes = new()
+    {
+        ["Temperature"] = "a positive number, e.g. 4",
+        ["Alpha"] = "a number in [0, 1], e.g. 0.9",
+        ["Beta"] = "a number in [0, 1], or nothing for 1 - Alpha",
+    };
+
     public static DistillationRequest Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         var student = (INamedTypeSymbol)context.TargetSymbol;
@@ -29,6 +36,8 @@ internal static class DistillationParser
         {
             studentShape = NetworkParser.Summarize(student, cancellationToken);
         }
+
+        bool unbound = arguments.ReportWrongTypes(ExpectedTypes, "teacher types, e.g. [Distill(typeof(MnistTeacher))]", diagnostics);
 
         var teachers = new List<TeacherReference>();
         var seen = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
@@ -70,6 +79,12 @@ internal static class DistillationParser
             beta = 1 - alpha;
         }
         WarnAboutWeights(arguments, studentName, temperature, alpha, beta, diagnostics);
+
+        if (unbound && teachers.Count == 0)
+        {
+            // The constructor did not bind: the user named teachers the compiler could not read, so do not infer one.
+            teachers.Add(new TeacherReference("?", null, arguments.Location));
+        }
 
         return new DistillationRequest(
             DeclarationChecks.Describe(student),

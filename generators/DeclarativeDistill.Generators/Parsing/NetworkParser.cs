@@ -19,6 +19,13 @@ internal static class NetworkParser
     private const string ActivationName = "Activation";
     private const string DropoutName = "Dropout";
 
+    private static readonly Dictionary<string, string> ExpectedTypes = new()
+    {
+        [LayersName] = "a string of layer widths, e.g. \"784,800,800,10\"",
+        [ActivationName] = "an Activation: Activation.ReLU, Tanh, GELU or Sigmoid",
+        [DropoutName] = "a number in [0, 1), e.g. 0.5",
+    };
+
     /// <summary>
     /// The transform of the <c>[Teacher]</c> pipeline. It owns every class with <c>[Teacher]</c>, including
     /// teacher assistants that are students too.
@@ -49,6 +56,8 @@ internal static class NetworkParser
 
         string attributeName = teacher is null ? "Student" : "Teacher";
         DeclarationChecks.Check(type, attributeName, primary.Location, diagnostics);
+        teacher?.ReportWrongTypes(ExpectedTypes, null, diagnostics);
+        student?.ReportWrongTypes(ExpectedTypes, null, diagnostics);
 
         string className = type.Name;
         var layers = ReadLayers(className, teacher, student, diagnostics);
