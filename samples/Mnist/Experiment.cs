@@ -15,7 +15,7 @@ public static class Experiment
     {
         if (Console.IsOutputRedirected)
         {
-            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 120); // a log file has no terminal width to fit
+            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 160); // a log file has no terminal width to fit
         }
         torch.set_num_threads(threads);
         LabeledDataset train, test;
