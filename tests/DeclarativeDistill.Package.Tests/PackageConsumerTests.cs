@@ -1,0 +1,180 @@
+using System;
+using System.Collections;
+using System.Diagnostics;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace DeclarativeDistill.Package.Tests;
+
+/// <summary>
+/// The package, as a new user meets it: `dotnet pack`, then a fresh console app outside the repository that
+/// adds it from a local folder feed (plus the TorchSharp-cpu backend), declares networks, builds and trains.
+/// One fixture packs once; each test makes its own app.
+/// </summary>
+public sealed class PackageConsumerTests(PackageFixture package, ITestOutputHelper output) : IClassFixture<PackageFixture>
+{
+    private static string Declarations(int studentClasses) => $$"""
+        [Teacher(Layers = "784,128,10")] public partial class Teacher { }
+        [Student(Layers = "784,16,{{studentClasses}}")] [Distill(Temperature = 4)] public partial class Student { }
+        """;
+
+    [Fact]
+    public void The_package_holds_the_library_the_analyzers_and_the_build_fix()
+    {
+        using var archive = ZipFile.OpenRead(package.Path);
+        var entries = archive.Entries.Select(e => e.FullName).ToHashSet();
+
+        Assert.Contains("lib/net8.0/DeclarativeDistill.dll", entries);
+        Assert.Contains("lib/net8.0/DeclarativeDistill.xml", entries);
+        Assert.Contains("analyzers/dotnet/cs/DeclarativeDistill.Generators.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/DeclarativeDistill.CodeFixes.dll", entries);
+        Assert.Contains("buildTransitive/DeclarativeDistill.targets", entries);
+        Assert.Contains("buildTransitive/MarkGlibcxxRequirementWeak.cs", entries);
+        Assert.Contains("README.md", entries);
+        Assert.Contains("LICENSE", entries);
+
+        using var nuspec = new StreamReader(archive.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+        string metadata = nuspec.ReadToEnd();
+        Assert.Contains("<license type=\"expression\">MIT</license>", metadata);
+        Assert.Contains("<dependency id=\"TorchSharp\" version=\"0.107.0\"", metadata);
+    }
+
+    [Fact]
+    public void A_mismatched_declaration_fails_the_build_with_a_DD_error()
+    {
+        string app = package.CreateApp("Mismatch", "System.Console.WriteLine(Student.OutputSize);\n" + Declarations(9));
+
+        var build = Dotnet.Run(app, output, "build");
+
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Contains("error DD0040: Student 'Student' has 9 outputs but teacher 'Teacher' has 10", build.Output);
+        Assert.Contains("Program.cs(4,33)", build.Output); // line 4 is the student; column 33 is [Distill]
+    }
+
+    [Fact]
+    public void A_correct_declaration_builds_and_trains()
+    {
+        string program = """
+            using DeclarativeDistill;
+            var (train, test) = Datasets.MnistSample();
+            using (train) using (test)
+            {
+                TorchSharp.torch.manual_seed(1);
+                var teacher = new Teacher();
+                teacher.Fit(train, new TrainingOptions { Epochs = 2 });
+                var student = new Student();
+                student.Distill(teacher, train, new TrainingOptions { Epochs = 2 });
+                System.Console.WriteLine($"student accuracy {student.Evaluate(test).Accuracy:F3}");
+            }
+
+            """ + Declarations(10);
+        string app = package.CreateApp("Trains", program);
+
+        var build = Dotnet.Run(app, output, "build");
+        Assert.True(build.ExitCode == 0, build.Output);
+        Assert.True(Directory.EnumerateFiles(Path.Combine(app, "obj"), "Student.Distill.g.cs", SearchOption.AllDirectories).Any(),
+            "generated files are written with EmitCompilerGeneratedFiles");
+
+        var run = Dotnet.Run(app, output, "run", "--no-build");
+        Assert.True(run.ExitCode == 0, run.Output);
+        double accuracy = double.Parse(run.Output.Split("student accuracy ")[1].Split('\n')[0], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(accuracy, 0.8, 1.0);
+    }
+}
+
+/// <summary>Packs the repository's DeclarativeDistill project once, with a version no NuGet cache has seen.</summary>
+public sealed class PackageFixture : IDisposable
+{
+    public PackageFixture()
+    {
+        Root = Directory.CreateTempSubdirectory("dd-package-").FullName;
+        Feed = Directory.CreateDirectory(System.IO.Path.Combine(Root, "feed")).FullName;
+        Version = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
+        var pack = Dotnet.Run(RepositoryRoot(), null, "pack", "src/DeclarativeDistill/DeclarativeDistill.csproj",
+            "-c", "Release", "-o", Feed, $"-p:Version={Version}");
+        if (pack.ExitCode != 0)
+        {
+            throw new InvalidOperationException("dotnet pack failed:\n" + pack.Output);
+        }
+        Path = System.IO.Path.Combine(Feed, $"DeclarativeDistill.{Version}.nupkg");
+    }
+
+    public string Root { get; }
+
+    public string Feed { get; }
+
+    public string Version { get; }
+
+    public string Path { get; }
+
+    /// <summary>A console app in its own folder outside the repository, referencing the package and TorchSharp-cpu.</summary>
+    public string CreateApp(string name, string program)
+    {
+        string app = Directory.CreateDirectory(System.IO.Path.Combine(Root, name)).FullName;
+        File.WriteAllText(System.IO.Path.Combine(app, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="local" value="{Feed}" />
+              </packageSources>
+            </configuration>
+            """);
+        File.WriteAllText(System.IO.Path.Combine(app, name + ".csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles>
+                <NoWarn>NU1603</NoWarn>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="DeclarativeDistill" Version="{Version}" />
+                <PackageReference Include="TorchSharp-cpu" Version="0.107.0" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(System.IO.Path.Combine(app, "Program.cs"), "using DeclarativeDistill;\n" + program);
+        return app;
+    }
+
+    public void Dispose() => Directory.Delete(Root, recursive: true);
+
+    private static string RepositoryRoot([CallerFilePath] string file = "") =>
+        System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(file)!, "..", ".."));
+}
+
+internal static class Dotnet
+{
+    public sealed record Result(int ExitCode, string Output);
+
+    /// <summary>Runs the dotnet CLI with a clean MSBuild environment (the test host's must not leak into it).</summary>
+    public static Result Run(string directory, ITestOutputHelper? log, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        // No MSBuild node may outlive the test and hold files of the temporary app.
+        foreach (string argument in arguments[0] is "build" or "pack" ? arguments.Append("-nodeReuse:false") : arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        foreach (string key in Environment.GetEnvironmentVariables().Keys.Cast<string>()
+                     .Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase) || k.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)))
+        {
+            start.Environment.Remove(key);
+        }
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        string text = process.StandardOutput.ReadToEnd() + error.Result;
+        if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
+        {
+            process.Kill(entireProcessTree: true);
+            text += "\n(timed out after 10 minutes)";
+        }
+        log?.WriteLine($"$ dotnet {string.Join(' ', start.ArgumentList)}\n{text}");
+        return new Result(process.ExitCode, text);
+    }
+}
