@@ -2,7 +2,13 @@ using System;
 using BenchmarkDotNet.Running;
 using DeclarativeDistill.Benchmarks;
 
-// dotnet run -c Release --project benchmarks/DeclarativeDistill.Benchmarks -- --filter '*'
+// dotnet run -c Release --project benchmarks/DeclarativeDistill.Benchmarks -- --filter '*'    (generator, BenchmarkDotNet)
+// dotnet run -c Release --project benchmarks/DeclarativeDistill.Benchmarks -- training       (training engine)
+if (args is ["training", ..])
+{
+    DeclarativeDistill.Benchmarks.Training.TrainingBenchmarks.Run(repetitions: args.Length > 1 ? int.Parse(args[1]) : 5);
+    return;
+}
 var check = new GeneratorBenchmarks();
 check.Setup();
 Console.WriteLine($"Generator benchmark: {GeneratorBenchmarks.Namespaces * GeneratorBenchmarks.DeclarationsPerNamespace} declarations, "

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using TorchSharp;
 using static TorchSharp.torch;
 using Model = TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>;
@@ -17,14 +18,15 @@ public static class Metrics
         Trainer.CheckData(model, inputSize, outputSize, test, "test set");
         long correct = 0;
         double lossSum = 0;
+        var device = DeviceOf(model);
         WithEvalMode(model, () =>
         {
             for (long start = 0; start < test.Count; start += Chunk)
             {
                 using var scope = NewDisposeScope();
                 long size = Math.Min(Chunk, test.Count - start);
-                var logits = model.forward(test.Features.narrow(0, start, size));
-                var labels = test.Labels.narrow(0, start, size);
+                var logits = model.forward(test.Features.narrow(0, start, size).to(device));
+                var labels = test.Labels.narrow(0, start, size).to(device);
                 correct += logits.argmax(1).eq(labels).sum().item<long>();
                 lossSum += nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).item<float>();
             }
@@ -54,13 +56,14 @@ public static class Metrics
             {
                 using var scope = NewDisposeScope();
                 var input = features.narrow(0, start, Math.Min(Chunk, count - start));
-                same += first.forward(input).argmax(1).eq(second.forward(input).argmax(1)).sum().item<long>();
+                var firstClass = first.forward(input.to(DeviceOf(first))).argmax(1).cpu();
+                same += firstClass.eq(second.forward(input.to(DeviceOf(second))).argmax(1).cpu()).sum().item<long>();
             }
         }));
         return (double)same / count;
     }
 
-    /// <summary>The most probable class of every row of <paramref name="features"/>, as int64 [N].</summary>
+    /// <summary>The most probable class of every row of <paramref name="features"/>, as int64 [N] on the features' device.</summary>
     public static Tensor Predict(Model model, Tensor features)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -68,10 +71,13 @@ public static class Metrics
         WithEvalMode(model, () =>
         {
             using var scope = NewDisposeScope();
-            predictions = model.forward(features).argmax(1).MoveToOuterDisposeScope();
+            predictions = model.forward(features.to(DeviceOf(model))).argmax(1).to(features.device).MoveToOuterDisposeScope();
         });
         return predictions!;
     }
+
+    /// <summary>Where the model's parameters are (the CPU for a model without any).</summary>
+    internal static Device DeviceOf(Model model) => model.parameters().FirstOrDefault()?.device ?? CPU;
 
     private static void WithEvalMode(Model model, Action action)
     {

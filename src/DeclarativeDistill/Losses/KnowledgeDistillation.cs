@@ -31,14 +31,16 @@ public static class KnowledgeDistillation
         {
             throw new ArgumentOutOfRangeException(nameof(alpha), $"Alpha and Beta must be finite and non-negative; got Alpha = {alpha}, Beta = {beta}.");
         }
-        if (!studentLogits.shape.AsSpan().SequenceEqual(teacherLogits.shape) || studentLogits.dim() != 2)
+        // Shapes are read once: each read is a call into the native library, and this runs every batch.
+        long[] studentShape = studentLogits.shape, teacherShape = teacherLogits.shape, labelShape = labels.shape;
+        if (studentShape.Length != 2 || !studentShape.AsSpan().SequenceEqual(teacherShape))
         {
             throw new ArgumentException(
-                $"Student and teacher logits must both be [N, C] of the same shape; got [{string.Join(", ", studentLogits.shape)}] and [{string.Join(", ", teacherLogits.shape)}].");
+                $"Student and teacher logits must both be [N, C] of the same shape; got [{string.Join(", ", studentShape)}] and [{string.Join(", ", teacherShape)}].");
         }
-        if (labels.dim() != 1 || labels.shape[0] != studentLogits.shape[0])
+        if (labelShape.Length != 1 || labelShape[0] != studentShape[0])
         {
-            throw new ArgumentException($"Labels must be [{studentLogits.shape[0]}]; got [{string.Join(", ", labels.shape)}].", nameof(labels));
+            throw new ArgumentException($"Labels must be [{studentShape[0]}]; got [{string.Join(", ", labelShape)}].", nameof(labels));
         }
 
         using var scope = NewDisposeScope();
@@ -46,17 +48,18 @@ public static class KnowledgeDistillation
         if (alpha != 0)
         {
             // KL(p_t ‖ p_s) = Σ p_t (log p_t − log p_s). Both sides as log-probabilities (log_target: true)
-            // keeps it exact where p_t underflows. Reduction.Sum / N is "batchmean".
-            var studentLogProbabilities = log_softmax(studentLogits / temperature, 1);
-            var teacherLogProbabilities = log_softmax(teacherLogits.detach() / temperature, 1);
-            var kl = kl_div(studentLogProbabilities, teacherLogProbabilities, log_target: true, reduction: nn.Reduction.Sum)
-                / studentLogits.shape[0];
-            total = kl * (alpha * temperature * temperature);
+            // keeps it exact where p_t underflows. Reduction.Sum / N is "batchmean"; the constant factors
+            // Alpha · T² / N are applied in one multiplication.
+            double inverseTemperature = 1 / temperature;
+            var studentLogProbabilities = log_softmax(studentLogits * inverseTemperature, 1);
+            var teacherLogProbabilities = log_softmax(teacherLogits.detach() * inverseTemperature, 1);
+            total = kl_div(studentLogProbabilities, teacherLogProbabilities, log_target: true, reduction: nn.Reduction.Sum)
+                .mul_(alpha * temperature * temperature / studentShape[0]);
         }
         if (beta != 0)
         {
-            var hard = cross_entropy(studentLogits, labels) * beta;
-            total = total is null ? hard : total + hard;
+            var hard = cross_entropy(studentLogits, labels);
+            total = total is null ? hard.mul_(beta) : total.add_(hard, beta);
         }
         total ??= zeros(new long[0], studentLogits.dtype, studentLogits.device);
         return total.MoveToOuterDisposeScope();

@@ -21,7 +21,11 @@ public static class Trainer
     {
         ArgumentNullException.ThrowIfNull(model);
         CheckData(model, inputSize, outputSize, train, "training set");
-        return Run(model, train, options ?? new TrainingOptions(), TimeSpan.Zero,
+        options ??= new TrainingOptions();
+        options.Validate();
+        var device = options.Device ?? CPU;
+        model.to(device);
+        return TrainingLoop.Run(model, train, options, Fingerprint("Fit", model, train, options), TimeSpan.Zero, device,
             (features, labels, _) => nn.functional.cross_entropy(model.forward(features), labels));
     }
 
@@ -55,9 +59,12 @@ public static class Trainer
         options ??= new TrainingOptions();
         options.Validate();
 
+        var device = options.Device ?? CPU;
+        student.to(device);
         var wereTraining = teachers.Select(t => t.training).ToArray();
         foreach (var teacher in teachers)
         {
+            teacher.to(device);
             teacher.eval();
         }
         Tensor? cached = null;
@@ -66,13 +73,15 @@ public static class Trainer
             var preparation = Stopwatch.StartNew();
             if (options.CacheTeacherOutputs && options.Augment is null && options.Epochs > 0)
             {
-                cached = TeacherLogits(teachers, temperature, transferSet.Features);
+                cached = TeacherLogits(teachers, temperature, transferSet.Features, device);
             }
-            return Run(student, transferSet, options, preparation.Elapsed, (features, labels, indices) =>
+            string fingerprint = Fingerprint("Distill", student, transferSet, options)
+                + $"; teachers {string.Join(", ", teachers.Select(t => t.GetName()))} at T = {temperature}";
+            return TrainingLoop.Run(student, transferSet, options, fingerprint, preparation.Elapsed, device, (features, labels, indices) =>
             {
                 using var teacherLogits = cached is null
-                    ? TeacherLogits(teachers, temperature, features)
-                    : cached.index_select(0, indices);
+                    ? TeacherLogits(teachers, temperature, features, device)
+                    : cached.index_select(0, indices.device == device ? indices : indices.to(device));
                 return loss(student.forward(features), teacherLogits, labels);
             });
         }
@@ -86,8 +95,8 @@ public static class Trainer
         }
     }
 
-    /// <summary>The teachers' (combined) logits for <paramref name="features"/>, computed in chunks without gradients.</summary>
-    private static Tensor TeacherLogits(IReadOnlyList<Model> teachers, double temperature, Tensor features)
+    /// <summary>The teachers' (combined) logits for <paramref name="features"/>, computed in chunks without gradients, on <paramref name="device"/>.</summary>
+    private static Tensor TeacherLogits(IReadOnlyList<Model> teachers, double temperature, Tensor features, Device device)
     {
         const int Chunk = 4096;
         using var _ = no_grad();
@@ -98,7 +107,7 @@ public static class Trainer
             for (long start = 0; start < count; start += Chunk)
             {
                 using var scope = NewDisposeScope();
-                var input = features.narrow(0, start, Math.Min(Chunk, count - start));
+                var input = features.narrow(0, start, Math.Min(Chunk, count - start)).to(device);
                 var outputs = teachers.Select(t => t.forward(input)).ToArray();
                 chunks.Add(KnowledgeDistillation.EnsembleLogits(outputs, temperature).MoveToOuterDisposeScope());
             }
@@ -113,100 +122,14 @@ public static class Trainer
         }
     }
 
-    private static TrainingReport Run(
-        Model model,
-        LabeledDataset data,
-        TrainingOptions options,
-        TimeSpan preparationTime,
-        Func<Tensor, Tensor, Tensor, Tensor> batchLoss)
-    {
-        options.Validate();
-        var clock = Stopwatch.StartNew();
-        int count = data.Count;
-        int batchSize = Math.Min(options.BatchSize, count);
-        int batchesPerEpoch = (count + batchSize - 1) / batchSize;
-        long totalBatches = (long)batchesPerEpoch * options.Epochs;
-
-        torch.manual_seed(options.Seed);
-        using var shuffler = new Generator((ulong)options.Seed);
-        using var optimizer = optim.SGD(model.parameters(), options.LearningRate, options.Momentum,
-            weight_decay: options.WeightDecay);
-        var scheduler = options.Schedule == LearningRateSchedule.Cosine && totalBatches > 0
-            ? optim.lr_scheduler.CosineAnnealingLR(optimizer, totalBatches)
-            : null;
-
-        var epochs = new List<EpochReport>(options.Epochs);
-        model.train();
-        try
-        {
-            for (int epoch = 1; epoch <= options.Epochs; epoch++)
-            {
-                var epochClock = Stopwatch.StartNew();
-                using var order = randperm(count, generator: shuffler);
-                // The loss is summed on the tensor side and read back only when reported, so the batch
-                // loop does not wait for the device.
-                using var lossSum = zeros(1, dtype: ScalarType.Float64);
-                for (int batch = 1; batch <= batchesPerEpoch; batch++)
-                {
-                    options.CancellationToken.ThrowIfCancellationRequested();
-                    int start = (batch - 1) * batchSize;
-                    int size = Math.Min(batchSize, count - start);
-                    using (var scope = NewDisposeScope())
-                    {
-                        var indices = order.narrow(0, start, size);
-                        var features = data.Features.index_select(0, indices);
-                        var labels = data.Labels.index_select(0, indices);
-                        if (options.Augment is { } augment)
-                        {
-                            features = augment(features);
-                        }
-
-                        optimizer.zero_grad();
-                        var loss = batchLoss(features, labels, indices);
-                        loss.backward();
-                        optimizer.step();
-                        scheduler?.step();
-                        using (no_grad())
-                        {
-                            lossSum.add_(loss.detach().to_type(ScalarType.Float64) * size);
-                        }
-                    }
-
-                    bool endOfEpoch = batch == batchesPerEpoch;
-                    bool wanted = options.Progress is not null && options.ProgressInterval > 0 && batch % options.ProgressInterval == 0;
-                    if (endOfEpoch || wanted)
-                    {
-                        int seen = start + size;
-                        double meanLoss = lossSum.item<double>() / seen;
-                        if (!double.IsFinite(meanLoss))
-                        {
-                            throw new TrainingDivergedException(epoch, batch, meanLoss);
-                        }
-                        double rate = seen / Math.Max(epochClock.Elapsed.TotalSeconds, 1e-9);
-                        if (endOfEpoch)
-                        {
-                            epochs.Add(new EpochReport(epoch, meanLoss, epochClock.Elapsed, rate));
-                        }
-                        options.Progress?.Report(Progress(epoch, batch, batchesPerEpoch, options.Epochs, meanLoss, rate, clock.Elapsed));
-                    }
-                }
-            }
-        }
-        finally
-        {
-            // Inference comes next; Fit/Distill switch back to training mode when called again.
-            model.eval();
-        }
-        return new TrainingReport(epochs, preparationTime, clock.Elapsed + preparationTime);
-    }
-
-    private static TrainingProgress Progress(int epoch, int batch, int batchesPerEpoch, int epochs, double loss, double rate, TimeSpan elapsed)
-    {
-        double done = (epoch - 1) * (double)batchesPerEpoch + batch;
-        double total = (double)batchesPerEpoch * epochs;
-        var remaining = TimeSpan.FromSeconds(elapsed.TotalSeconds / done * (total - done));
-        return new TrainingProgress(epoch, epochs, batch, batchesPerEpoch, loss, rate, elapsed, remaining);
-    }
+    /// <summary>What a run is: a checkpoint from any other run is refused.</summary>
+    private static string Fingerprint(string kind, Model model, LabeledDataset data, TrainingOptions options) =>
+        FormattableString.Invariant(
+            $"{kind} {model.GetName()} ({model.parameters().Sum(p => p.numel())} parameters) on {data.Count} × {data.FeatureSize}; ") +
+        FormattableString.Invariant(
+            $"{options.Epochs} epochs, batch {options.BatchSize}, LR {options.LearningRate} {options.Schedule}, momentum {options.Momentum}, ") +
+        FormattableString.Invariant(
+            $"weight decay {options.WeightDecay}, seed {options.Seed}, {(options.Augment is null ? "no augmentation" : "augmented")}");
 
     internal static void CheckData(Model model, int inputSize, int outputSize, LabeledDataset data, string role)
     {

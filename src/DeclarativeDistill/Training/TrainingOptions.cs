@@ -65,6 +65,22 @@ public sealed record TrainingOptions
     /// <summary>Checked before every batch; cancelling throws <see cref="OperationCanceledException"/>.</summary>
     public CancellationToken CancellationToken { get; init; }
 
+    /// <summary>
+    /// Where to keep checkpoints (created if missing); none by default. When the directory holds a
+    /// checkpoint of the same run (same model, data size and options), training resumes from it and
+    /// ends with the weights an uninterrupted run would have had.
+    /// </summary>
+    public string? CheckpointDirectory { get; init; }
+
+    /// <summary>Epochs between checkpoints (the last epoch is always saved). Default 1.</summary>
+    public int CheckpointInterval { get; init; } = 1;
+
+    /// <summary>
+    /// Where to train: the model (and in <c>Distill</c> the teachers) are moved there, and every batch.
+    /// Default <c>torch.CPU</c>; <c>torch.CUDA</c> needs a CUDA build of libtorch (TorchSharp-cuda-*).
+    /// </summary>
+    public Device? Device { get; init; }
+
     internal void Validate()
     {
         Require(Epochs >= 0, nameof(Epochs), $"must not be negative; got {Epochs}");
@@ -73,6 +89,7 @@ public sealed record TrainingOptions
         Require(Momentum >= 0 && Momentum < 1, nameof(Momentum), $"must be in [0, 1); got {Momentum}");
         Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), nameof(WeightDecay), $"must be non-negative and finite; got {WeightDecay}");
         Require(ProgressInterval >= 0, nameof(ProgressInterval), $"must not be negative; got {ProgressInterval}");
+        Require(CheckpointInterval >= 1, nameof(CheckpointInterval), $"must be at least 1; got {CheckpointInterval}");
         Require(Enum.IsDefined(Schedule), nameof(Schedule), $"is not a known schedule: {(int)Schedule}");
     }
 

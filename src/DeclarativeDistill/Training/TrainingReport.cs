@@ -13,12 +13,16 @@ public sealed record EpochReport(int Epoch, double Loss, TimeSpan Duration, doub
 /// <summary>What a <c>Fit</c> or <c>Distill</c> run did.</summary>
 public sealed class TrainingReport
 {
-    internal TrainingReport(IReadOnlyList<EpochReport> epochs, TimeSpan preparationTime, TimeSpan totalTime)
+    internal TrainingReport(IReadOnlyList<EpochReport> epochs, TimeSpan preparationTime, TimeSpan totalTime, int resumedAfterEpoch)
     {
         Epochs = epochs;
         PreparationTime = preparationTime;
         TotalTime = totalTime;
+        ResumedAfterEpoch = resumedAfterEpoch;
     }
+
+    /// <summary>The epoch of the checkpoint this run resumed from; 0 when it started fresh.</summary>
+    public int ResumedAfterEpoch { get; }
 
     /// <summary>Per-epoch loss and time.</summary>
     public IReadOnlyList<EpochReport> Epochs { get; }
@@ -26,7 +30,7 @@ public sealed class TrainingReport
     /// <summary>Time before the first epoch (in <c>Distill</c>, computing the cached teacher outputs).</summary>
     public TimeSpan PreparationTime { get; }
 
-    /// <summary>Wall-clock time of the whole run.</summary>
+    /// <summary>Wall-clock time of this call (not of epochs restored from a checkpoint).</summary>
     public TimeSpan TotalTime { get; }
 
     /// <summary>The last epoch's mean loss (NaN when no epoch ran).</summary>

@@ -1,0 +1,197 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
+using TorchSharp;
+using static TorchSharp.torch;
+using Model = TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>;
+
+namespace DeclarativeDistill;
+
+/// <summary>
+/// Training checkpoints in one directory, taken at epoch boundaries: <c>checkpoint-000012.ddc</c> holds
+/// everything needed to continue exactly as an uninterrupted run would (weights, optimizer momentum,
+/// both random generators, the epoch reports). A file is written under a temporary name and renamed
+/// into place, so a crash never leaves a half-written checkpoint; the previous one is kept beside it.
+/// </summary>
+/// <remarks>
+/// Format: the magic bytes <c>DDCKPT01</c>, the payload length (int64), the payload, and the payload's
+/// SHA-256. The payload starts with the run's fingerprint, so a checkpoint is never applied to a
+/// different run.
+/// </remarks>
+internal sealed class CheckpointStore
+{
+    private const string Prefix = "checkpoint-";
+    private const string Extension = ".ddc";
+    private static readonly byte[] Magic = Encoding.ASCII.GetBytes("DDCKPT01");
+    private const int Kept = 2;
+
+    private readonly string directory;
+    private readonly string fingerprint;
+
+    public CheckpointStore(string directory, string fingerprint)
+    {
+        this.directory = Path.GetFullPath(directory);
+        this.fingerprint = fingerprint;
+        Directory.CreateDirectory(this.directory);
+    }
+
+    /// <summary>The state of the newest checkpoint, or null when there is none.</summary>
+    /// <exception cref="InvalidDataException">The newest checkpoint is corrupt; the message names the intact previous one, if any.</exception>
+    /// <exception cref="InvalidOperationException">The checkpoint belongs to a different run.</exception>
+    public CheckpointState? LoadLatest()
+    {
+        var files = Files();
+        if (files.Count == 0)
+        {
+            return null;
+        }
+        byte[] payload;
+        try
+        {
+            payload = ReadVerified(files[0]);
+        }
+        catch (InvalidDataException e)
+        {
+            string previous = files.Skip(1).FirstOrDefault(IsIntact) is { } intact
+                ? $" The previous checkpoint {intact} is intact: delete {Path.GetFileName(files[0])} to resume from it."
+                : " There is no intact earlier checkpoint: delete it to start over.";
+            throw new InvalidDataException($"Checkpoint {files[0]} is corrupt: {e.Message}.{previous}", e);
+        }
+
+        var reader = new BinaryReader(new MemoryStream(payload), Encoding.UTF8);
+        string stored = reader.ReadString();
+        if (stored != fingerprint)
+        {
+            throw new InvalidOperationException(
+                $"Checkpoint {files[0]} belongs to a different training run.\n  checkpoint: {stored}\n  this run:   {fingerprint}\n" +
+                "Use another CheckpointDirectory, or delete the checkpoints to start over.");
+        }
+        int completed = reader.ReadInt32();
+        var epochs = new List<EpochReport>();
+        for (int i = reader.ReadInt32(); i > 0; i--)
+        {
+            epochs.Add(new EpochReport(reader.ReadInt32(), reader.ReadDouble(), TimeSpan.FromTicks(reader.ReadInt64()), reader.ReadDouble()));
+        }
+        return new CheckpointState(files[0], completed, epochs, reader);
+    }
+
+    /// <summary>Writes the state after <paramref name="epochsCompleted"/> epochs, atomically, and drops all but the newest two.</summary>
+    public void Save(int epochsCompleted, IReadOnlyList<EpochReport> epochs, Model model, TorchSharp.Modules.SGD optimizer, Generator shuffler)
+    {
+        using var payload = new MemoryStream();
+        using (var writer = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(fingerprint);
+            writer.Write(epochsCompleted);
+            writer.Write(epochs.Count);
+            foreach (var epoch in epochs)
+            {
+                writer.Write(epoch.Epoch);
+                writer.Write(epoch.Loss);
+                writer.Write(epoch.Duration.Ticks);
+                writer.Write(epoch.SamplesPerSecond);
+            }
+            WriteState(writer, torch.random.get_rng_state());
+            WriteState(writer, shuffler.get_state());
+            model.save(writer);
+            optimizer.save_state_dict(writer);
+        }
+
+        string path = Path.Combine(directory, $"{Prefix}{epochsCompleted:D6}{Extension}");
+        string temporary = path + ".tmp";
+        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            file.Write(Magic);
+            file.Write(BitConverter.GetBytes(payload.Length));
+            payload.Position = 0;
+            payload.CopyTo(file);
+            file.Write(SHA256.HashData(payload.GetBuffer().AsSpan(0, (int)payload.Length)));
+            file.Flush(flushToDisk: true);
+        }
+        File.Move(temporary, path, overwrite: true);
+
+        foreach (string old in Files().Skip(Kept))
+        {
+            File.Delete(old);
+        }
+    }
+
+    /// <summary>Checkpoint files, newest first.</summary>
+    private List<string> Files() =>
+        Directory.GetFiles(directory, Prefix + "*" + Extension)
+            .OrderByDescending(f => Path.GetFileName(f), StringComparer.Ordinal)
+            .ToList();
+
+    private static bool IsIntact(string path)
+    {
+        try
+        {
+            ReadVerified(path);
+            return true;
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
+    }
+
+    private static byte[] ReadVerified(string path)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        if (bytes.Length < Magic.Length + 8 + 32 || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+        {
+            throw new InvalidDataException("not a DeclarativeDistill checkpoint (bad header)");
+        }
+        long length = BitConverter.ToInt64(bytes, Magic.Length);
+        int start = Magic.Length + 8;
+        if (length < 0 || start + length + 32 != bytes.Length)
+        {
+            throw new InvalidDataException($"truncated or padded: the header declares {length:N0} bytes of state, the file holds {Math.Max(0, bytes.Length - start - 32):N0}");
+        }
+        var payload = bytes.AsSpan(start, (int)length);
+        if (!SHA256.HashData(payload).AsSpan().SequenceEqual(bytes.AsSpan(start + (int)length, 32)))
+        {
+            throw new InvalidDataException("checksum mismatch: the file was changed or damaged after it was written");
+        }
+        return payload.ToArray();
+    }
+
+    private static void WriteState(BinaryWriter writer, Tensor state)
+    {
+        using (state)
+        {
+            byte[] bytes = state.data<byte>().ToArray();
+            writer.Write(bytes.Length);
+            writer.Write(bytes);
+        }
+    }
+
+    internal static Tensor ReadState(BinaryReader reader)
+    {
+        int length = reader.ReadInt32();
+        return tensor(reader.ReadBytes(length), ScalarType.Byte);
+    }
+}
+
+/// <summary>A loaded checkpoint: its header, and a reader positioned at the random-generator states.</summary>
+internal sealed record CheckpointState(string Path, int EpochsCompleted, IReadOnlyList<EpochReport> Epochs, BinaryReader Reader)
+{
+    /// <summary>Restores generators and weights; the optimizer state comes after the optimizer exists (<see cref="RestoreOptimizer"/>).</summary>
+    public void RestoreModel(Model model, Generator shuffler)
+    {
+        using (var global = CheckpointStore.ReadState(Reader))
+        {
+            torch.random.set_rng_state(global);
+        }
+        using (var state = CheckpointStore.ReadState(Reader))
+        {
+            shuffler.set_state(state);
+        }
+        model.load(Reader);
+    }
+
+    public void RestoreOptimizer(TorchSharp.Modules.SGD optimizer) => optimizer.load_state_dict(Reader);
+}

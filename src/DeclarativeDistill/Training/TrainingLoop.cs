@@ -1,0 +1,166 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using TorchSharp;
+using static TorchSharp.torch;
+using Model = TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>;
+
+namespace DeclarativeDistill;
+
+/// <summary>
+/// The loop that <c>Fit</c> and <c>Distill</c> share. Data stays in one contiguous tensor; each batch is
+/// an <c>index_select</c> of a seeded permutation, moved to the model's device. The loss is summed on the
+/// device and read back only when progress is reported or an epoch ends, so the loop does not wait for
+/// the device batch by batch.
+/// </summary>
+internal static class TrainingLoop
+{
+    /// <param name="model">The model being trained, already on <paramref name="device"/>.</param>
+    /// <param name="data">Training examples (on the CPU).</param>
+    /// <param name="options">Validated options.</param>
+    /// <param name="fingerprint">What this run is, so a checkpoint of another run is refused.</param>
+    /// <param name="preparationTime">Time spent before the loop (the teacher cache), for the report.</param>
+    /// <param name="device">Where the model lives.</param>
+    /// <param name="batchLoss">The loss of one batch: features and labels on the device, and the batch's example indices.</param>
+    public static TrainingReport Run(Model model, LabeledDataset data, TrainingOptions options, string fingerprint,
+        TimeSpan preparationTime, Device device, Func<Tensor, Tensor, Tensor, Tensor> batchLoss)
+    {
+        var clock = Stopwatch.StartNew();
+        int count = data.Count;
+        int batchSize = Math.Min(options.BatchSize, count);
+        int batchesPerEpoch = (count + batchSize - 1) / batchSize;
+        long totalBatches = (long)batchesPerEpoch * options.Epochs;
+
+        torch.manual_seed(options.Seed);
+        using var shuffler = new Generator((ulong)options.Seed);
+        var checkpoints = options.CheckpointDirectory is { } directory ? new CheckpointStore(directory, fingerprint) : null;
+        var resumed = checkpoints?.LoadLatest();
+        resumed?.RestoreModel(model, shuffler);
+        model.to(device); // load() replaces parameters: move them before the optimizer takes them
+
+        using var optimizer = optim.SGD(model.parameters(), options.LearningRate, options.Momentum, weight_decay: options.WeightDecay);
+        resumed?.RestoreOptimizer(optimizer);
+        var epochs = new List<EpochReport>(resumed?.Epochs ?? Array.Empty<EpochReport>());
+        int firstEpoch = (resumed?.EpochsCompleted ?? 0) + 1;
+
+        var lastGood = Snapshot(model);
+        model.train();
+        try
+        {
+            for (int epoch = firstEpoch; epoch <= options.Epochs; epoch++)
+            {
+                var epochClock = Stopwatch.StartNew();
+                using var order = randperm(count, generator: shuffler);
+                using var lossSum = zeros(1, dtype: ScalarType.Float64, device: device);
+                for (int batch = 1; batch <= batchesPerEpoch; batch++)
+                {
+                    options.CancellationToken.ThrowIfCancellationRequested();
+                    int start = (batch - 1) * batchSize;
+                    int size = Math.Min(batchSize, count - start);
+                    using (var scope = NewDisposeScope())
+                    {
+                        var indices = order.narrow(0, start, size);
+                        var features = data.Features.index_select(0, indices).to(device);
+                        var labels = data.Labels.index_select(0, indices).to(device);
+                        if (options.Augment is { } augment)
+                        {
+                            features = augment(features);
+                        }
+
+                        SetLearningRate(optimizer, options, (epoch - 1) * (long)batchesPerEpoch + batch - 1, totalBatches);
+                        optimizer.zero_grad();
+                        var loss = batchLoss(features, labels, indices);
+                        loss.backward();
+                        optimizer.step();
+                        using (no_grad())
+                        {
+                            lossSum.add_(loss.detach().to_type(ScalarType.Float64) * size);
+                        }
+                    }
+
+                    bool endOfEpoch = batch == batchesPerEpoch;
+                    bool wanted = options.Progress is not null && options.ProgressInterval > 0 && batch % options.ProgressInterval == 0;
+                    if (!endOfEpoch && !wanted)
+                    {
+                        continue;
+                    }
+                    int seen = start + size;
+                    double meanLoss = lossSum.item<double>() / seen;
+                    if (!double.IsFinite(meanLoss))
+                    {
+                        Restore(model, lastGood);
+                        throw new TrainingDivergedException(epoch, batch, meanLoss);
+                    }
+                    Refresh(model, lastGood);
+                    double rate = seen / Math.Max(epochClock.Elapsed.TotalSeconds, 1e-9);
+                    if (endOfEpoch)
+                    {
+                        epochs.Add(new EpochReport(epoch, meanLoss, epochClock.Elapsed, rate));
+                    }
+                    options.Progress?.Report(Progress(epoch, batch, batchesPerEpoch, options.Epochs, firstEpoch, meanLoss, rate, clock.Elapsed));
+                }
+
+                if (checkpoints is not null && (epoch % options.CheckpointInterval == 0 || epoch == options.Epochs))
+                {
+                    checkpoints.Save(epoch, epochs, model, optimizer, shuffler);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var tensor in lastGood)
+            {
+                tensor.Dispose();
+            }
+            // Inference comes next; Fit/Distill switch back to training mode when called again.
+            model.eval();
+        }
+        return new TrainingReport(epochs, preparationTime, clock.Elapsed + preparationTime, resumed?.EpochsCompleted ?? 0);
+    }
+
+    /// <summary>Cosine decay to zero over all batches, in closed form so that a resumed run follows the same curve.</summary>
+    private static void SetLearningRate(optim.Optimizer optimizer, TrainingOptions options, long step, long totalSteps)
+    {
+        double rate = options.Schedule == LearningRateSchedule.Cosine
+            ? options.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * step / totalSteps))
+            : options.LearningRate;
+        foreach (var group in optimizer.ParamGroups)
+        {
+            group.LearningRate = rate;
+        }
+    }
+
+    /// <summary>A copy of the parameters, to put back if training diverges.</summary>
+    private static List<Tensor> Snapshot(Model model)
+    {
+        using var _ = no_grad();
+        return model.parameters().Select(p => p.detach().clone()).ToList();
+    }
+
+    private static void Refresh(Model model, List<Tensor> snapshot)
+    {
+        using var _ = no_grad();
+        foreach (var (saved, parameter) in snapshot.Zip(model.parameters()))
+        {
+            saved.copy_(parameter);
+        }
+    }
+
+    private static void Restore(Model model, List<Tensor> snapshot)
+    {
+        using var _ = no_grad();
+        foreach (var (saved, parameter) in snapshot.Zip(model.parameters()))
+        {
+            parameter.copy_(saved);
+        }
+    }
+
+    private static TrainingProgress Progress(int epoch, int batch, int batchesPerEpoch, int epochs, int firstEpoch, double loss, double rate, TimeSpan elapsed)
+    {
+        double done = (epoch - firstEpoch) * (double)batchesPerEpoch + batch;
+        double remainingBatches = (double)batchesPerEpoch * epochs - ((epoch - 1) * (double)batchesPerEpoch + batch);
+        var remaining = TimeSpan.FromSeconds(elapsed.TotalSeconds / done * remainingBatches);
+        return new TrainingProgress(epoch, epochs, batch, batchesPerEpoch, loss, rate, elapsed, remaining);
+    }
+}
