@@ -69,7 +69,7 @@ internal static class TrainingLoop
                         }
 
                         SetLearningRate(optimizer, options, (epoch - 1) * (long)batchesPerEpoch + batch - 1, totalBatches);
-                        optimizer.zero_grad();
+                        model.zero_grad(); // drops the gradients (set_to_none) instead of writing zeros over them
                         var loss = batchLoss(features, labels, indices);
                         loss.backward();
                         optimizer.step();
