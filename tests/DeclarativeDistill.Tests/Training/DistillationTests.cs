@@ -129,7 +129,7 @@ public class DistillationTests
         using var network = new ClusterTeacher();
         var reports = new List<TrainingProgress>();
 
-        network.Fit(train, Quick with { Epochs = 2, BatchSize = 64, ProgressInterval = 4, Progress = new Collect(reports) });
+        network.Fit(train, Quick with { Epochs = 2, BatchSize = 64, ProgressInterval = 4, Progress = new ProgressCallback(reports.Add) });
 
         Assert.Equal(new[] { 4, 8, 10, 4, 8, 10 }, reports.Select(r => r.Batch));
         Assert.Equal(2, reports.Count(r => r.IsEndOfEpoch));
@@ -144,7 +144,11 @@ public class DistillationTests
         using var network = new ClusterTeacher();
         using var cancellation = new CancellationTokenSource();
         var reports = new List<TrainingProgress>();
-        var progress = new Collect(reports, then: cancellation.Cancel);
+        var progress = new ProgressCallback(p =>
+        {
+            reports.Add(p);
+            cancellation.Cancel();
+        });
 
         Assert.ThrowsAny<System.OperationCanceledException>(() => network.Fit(train,
             Quick with { Epochs = 50, ProgressInterval = 1, Progress = progress, CancellationToken = cancellation.Token }));
@@ -186,14 +190,5 @@ public class DistillationTests
         using var student = new ClusterStudent();
         student.Distill(teacher, train, options);
         return student.parameters().Select(p => p.detach().clone()).ToList();
-    }
-
-    private sealed class Collect(List<TrainingProgress> reports, System.Action? then = null) : System.IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value)
-        {
-            reports.Add(value);
-            then?.Invoke();
-        }
     }
 }

@@ -22,7 +22,7 @@ public class EngineTests
         teacher.Fit(data, Options with { Epochs = 1 });
         using var student = new ClusterStudent();
         var live = new Dictionary<int, long>();
-        var count = new Callback(p => live[p.Epoch] = DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        var count = new ProgressCallback(p => live[p.Epoch] = DisposeScopeManager.Statistics.ThreadTotalLiveCount);
 
         student.Distill(teacher, data, Options with { Progress = count, CacheTeacherOutputs = false });
         student.Fit(data, Options with { Progress = count, Augment = batch => batch * 1.0f });
@@ -62,10 +62,5 @@ public class EngineTests
         Assert.Equal(DeviceType.CPU, student.parameters().First().device_type);
         Assert.Equal(DeviceType.CPU, teacher.parameters().First().device_type);
         Assert.Equal(data.Count, student.Evaluate(data).Count);
-    }
-
-    private sealed class Callback(Action<TrainingProgress> action) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => action(value);
     }
 }
