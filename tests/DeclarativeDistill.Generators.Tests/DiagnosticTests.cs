@@ -47,9 +47,17 @@ public class DiagnosticTests
         { "DD0023", """public class Base { } [[|Teacher(Layers = "4,2")|]] public partial class T : Base { }""" },
         { "DD0024", """[[|Teacher(Layers = "4,2")|]] public partial record T { }""" },
         { "DD0024", """[[|Teacher(Layers = "4,2")|]] public static partial class T { }""" },
+        { "DD0024", """[[|Teacher(Layers = "4,2")|]] public abstract partial class T { }""" },
+        { "DD0024", """[[|Teacher(Layers = "4,2")|]] public partial struct T { }""" },
+        { "DD0025", """[[|Teacher(Layers = "4,2")|]] public partial class T { public T() { } }""" },
+        { "DD0025", """[[|Teacher(Layers = "4,8,2")|]] public partial class T { public const int InputSize = 4; }""" },
+        { "DD0025", """[[|Teacher(Layers = "4,8,2")|]] public partial class T { private int hidden1; }""" },
+        { "DD0025", """[Teacher(Layers = "4,2")] public partial class T { } [Student(Layers = "4,2")] [[|Distill(Temperature = 3)|]] public partial class S { public double Temperature => 2; }""" },
         // Who teaches whom
         { "DD0030", """[Teacher(Layers = "4,2")] public partial class T { } [[|Distill|]] public partial class S { }""" },
         { "DD0031", """public class NotTeacher { } [Student(Layers = "4,2")] [Distill([|typeof(NotTeacher)|])] public partial class S { }""" },
+        { "DD0031", """[Teacher(Layers = "4,2")] public partial class T { } [Student(Layers = "4,2")] [Distill([|(System.Type)null!|])] public partial class S { }""" },
+        { "DD0007", """[Teacher(Layers = "4,2")] public partial class T { } [Student(Layers = "4,2")] [[|Distill(null!)|]] public partial class S { }""" },
         { "DD0032", """[Student(Layers = "4,2")] [[|Distill(Temperature = 3)|]] public partial class S { }""" },
         { "DD0033", """[Teacher(Layers = "4,2")] public partial class A { } [Teacher(Layers = "4,2")] public partial class B { } [Student(Layers = "4,2")] [[|Distill|]] public partial class S { }""" },
         { "DD0034", """[Teacher(Layers = "4,2")] public partial class A { } [Student(Layers = "4,2")] [Distill(typeof(A), [|typeof(A)|])] public partial class S { }""" },
@@ -84,6 +92,24 @@ public class DiagnosticTests
         Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
         Assert.Equal(source.Span, diagnostic.Location.SourceSpan);
         Assert.DoesNotContain(result.CompilerDiagnostics, d => d.Id != id);
+    }
+
+    [Fact]
+    public void Members_that_do_not_collide_with_generated_ones_are_allowed()
+    {
+        var result = GeneratorHarness.Run(Prelude + """
+            [Teacher(Layers = "4,8,2")]
+            public partial class T
+            {
+                public T(int seed) : this() { }
+                public double Temperature { get; set; }            // only [Distill] classes get a Temperature
+                private readonly int hidden2 = 0;                   // there is no second hidden layer
+                public string Fit(string label) => label + hidden2; // an overload, not the generated Fit
+            }
+            """);
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(result.CompilerDiagnostics);
     }
 
     [Fact]
@@ -164,7 +190,7 @@ public class DiagnosticTests
             .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
             .ToList();
         string unshipped = System.IO.File.ReadAllText(System.IO.Path.Combine(
-            RepositoryRoot(), "generators", "DeclarativeDistill.Generators", "AnalyzerReleases.Unshipped.md"));
+            BuildPaths.RepositoryRoot, "generators", "DeclarativeDistill.Generators", "AnalyzerReleases.Unshipped.md"));
 
         Assert.Equal(descriptors.Count, descriptors.Select(d => d.Id).Distinct().Count());
         foreach (var descriptor in descriptors)
@@ -172,7 +198,4 @@ public class DiagnosticTests
             Assert.Contains($"{descriptor.Id} | {descriptor.Category} | {descriptor.DefaultSeverity} |", unshipped);
         }
     }
-
-    private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string file = "") =>
-        System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(file)!, "..", ".."));
 }

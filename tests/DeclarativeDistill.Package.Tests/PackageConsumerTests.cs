@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
-using System.Runtime.CompilerServices;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -144,8 +143,10 @@ public sealed class PackageFixture : IDisposable
 
     public void Dispose() => Directory.Delete(Root, recursive: true);
 
-    private static string RepositoryRoot([CallerFilePath] string file = "") =>
-        System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(file)!, "..", ".."));
+    /// <summary>Recorded by the build (Directory.Build.props): [CallerFilePath] is path-mapped in CI builds.</summary>
+    private static string RepositoryRoot() =>
+        typeof(PackageFixture).Assembly.GetCustomAttributes<System.Reflection.AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "RepositoryRoot").Value!;
 }
 
 internal static class Dotnet

@@ -105,8 +105,14 @@ internal static class DiagnosticDescriptors
     /// <summary>DD0024: a record or static class. {0} class, {1} what it is.</summary>
     public static readonly DiagnosticDescriptor NotAPlainClass = Error(
         "DD0024", Declaration, "Network must be a plain class",
-        "'{0}' is {1}; a network must be a non-static, non-record class",
-        "A generated network is a TorchSharp module: an instantiable, non-record class.");
+        "'{0}' is {1}; a network must be a plain class: not static, abstract, a record or a struct",
+        "A generated network is a TorchSharp module: an instantiable class that is not a record.");
+
+    /// <summary>DD0025: the class declares a member the generator emits. {0} class, {1} the member.</summary>
+    public static readonly DiagnosticDescriptor MemberConflict = Error(
+        "DD0025", Declaration, "Member conflicts with the generated network",
+        "'{0}' declares {1}, which the generated network defines; remove or rename it",
+        "The generator defines the constructor, forward, the size constants, the layers and, for students, Temperature, Alpha, Beta and DistillationLoss.");
 
     /// <summary>DD0030: [Distill] without [Student]. {0} class.</summary>
     public static readonly DiagnosticDescriptor DistillWithoutStudent = Error(

@@ -108,18 +108,30 @@ internal sealed class AttributeArguments
         return LocationOf(name);
     }
 
-    /// <summary>The constructor's <c>params Type[]</c> values, each with the location of the <c>typeof</c> that wrote it.</summary>
-    public IReadOnlyList<(ITypeSymbol? Type, LocationInfo? Location)> TypeArguments()
+    /// <summary>Whether the constructor was given a null array (<c>[Distill(null)]</c>).</summary>
+    public bool HasNullArray =>
+        data.ConstructorArguments.Length == 1 && data.ConstructorArguments[0] is { Kind: TypedConstantKind.Array, IsNull: true };
+
+    /// <summary>
+    /// The constructor's <c>params Type[]</c> values, each with the location of the <c>typeof</c> that wrote
+    /// it; a null element (<c>(Type)null</c>) comes back as a null type with <c>IsNull</c> true.
+    /// </summary>
+    public IReadOnlyList<(ITypeSymbol? Type, bool IsNull, LocationInfo? Location)> TypeArguments()
     {
+        if (HasNullArray)
+        {
+            return System.Array.Empty<(ITypeSymbol?, bool, LocationInfo?)>();
+        }
         var values = data.ConstructorArguments.Length == 1 && data.ConstructorArguments[0].Kind == TypedConstantKind.Array
             ? data.ConstructorArguments[0].Values
             : data.ConstructorArguments;
         var expressions = PositionalExpressions();
-        var result = new List<(ITypeSymbol?, LocationInfo?)>(values.Length);
+        var result = new List<(ITypeSymbol?, bool, LocationInfo?)>(values.Length);
         for (int i = 0; i < values.Length; i++)
         {
             var location = i < expressions.Count ? LocationInfo.From(expressions[i]) : Location;
-            result.Add((values[i].Kind == TypedConstantKind.Error ? null : values[i].Value as ITypeSymbol, location));
+            bool error = values[i].Kind == TypedConstantKind.Error;
+            result.Add((error ? null : values[i].Value as ITypeSymbol, !error && values[i].IsNull, location));
         }
         return result;
     }

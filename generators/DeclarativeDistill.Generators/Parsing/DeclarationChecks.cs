@@ -20,14 +20,24 @@ internal static class DeclarationChecks
         }
 
         string name = type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
-        if (type.IsRecord)
+        string? kind = type switch
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotAPlainClass, location, name, "a record"));
-        }
-        else if (type.IsStatic)
+            { TypeKind: TypeKind.Struct } => "a struct",
+            { TypeKind: TypeKind.Interface } => "an interface",
+            { IsRecord: true } => "a record",
+            { IsStatic: true } => "static",
+            { IsAbstract: true } => "abstract",
+            _ => null,
+        };
+        if (kind is not null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotAPlainClass, location, name, "static"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotAPlainClass, location, name, kind));
+            if (type.TypeKind != TypeKind.Class)
+            {
+                return; // the other checks assume a class
+            }
         }
+
         if (!IsPartial(type))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, location, name, attributeName));
@@ -57,6 +67,38 @@ internal static class DeclarationChecks
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HasBaseClass, location, name,
                 baseType.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)));
+        }
+    }
+
+    /// <summary>
+    /// Reports members of the user's class that would collide with generated ones: with
+    /// <paramref name="network"/>, a parameterless constructor or a method <c>forward</c>; and any
+    /// non-method member named in <paramref name="generatedNames"/> (constants, layers). Methods such as
+    /// <c>Fit</c> with other parameters are legal overloads and are not reported.
+    /// </summary>
+    public static void CheckMemberConflicts(INamedTypeSymbol type, bool network, ICollection<string> generatedNames,
+        LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    {
+        if (!type.Locations.Any(l => l.IsInSource))
+        {
+            return;
+        }
+        string name = type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
+        foreach (var member in type.GetMembers())
+        {
+            string? conflict = member switch
+            {
+                { IsImplicitlyDeclared: true } => null,
+                IMethodSymbol { MethodKind: MethodKind.Constructor, Parameters.Length: 0, IsStatic: false } when network => "a parameterless constructor",
+                IMethodSymbol { Name: "forward" } when network => "a method 'forward'",
+                IMethodSymbol => null,
+                _ when generatedNames.Contains(member.Name) => $"a member '{member.Name}'",
+                _ => null,
+            };
+            if (conflict is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberConflict, location, name, conflict));
+            }
         }
     }
 

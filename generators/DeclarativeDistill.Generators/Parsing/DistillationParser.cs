@@ -41,9 +41,21 @@ internal static class DistillationParser
 
         var teachers = new List<TeacherReference>();
         var seen = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
-        foreach (var (type, location) in arguments.TypeArguments())
+        if (arguments.HasNullArray)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WrongArgumentType, arguments.Location,
+                "[Distill(null)]", "teacher types, e.g. [Distill(typeof(MnistTeacher))], or no arguments to infer the teacher"));
+            teachers.Add(new TeacherReference("null", null, arguments.Location));
+        }
+        foreach (var (type, isNull, location) in arguments.TypeArguments())
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (isNull)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotATeacher, location, "null"));
+                teachers.Add(new TeacherReference("null", null, location));
+                continue;
+            }
             if (type is not INamedTypeSymbol teacher || type.TypeKind == TypeKind.Error)
             {
                 // typeof(Missing): the compiler reports it. Keep a placeholder so nothing is emitted.
@@ -66,6 +78,9 @@ internal static class DistillationParser
             // An invalid [Teacher] gives a null shape without a diagnostic here: its own declaration reports it.
             teachers.Add(new TeacherReference(teacherName, NetworkParser.Summarize(teacher, cancellationToken), location));
         }
+
+        DeclarationChecks.CheckMemberConflicts(student, network: false,
+            new HashSet<string> { "Temperature", "Alpha", "Beta", "DistillationLoss" }, arguments.Location, diagnostics);
 
         double temperature = ReadWeight(arguments, "Temperature", 4, t => t > 0 && !double.IsInfinity(t), DiagnosticDescriptors.InvalidTemperature, diagnostics);
         double alpha = ReadWeight(arguments, "Alpha", 0.9, a => a >= 0 && a <= 1, DiagnosticDescriptors.InvalidAlpha, diagnostics);

@@ -71,6 +71,20 @@ internal static class NetworkParser
                 className, Literals.Format(dropout)));
         }
 
+        if (layers is { } declared)
+        {
+            var generated = new HashSet<string> { "InputSize", "OutputSize", "ParameterCount", "Architecture", "output" };
+            for (int i = 1; i < declared.Count - 1; i++)
+            {
+                generated.Add("hidden" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+            if (dropout > 0 && declared.Count > 2)
+            {
+                generated.Add("dropout");
+            }
+            DeclarationChecks.CheckMemberConflicts(type, network: true, generated, primary.Location, diagnostics);
+        }
+
         NetworkSpec? spec = null;
         if (!diagnostics.Any(d => d.IsError) && layers is { } sizes)
         {

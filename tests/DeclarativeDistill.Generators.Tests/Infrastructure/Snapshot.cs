@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Runtime.CompilerServices;
 using Xunit.Sdk;
 
 namespace DeclarativeDistill.Generators.Tests.Infrastructure;
@@ -15,9 +14,9 @@ internal static class Snapshot
 {
     public const string AcceptVariable = "DD_ACCEPT_SNAPSHOTS";
 
-    public static void Verify(string name, string actual, [CallerFilePath] string testFile = "")
+    public static void Verify(string name, string actual)
     {
-        string directory = Path.Combine(Path.GetDirectoryName(testFile)!, "Snapshots");
+        string directory = Path.Combine(BuildPaths.ProjectDirectory, "Snapshots");
         string verified = Path.Combine(directory, name + ".verified.cs");
         string received = Path.Combine(directory, name + ".received.cs");
         actual = Normalize(actual);
