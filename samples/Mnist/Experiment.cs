@@ -69,27 +69,28 @@ public static class Experiment
             LearningRate = recipe.TeacherLearningRate,
             Augment = Augmentations.RandomShift(28, 28, recipe.TeacherJitter),
             Progress = progress,
+            ProgressInterval = display.ProgressInterval,
         }));
         results.Add(Result.Of($"Teacher {MnistTeacher.Architecture}, dropout, ±{recipe.TeacherJitter} px jitter",
             MnistTeacher.ParameterCount, teacher, teacher.Evaluate(test), teacher, test, teacherReport));
 
         var student = Create(() => new MnistStudent(), recipe.Seed);
-        var report = display.Train("student 784-800-800-10, hard labels", p => student.Fit(train, baseline with { Progress = p }));
+        var report = display.Train("student 784-800-800-10, hard labels", p => student.Fit(train, baseline with { Progress = p, ProgressInterval = display.ProgressInterval }));
         results.Add(Result.Of($"Student {MnistStudent.Architecture}, hard labels", MnistStudent.ParameterCount, student, student.Evaluate(test), teacher, test, report));
         student.Dispose();
 
         student = Create(() => new MnistStudent(), recipe.Seed);
-        report = display.Train("student 784-800-800-10, distilled", p => student.Distill(teacher, train, distilled with { Progress = p }));
+        report = display.Train("student 784-800-800-10, distilled", p => student.Distill(teacher, train, distilled with { Progress = p, ProgressInterval = display.ProgressInterval }));
         results.Add(Result.Of($"Student {MnistStudent.Architecture}, distilled (T = {MnistStudent.Temperature})", MnistStudent.ParameterCount, student, student.Evaluate(test), teacher, test, report));
         student.Dispose();
 
         var tiny = Create(() => new TinyStudent(), recipe.Seed);
-        report = display.Train("student 784-30-10, hard labels", p => tiny.Fit(train, baseline with { Progress = p }));
+        report = display.Train("student 784-30-10, hard labels", p => tiny.Fit(train, baseline with { Progress = p, ProgressInterval = display.ProgressInterval }));
         results.Add(Result.Of($"Student {TinyStudent.Architecture}, hard labels", TinyStudent.ParameterCount, tiny, tiny.Evaluate(test), teacher, test, report));
         tiny.Dispose();
 
         tiny = Create(() => new TinyStudent(), recipe.Seed);
-        report = display.Train("student 784-30-10, distilled", p => tiny.Distill(teacher, train, distilled with { Progress = p }));
+        report = display.Train("student 784-30-10, distilled", p => tiny.Distill(teacher, train, distilled with { Progress = p, ProgressInterval = display.ProgressInterval }));
         results.Add(Result.Of($"Student {TinyStudent.Architecture}, distilled (T = {TinyStudent.Temperature})", TinyStudent.ParameterCount, tiny, tiny.Evaluate(test), teacher, test, report));
         tiny.Dispose();
 

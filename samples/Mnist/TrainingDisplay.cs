@@ -10,6 +10,9 @@ public sealed class TrainingDisplay
 {
     private readonly bool interactive = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
 
+    /// <summary>Batches between reports: often enough for a live bar on a terminal, epochs only in a log.</summary>
+    public int ProgressInterval => interactive ? 5 : 0;
+
     public TrainingReport Train(string name, Func<IProgress<TrainingProgress>, TrainingReport> train)
     {
         TrainingReport report;
