@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
+using System.Reflection;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -145,7 +146,7 @@ public sealed class PackageFixture : IDisposable
 
     /// <summary>Recorded by the build (Directory.Build.props): [CallerFilePath] is path-mapped in CI builds.</summary>
     private static string RepositoryRoot() =>
-        typeof(PackageFixture).Assembly.GetCustomAttributes<System.Reflection.AssemblyMetadataAttribute>()
+        typeof(PackageFixture).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(a => a.Key == "RepositoryRoot").Value!;
 }
 
