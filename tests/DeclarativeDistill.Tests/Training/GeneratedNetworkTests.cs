@@ -70,6 +70,33 @@ public class GeneratedNetworkTests
     }
 
     [Fact]
+    public void Trained_weights_round_trip_through_save_and_load()
+    {
+        string file = System.IO.Path.GetTempFileName();
+        try
+        {
+            using var data = SyntheticData.Create(256, seed: 40);
+            manual_seed(1);
+            using var trained = new ClusterTeacher();
+            trained.Fit(data, new TrainingOptions { Epochs = 2 });
+            trained.save(file);
+
+            manual_seed(2);
+            using var restored = new ClusterTeacher();
+            restored.load(file);
+
+            using var expected = trained.Predict(data.Features);
+            using var actual = restored.Predict(data.Features);
+            Assert.True(SyntheticData.Same(expected, actual));
+            Assert.Equal(trained.Evaluate(data), restored.Evaluate(data));
+        }
+        finally
+        {
+            System.IO.File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void Fit_refuses_data_of_the_wrong_width()
     {
         using var network = new ClusterTeacher();
