@@ -9,10 +9,11 @@ using Model = TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.tor
 namespace DeclarativeDistill;
 
 /// <summary>
-/// The training loops behind the generated <c>Fit</c> and <c>Distill</c> methods. Generated code binds
-/// the typed parts (architecture, sizes, the loss with its declared constants); this class holds the
-/// mechanics they share: batching from a seeded permutation, SGD, the schedule, progress, cancellation.
-/// It can also be called directly with hand-written modules.
+/// The entry points behind the generated <c>Fit</c> and <c>Distill</c> methods. Generated code binds the
+/// typed parts (architecture, sizes, the loss with its declared constants); this class checks the data,
+/// places models on the device, prepares the teachers (and their cached outputs), and runs the loop the
+/// two share (batching, SGD and its schedule, progress, cancellation, checkpoints). It can also be called
+/// directly with hand-written modules.
 /// </summary>
 public static class Trainer
 {
@@ -76,7 +77,7 @@ public static class Trainer
                 cached = TeacherLogits(teachers, temperature, transferSet.Features, device);
             }
             string fingerprint = Fingerprint("Distill", student, transferSet, options)
-                + $"; teachers {string.Join(", ", teachers.Select(t => t.GetName()))} at T = {temperature}";
+                + FormattableString.Invariant($"; teachers {string.Join(", ", teachers.Select(t => t.GetName()))} at T = {temperature}");
             return TrainingLoop.Run(student, transferSet, options, fingerprint, preparation.Elapsed, device, (features, labels, indices) =>
             {
                 using var teacherLogits = cached is null
@@ -123,13 +124,15 @@ public static class Trainer
     }
 
     /// <summary>What a run is: a checkpoint from any other run is refused.</summary>
-    private static string Fingerprint(string kind, Model model, LabeledDataset data, TrainingOptions options) =>
-        FormattableString.Invariant(
-            $"{kind} {model.GetName()} ({model.parameters().Sum(p => p.numel())} parameters) on {data.Count} × {data.FeatureSize}; ") +
-        FormattableString.Invariant(
-            $"{options.Epochs} epochs, batch {options.BatchSize}, LR {options.LearningRate} {options.Schedule}, momentum {options.Momentum}, ") +
-        FormattableString.Invariant(
-            $"weight decay {options.WeightDecay}, seed {options.Seed}, {(options.Augment is null ? "no augmentation" : "augmented")}");
+    private static string Fingerprint(string kind, Model model, LabeledDataset data, TrainingOptions options)
+    {
+        long parameters = model.parameters().Sum(p => p.numel());
+        string augmentation = options.Augment is null ? "no augmentation" : "augmented";
+        string what = FormattableString.Invariant($"{kind} {model.GetName()} ({parameters} parameters) on {data.Count} × {data.FeatureSize}");
+        string how = FormattableString.Invariant(
+            $"{options.Epochs} epochs, batch {options.BatchSize}, LR {options.LearningRate} {options.Schedule}, momentum {options.Momentum}, weight decay {options.WeightDecay}");
+        return FormattableString.Invariant($"{what}; {how}, seed {options.Seed}, {augmentation}");
+    }
 
     internal static void CheckData(Model model, int inputSize, int outputSize, LabeledDataset data, string role)
     {
