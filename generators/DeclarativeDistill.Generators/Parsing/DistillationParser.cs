@@ -39,6 +39,49 @@ internal static class DistillationParser
 
         bool unbound = arguments.ReportWrongTypes(ExpectedTypes, "teacher types, e.g. [Distill(typeof(MnistTeacher))]", diagnostics);
 
+        var teachers = ReadNamedTeachers(arguments, student, studentName, diagnostics, cancellationToken);
+
+        DeclarationChecks.CheckMemberConflicts(student, network: false,
+            new HashSet<string> { "Temperature", "Alpha", "Beta", "DistillationLoss" }, arguments.Location, diagnostics);
+
+        double temperature = ReadWeight(arguments, "Temperature", 4, t => t > 0 && !double.IsInfinity(t), DiagnosticDescriptors.InvalidTemperature, diagnostics);
+        double alpha = ReadWeight(arguments, "Alpha", 0.9, a => a >= 0 && a <= 1, DiagnosticDescriptors.InvalidAlpha, diagnostics);
+        bool betaGiven = arguments.TryGetDouble("Beta", out double beta) && !double.IsNaN(beta);
+        if (betaGiven && !(beta >= 0 && beta <= 1))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidBeta, arguments.LocationOf("Beta"), Literals.Format(beta)));
+        }
+        if (!betaGiven)
+        {
+            beta = 1 - alpha;
+        }
+        WarnAboutWeights(arguments, studentName, temperature, alpha, beta, diagnostics);
+
+        if (unbound && teachers.Count == 0)
+        {
+            // The constructor did not bind: the user named teachers the compiler could not read, so do not infer one.
+            teachers.Add(new TeacherReference("?", null, arguments.Location));
+        }
+
+        return new DistillationRequest(
+            DeclarationChecks.Describe(student),
+            studentShape,
+            teachers.ToEquatableArray(),
+            temperature,
+            alpha,
+            beta,
+            betaGiven,
+            arguments.Location,
+            diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// The teachers named with <c>typeof</c>, checked: null, self, duplicates, types without <c>[Teacher]</c>.
+    /// A type the compiler cannot resolve keeps a placeholder without a shape, so nothing is emitted for it.
+    /// </summary>
+    private static List<TeacherReference> ReadNamedTeachers(AttributeArguments arguments, INamedTypeSymbol student, string studentName,
+        List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
         var teachers = new List<TeacherReference>();
         var seen = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
         if (arguments.HasNullArray)
@@ -78,39 +121,7 @@ internal static class DistillationParser
             // An invalid [Teacher] gives a null shape without a diagnostic here: its own declaration reports it.
             teachers.Add(new TeacherReference(teacherName, NetworkParser.Summarize(teacher, cancellationToken), location));
         }
-
-        DeclarationChecks.CheckMemberConflicts(student, network: false,
-            new HashSet<string> { "Temperature", "Alpha", "Beta", "DistillationLoss" }, arguments.Location, diagnostics);
-
-        double temperature = ReadWeight(arguments, "Temperature", 4, t => t > 0 && !double.IsInfinity(t), DiagnosticDescriptors.InvalidTemperature, diagnostics);
-        double alpha = ReadWeight(arguments, "Alpha", 0.9, a => a >= 0 && a <= 1, DiagnosticDescriptors.InvalidAlpha, diagnostics);
-        bool betaGiven = arguments.TryGetDouble("Beta", out double beta) && !double.IsNaN(beta);
-        if (betaGiven && !(beta >= 0 && beta <= 1))
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidBeta, arguments.LocationOf("Beta"), Literals.Format(beta)));
-        }
-        if (!betaGiven)
-        {
-            beta = 1 - alpha;
-        }
-        WarnAboutWeights(arguments, studentName, temperature, alpha, beta, diagnostics);
-
-        if (unbound && teachers.Count == 0)
-        {
-            // The constructor did not bind: the user named teachers the compiler could not read, so do not infer one.
-            teachers.Add(new TeacherReference("?", null, arguments.Location));
-        }
-
-        return new DistillationRequest(
-            DeclarationChecks.Describe(student),
-            studentShape,
-            teachers.ToEquatableArray(),
-            temperature,
-            alpha,
-            beta,
-            betaGiven,
-            arguments.Location,
-            diagnostics.ToEquatableArray());
+        return teachers;
     }
 
     /// <summary>Legal values that are probably not what the user meant, and the one combination that learns nothing.</summary>
