@@ -23,7 +23,7 @@ public sealed class TrainingDisplay
                 .Start(context =>
                 {
                     var task = context.AddTask(Markup.Escape(name), maxValue: 1);
-                    return train(new Progress(update =>
+                    return train(new SynchronousProgress<TrainingProgress>(update =>
                     {
                         task.Value = update.Fraction;
                         task.Description = Markup.Escape($"{name}  epoch {update.Epoch}/{update.Epochs}  loss {update.Loss.ToString("G4", CultureInfo.InvariantCulture)}");
@@ -33,15 +33,9 @@ public sealed class TrainingDisplay
         else
         {
             Console.Write($"Training {name} ... ");
-            report = train(new Progress(_ => { }));
+            report = train(new SynchronousProgress<TrainingProgress>(_ => { }));
         }
         Console.WriteLine($"{name}: {report.Epochs.Count} epochs in {report.TotalTime.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s, final loss {report.FinalLoss.ToString("G4", CultureInfo.InvariantCulture)}");
         return report;
-    }
-
-    /// <summary>Reports synchronously on the training thread (System.Progress would post to the thread pool).</summary>
-    private sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 }

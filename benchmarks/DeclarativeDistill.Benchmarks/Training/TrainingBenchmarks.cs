@@ -177,7 +177,7 @@ internal static class TrainingBenchmarks
         manual_seed(5);
         using var student = new BenchStudent();
         var resident = new Dictionary<int, long>();
-        var record = new Callback(p =>
+        var record = new SynchronousProgress<TrainingProgress>(p =>
         {
             if (p.IsEndOfEpoch)
             {
@@ -202,10 +202,5 @@ internal static class TrainingBenchmarks
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    private sealed class Callback(Action<TrainingProgress> action) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => action(value);
     }
 }

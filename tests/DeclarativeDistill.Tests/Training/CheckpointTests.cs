@@ -25,7 +25,7 @@ public sealed class CheckpointTests : IDisposable
         var uninterrupted = Train(data, Options, initSeed: 1);
 
         using var cancellation = new CancellationTokenSource();
-        var cancelAfterEpoch3 = new ProgressCallback(p => { if (p.IsEndOfEpoch && p.Epoch == 3) cancellation.Cancel(); });
+        var cancelAfterEpoch3 = new SynchronousProgress<TrainingProgress>(p => { if (p.IsEndOfEpoch && p.Epoch == 3) cancellation.Cancel(); });
         var interruptedOptions = Options with { CheckpointDirectory = directory, CancellationToken = cancellation.Token, Progress = cancelAfterEpoch3 };
         Assert.ThrowsAny<OperationCanceledException>(() => Train(data, interruptedOptions, initSeed: 1));
         Assert.Equal(new[] { "checkpoint-000002.ddc", "checkpoint-000003.ddc" }, CheckpointFiles());
@@ -49,7 +49,7 @@ public sealed class CheckpointTests : IDisposable
 
         var whole = DistillFrom(teacher, data, Options);
         using var cancellation = new CancellationTokenSource();
-        var stopAt2 = new ProgressCallback(p => { if (p.IsEndOfEpoch && p.Epoch == 2) cancellation.Cancel(); });
+        var stopAt2 = new SynchronousProgress<TrainingProgress>(p => { if (p.IsEndOfEpoch && p.Epoch == 2) cancellation.Cancel(); });
         Assert.ThrowsAny<OperationCanceledException>(() =>
             DistillFrom(teacher, data, Options with { CheckpointDirectory = directory, CancellationToken = cancellation.Token, Progress = stopAt2 }));
         var resumed = DistillFrom(teacher, data, Options with { CheckpointDirectory = directory });

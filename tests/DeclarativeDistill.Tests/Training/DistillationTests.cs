@@ -129,7 +129,7 @@ public class DistillationTests
         using var network = new ClusterTeacher();
         var reports = new List<TrainingProgress>();
 
-        network.Fit(train, Quick with { Epochs = 2, BatchSize = 64, ProgressInterval = 4, Progress = new ProgressCallback(reports.Add) });
+        network.Fit(train, Quick with { Epochs = 2, BatchSize = 64, ProgressInterval = 4, Progress = new SynchronousProgress<TrainingProgress>(reports.Add) });
 
         Assert.Equal(new[] { 4, 8, 10, 4, 8, 10 }, reports.Select(r => r.Batch));
         Assert.Equal(2, reports.Count(r => r.IsEndOfEpoch));
@@ -144,7 +144,7 @@ public class DistillationTests
         using var network = new ClusterTeacher();
         using var cancellation = new CancellationTokenSource();
         var reports = new List<TrainingProgress>();
-        var progress = new ProgressCallback(p =>
+        var progress = new SynchronousProgress<TrainingProgress>(p =>
         {
             reports.Add(p);
             cancellation.Cancel();

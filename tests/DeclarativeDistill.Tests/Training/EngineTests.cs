@@ -22,7 +22,7 @@ public class EngineTests
         teacher.Fit(data, Options with { Epochs = 1 });
         using var student = new ClusterStudent();
         var live = new Dictionary<int, long>();
-        var count = new ProgressCallback(p => live[p.Epoch] = DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        var count = new SynchronousProgress<TrainingProgress>(p => live[p.Epoch] = DisposeScopeManager.Statistics.ThreadTotalLiveCount);
 
         student.Distill(teacher, data, Options with { Progress = count, CacheTeacherOutputs = false });
         student.Fit(data, Options with { Progress = count, Augment = batch => batch * 1.0f });
