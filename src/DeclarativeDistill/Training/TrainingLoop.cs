@@ -92,10 +92,12 @@ internal static class TrainingLoop
                         Restore(model, lastGood);
                         throw new TrainingDivergedException(epoch, batch, meanLoss);
                     }
-                    Refresh(model, lastGood);
                     double rate = seen / Math.Max(epochClock.Elapsed.TotalSeconds, 1e-9);
                     if (endOfEpoch)
                     {
+                        // The weights to go back to if a later check finds the loss diverged. Taken per
+                        // epoch, not per progress report, to keep a copy of every parameter off the hot path.
+                        Refresh(model, lastGood);
                         epochs.Add(new EpochReport(epoch, meanLoss, epochClock.Elapsed, rate));
                     }
                     options.Progress?.Report(Progress(epoch, batch, batchesPerEpoch, options.Epochs, firstEpoch, meanLoss, rate, clock.Elapsed));
