@@ -74,28 +74,33 @@ public static class Experiment
         results.Add(Result.Of($"Teacher {MnistTeacher.Architecture}, dropout, ±{recipe.TeacherJitter} px jitter",
             MnistTeacher.ParameterCount, teacher, teacher.Evaluate(test), teacher, test, teacherReport));
 
-        var student = Create(() => new MnistStudent(), recipe.Seed);
-        var report = display.Train("student 784-800-800-10, hard labels", p => student.Fit(train, baseline with { Progress = p, ProgressInterval = display.ProgressInterval }));
-        results.Add(Result.Of($"Student {MnistStudent.Architecture}, hard labels", MnistStudent.ParameterCount, student, student.Evaluate(test), teacher, test, report));
-        student.Dispose();
-
-        student = Create(() => new MnistStudent(), recipe.Seed);
-        report = display.Train("student 784-800-800-10, distilled", p => student.Distill(teacher, train, distilled with { Progress = p, ProgressInterval = display.ProgressInterval }));
-        results.Add(Result.Of($"Student {MnistStudent.Architecture}, distilled (T = {MnistStudent.Temperature})", MnistStudent.ParameterCount, student, student.Evaluate(test), teacher, test, report));
-        student.Dispose();
-
-        var tiny = Create(() => new TinyStudent(), recipe.Seed);
-        report = display.Train("student 784-30-10, hard labels", p => tiny.Fit(train, baseline with { Progress = p, ProgressInterval = display.ProgressInterval }));
-        results.Add(Result.Of($"Student {TinyStudent.Architecture}, hard labels", TinyStudent.ParameterCount, tiny, tiny.Evaluate(test), teacher, test, report));
-        tiny.Dispose();
-
-        tiny = Create(() => new TinyStudent(), recipe.Seed);
-        report = display.Train("student 784-30-10, distilled", p => tiny.Distill(teacher, train, distilled with { Progress = p, ProgressInterval = display.ProgressInterval }));
-        results.Add(Result.Of($"Student {TinyStudent.Architecture}, distilled (T = {TinyStudent.Temperature})", TinyStudent.ParameterCount, tiny, tiny.Evaluate(test), teacher, test, report));
-        tiny.Dispose();
+        results.Add(TrainStudent(display, $"Student {MnistStudent.Architecture}, hard labels", MnistStudent.ParameterCount,
+            () => new MnistStudent(), (s, o) => s.Fit(train, o), baseline, recipe.Seed, teacher, test));
+        results.Add(TrainStudent(display, $"Student {MnistStudent.Architecture}, distilled (T = {MnistStudent.Temperature})", MnistStudent.ParameterCount,
+            () => new MnistStudent(), (s, o) => s.Distill(teacher, train, o), distilled, recipe.Seed, teacher, test));
+        results.Add(TrainStudent(display, $"Student {TinyStudent.Architecture}, hard labels", TinyStudent.ParameterCount,
+            () => new TinyStudent(), (s, o) => s.Fit(train, o), baseline, recipe.Seed, teacher, test));
+        results.Add(TrainStudent(display, $"Student {TinyStudent.Architecture}, distilled (T = {TinyStudent.Temperature})", TinyStudent.ParameterCount,
+            () => new TinyStudent(), (s, o) => s.Distill(teacher, train, o), distilled, recipe.Seed, teacher, test));
 
         teacher.Dispose();
         return results;
+    }
+
+    /// <summary>
+    /// One run of one student: created from the seed (so its two runs start from the same weights), trained
+    /// under the display, compared with the teacher on the test set, and freed.
+    /// </summary>
+    private static Result TrainStudent<T>(TrainingDisplay display, string name, long parameters, Func<T> create,
+        Func<T, TrainingOptions, TrainingReport> train, TrainingOptions options, long seed, MnistTeacher teacher, LabeledDataset test)
+        where T : Model
+    {
+        using var student = Create(create, seed);
+        var report = display.Train(name,
+            progress => train(student, options with { Progress = progress, ProgressInterval = display.ProgressInterval }));
+        // Every student has the teacher's input and output sizes: the generator checks that at compile time.
+        var evaluation = Metrics.Evaluate(student, MnistTeacher.InputSize, MnistTeacher.OutputSize, test);
+        return Result.Of(name, parameters, student, evaluation, teacher, test, report);
     }
 
     /// <summary>Seeds TorchSharp before construction, so both runs of a student start from the same weights.</summary>
