@@ -158,6 +158,20 @@ public class DiagnosticTests
         Assert.DoesNotContain(result.Sources.Keys, k => k.EndsWith(".Distill.g.cs", System.StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("""[Teacher(Layers = "4,8,2"), Student(Layers = "4,9,2")]""", "Layers = \"4,8,2\" and [Student] sets Layers = \"4,9,2\"")]
+    [InlineData("""[Teacher(Layers = "4,8,2", Activation = Activation.Tanh), Student(Activation = Activation.GELU)]""", "Activation = Tanh and [Student] sets Activation = GELU")]
+    [InlineData("""[Teacher(Layers = "4,8,2", Dropout = 0.5), Student(Dropout = 0.25)]""", "Dropout = 0.5 and [Student] sets Dropout = 0.25")]
+    public void A_teacher_assistant_whose_attributes_disagree_names_both_values(string attributes, string expected)
+    {
+        var result = GeneratorHarness.Run(Prelude + attributes + " public partial class A { }");
+
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal("DD0006", diagnostic.Id);
+        Assert.Equal($"'A' is both teacher and student, but [Teacher] sets {expected}; one class is one network",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Fact]
     public void Malformed_layers_message_gives_the_position()
     {
