@@ -33,9 +33,7 @@ public sealed class DistillationGenerator : IIncrementalGenerator
             .WithTrackingName(StepNames.Students);
 
         var teacherIndex = teachers
-            .Select((result, _) => result.Network is { } n
-                ? new TeacherSummary(n.Type.Namespace, n.Type.FullyQualifiedName, n.Type.DisplayName, n.InputSize, n.OutputSize, n.ParameterCount)
-                : null)
+            .Select((result, _) => result.Network?.Summary())
             .Collect()
             .Select((summaries, _) => summaries
                 .Where(s => s is not null)

@@ -42,6 +42,10 @@ internal sealed record NetworkSpec(
     /// <summary><c>784-800-800-10</c>.</summary>
     public string Architecture => string.Join("-", Layers);
 
+    /// <summary>What a distillation needs to know of this network.</summary>
+    public TeacherSummary Summary() =>
+        new(Type.Namespace, Type.FullyQualifiedName, Type.DisplayName, InputSize, OutputSize, ParameterCount);
+
     public static long CountParameters(EquatableArray<int> layers)
     {
         long count = 0;

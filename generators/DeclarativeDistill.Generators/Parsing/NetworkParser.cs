@@ -99,11 +99,7 @@ internal static class NetworkParser
     /// <summary>What a distillation needs to know of a valid network.</summary>
     public static TeacherSummary? Summarize(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
-        var network = Read(type, cancellationToken).Network;
-        return network is null
-            ? null
-            : new TeacherSummary(network.Type.Namespace, network.Type.FullyQualifiedName, network.Type.DisplayName,
-                network.InputSize, network.OutputSize, network.ParameterCount);
+        return Read(type, cancellationToken).Network?.Summary();
     }
 
     public static AttributeData? Find(INamedTypeSymbol type, string attributeMetadataName) =>
@@ -113,12 +109,7 @@ internal static class NetworkParser
     {
         EquatableArray<int>? teacherLayers = teacher is null ? null : ParseLayers(teacher, diagnostics, required: student is null || !Written(student));
         EquatableArray<int>? studentLayers = student is null ? null : ParseLayers(student, diagnostics, required: teacher is null);
-        if (teacherLayers is { } t && studentLayers is { } s && t != s)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingArchitecture, student!.LocationOf(LayersName),
-                className, LayersName, "\"" + string.Join(",", t) + "\"", "\"" + string.Join(",", s) + "\""));
-        }
-        return teacherLayers ?? studentLayers;
+        return Agree(className, LayersName, teacherLayers, studentLayers, student, layers => "\"" + string.Join(",", layers) + "\"", diagnostics);
 
         static bool Written(AttributeArguments arguments) =>
             arguments.TryGetValue(LayersName, out var value) && !string.IsNullOrEmpty(value.Value as string);
@@ -165,6 +156,22 @@ internal static class NetworkParser
         return sizes;
     }
 
+    /// <summary>
+    /// A teacher assistant's two attributes describe one network: a property set in both must agree
+    /// (DD0006 on the student's argument otherwise). Returns whichever is set, the teacher's first.
+    /// </summary>
+    private static T? Agree<T>(string className, string property, T? fromTeacher, T? fromStudent, AttributeArguments? student,
+        System.Func<T, string> show, List<DiagnosticInfo> diagnostics)
+        where T : struct
+    {
+        if (fromTeacher is { } t && fromStudent is { } s && !EqualityComparer<T>.Default.Equals(t, s))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingArchitecture, student!.LocationOf(property),
+                className, property, show(t), show(s)));
+        }
+        return fromTeacher ?? fromStudent;
+    }
+
     private static ActivationKind ReadActivation(string className, AttributeArguments? teacher, AttributeArguments? student, List<DiagnosticInfo> diagnostics)
     {
         ActivationKind? Read(AttributeArguments? arguments)
@@ -181,14 +188,8 @@ internal static class NetworkParser
             return (ActivationKind)value;
         }
 
-        var fromTeacher = Read(teacher);
-        var fromStudent = Read(student);
-        if (fromTeacher is { } t && fromStudent is { } s && t != s)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingArchitecture, student!.LocationOf(ActivationName),
-                className, ActivationName, t, s));
-        }
-        return fromTeacher ?? fromStudent ?? ActivationKind.ReLU;
+        return Agree(className, ActivationName, Read(teacher), Read(student), student, activation => activation.ToString(), diagnostics)
+            ?? ActivationKind.ReLU;
     }
 
     private static double ReadDropout(string className, AttributeArguments? teacher, AttributeArguments? student, List<DiagnosticInfo> diagnostics)
@@ -207,13 +208,6 @@ internal static class NetworkParser
             return value;
         }
 
-        var fromTeacher = Read(teacher);
-        var fromStudent = Read(student);
-        if (fromTeacher is { } t && fromStudent is { } s && t != s)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingArchitecture, student!.LocationOf(DropoutName),
-                className, DropoutName, Literals.Format(t), Literals.Format(s)));
-        }
-        return fromTeacher ?? fromStudent ?? 0;
+        return Agree(className, DropoutName, Read(teacher), Read(student), student, Literals.Format, diagnostics) ?? 0;
     }
 }
