@@ -68,7 +68,10 @@ internal static class TrainingLoop
                             features = augment(features);
                         }
 
-                        SetLearningRate(optimizer, options, (epoch - 1) * (long)batchesPerEpoch + batch - 1, totalBatches);
+                        if (options.Schedule == LearningRateSchedule.Cosine)
+                        {
+                            SetCosineLearningRate(optimizer, options.LearningRate, (epoch - 1) * (long)batchesPerEpoch + batch - 1, totalBatches);
+                        }
                         model.zero_grad(); // drops the gradients (set_to_none) instead of writing zeros over them
                         var loss = batchLoss(features, labels, indices);
                         loss.backward();
@@ -121,12 +124,13 @@ internal static class TrainingLoop
         return new TrainingReport(epochs, preparationTime, clock.Elapsed + preparationTime, resumed?.EpochsCompleted ?? 0);
     }
 
-    /// <summary>Cosine decay to zero over all batches, in closed form so that a resumed run follows the same curve.</summary>
-    private static void SetLearningRate(optim.Optimizer optimizer, TrainingOptions options, long step, long totalSteps)
+    /// <summary>
+    /// Cosine decay to zero over all batches, in closed form so that a resumed run follows the same curve.
+    /// (A constant schedule keeps the rate the optimizer was created with.)
+    /// </summary>
+    private static void SetCosineLearningRate(optim.Optimizer optimizer, double initialRate, long step, long totalSteps)
     {
-        double rate = options.Schedule == LearningRateSchedule.Cosine
-            ? options.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * step / totalSteps))
-            : options.LearningRate;
+        double rate = initialRate * 0.5 * (1 + Math.Cos(Math.PI * step / totalSteps));
         foreach (var group in optimizer.ParamGroups)
         {
             group.LearningRate = rate;
