@@ -3,10 +3,13 @@ using BenchmarkDotNet.Running;
 using DeclarativeDistill.Benchmarks;
 
 // dotnet run -c Release --project benchmarks/DeclarativeDistill.Benchmarks -- --filter '*'    (generator, BenchmarkDotNet)
-// dotnet run -c Release --project benchmarks/DeclarativeDistill.Benchmarks -- training       (training engine)
+// dotnet run -c Release --project benchmarks/DeclarativeDistill.Benchmarks -- training 9     (training engine, 9 repetitions)
+// dotnet run -c Release --project benchmarks/DeclarativeDistill.Benchmarks -- training 9 gemm    (one part: handwritten, marginal, gemm, memory)
 if (args is ["training", ..])
 {
-    DeclarativeDistill.Benchmarks.Training.TrainingBenchmarks.Run(repetitions: args.Length > 1 ? int.Parse(args[1]) : 5);
+    DeclarativeDistill.Benchmarks.Training.TrainingBenchmarks.Run(
+        repetitions: args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5,
+        only: args.Length > 2 ? args[2] : null);
     return;
 }
 var check = new GeneratorBenchmarks();
