@@ -65,9 +65,8 @@ internal static class DistillationEmitter
             .Line("InputSize,")
             .Line("OutputSize,")
             .Line($"new {Module}[] {{ {string.Join(", ", parameters)} }},")
-            .Line("Temperature,")
+            .Line($"new {Runtime}.DistillationObjective(Temperature, Alpha, Beta),")
             .Line("transferSet,")
-            .Line("DistillationLoss,")
             .Line("options);")
             .Outdent()
             .Outdent();

@@ -26,11 +26,7 @@ public static class KnowledgeDistillation
     /// <returns>A scalar tensor.</returns>
     public static Tensor Loss(Tensor studentLogits, Tensor teacherLogits, Tensor labels, double temperature, double alpha, double beta)
     {
-        CheckTemperature(temperature);
-        if (!(alpha >= 0) || double.IsInfinity(alpha) || !(beta >= 0) || double.IsInfinity(beta))
-        {
-            throw new ArgumentOutOfRangeException(nameof(alpha), $"Alpha and Beta must be finite and non-negative; got Alpha = {alpha}, Beta = {beta}.");
-        }
+        CheckConstants(temperature, alpha, beta);
         // Shapes are read once: each read is a call into the native library, and this runs every batch.
         long[] studentShape = studentLogits.shape, teacherShape = teacherLogits.shape, labelShape = labels.shape;
         if (studentShape.Length != 2 || !studentShape.AsSpan().SequenceEqual(teacherShape))
@@ -44,25 +40,9 @@ public static class KnowledgeDistillation
         }
 
         using var scope = NewDisposeScope();
-        Tensor? total = null;
-        if (alpha != 0)
-        {
-            // KL(p_t ‖ p_s) = Σ p_t (log p_t − log p_s). Both sides as log-probabilities (log_target: true)
-            // keeps it exact where p_t underflows. Reduction.Sum / N is "batchmean"; the constant factors
-            // Alpha · T² / N are applied in one multiplication.
-            double inverseTemperature = 1 / temperature;
-            var studentLogProbabilities = log_softmax(studentLogits * inverseTemperature, 1);
-            var teacherLogProbabilities = log_softmax(teacherLogits.detach() * inverseTemperature, 1);
-            total = kl_div(studentLogProbabilities, teacherLogProbabilities, log_target: true, reduction: nn.Reduction.Sum)
-                .mul_(alpha * temperature * temperature / studentShape[0]);
-        }
-        if (beta != 0)
-        {
-            var hard = cross_entropy(studentLogits, labels);
-            total = total is null ? hard.mul_(beta) : total.add_(hard, beta);
-        }
-        total ??= zeros(new long[0], studentLogits.dtype, studentLogits.device);
-        return total.MoveToOuterDisposeScope();
+        using var terms = new LossTerms(temperature, alpha, beta);
+        var teacherLogProbabilities = alpha == 0 ? null : terms.TeacherLogProbabilities(teacherLogits.detach());
+        return terms.Compute(studentLogits, teacherLogProbabilities, labels, studentShape[0]).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -91,6 +71,16 @@ public static class KnowledgeDistillation
         // log mean_k p_k = logsumexp_k(log p_k) − log K: stable where the probabilities are tiny.
         var averaged = stack(logProbabilities).logsumexp(0) - Math.Log(teacherLogits.Count);
         return (averaged * temperature).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Throws unless T is positive and finite, and Alpha and Beta are finite and non-negative.</summary>
+    internal static void CheckConstants(double temperature, double alpha, double beta)
+    {
+        CheckTemperature(temperature);
+        if (!(alpha >= 0) || double.IsInfinity(alpha) || !(beta >= 0) || double.IsInfinity(beta))
+        {
+            throw new ArgumentOutOfRangeException(nameof(alpha), $"Alpha and Beta must be finite and non-negative; got Alpha = {alpha}, Beta = {beta}.");
+        }
     }
 
     private static void CheckTemperature(double temperature)

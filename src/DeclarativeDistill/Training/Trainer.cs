@@ -27,13 +27,36 @@ public static class Trainer
         var device = options.Device ?? CPU;
         model.to(device);
         return TrainingLoop.Run(model, train, options, Fingerprint("Fit", model, train, options), TimeSpan.Zero, device,
-            (features, labels, _) => nn.functional.cross_entropy(model.forward(features), labels));
+            batch => nn.functional.cross_entropy(model.forward(batch.Features), batch.Labels));
     }
 
     /// <summary>
-    /// Trains <paramref name="student"/> on <paramref name="transferSet"/> with <paramref name="loss"/>
+    /// Trains <paramref name="student"/> on <paramref name="transferSet"/> to minimise <paramref name="objective"/>
     /// against the teachers' outputs (several teachers: see <see cref="KnowledgeDistillation.EnsembleLogits"/>).
-    /// The teachers run in evaluation mode without gradients and are left in the mode they were in.
+    /// The teachers run in evaluation mode without gradients and are left in the mode they were in. When
+    /// <see cref="TrainingOptions.CacheTeacherOutputs"/> applies, the teachers' log-probabilities at the
+    /// objective's temperature are computed once and reused every epoch. Generated students call this.
+    /// </summary>
+    public static TrainingReport Distill(
+        Model student,
+        int inputSize,
+        int outputSize,
+        IReadOnlyList<Model> teachers,
+        DistillationObjective objective,
+        LabeledDataset transferSet,
+        TrainingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(objective);
+        using var terms = objective.Terms();
+        return Distill(student, inputSize, outputSize, teachers, objective.Temperature, transferSet, options, TeacherSignal.Objective(terms));
+    }
+
+    /// <summary>
+    /// Trains <paramref name="student"/> on <paramref name="transferSet"/> with a <paramref name="loss"/> of your own,
+    /// (studentLogits, teacherLogits, labels) → a scalar, against the teachers' logits (several teachers: see
+    /// <see cref="KnowledgeDistillation.EnsembleLogits"/> at <paramref name="temperature"/>). The teachers run in
+    /// evaluation mode without gradients and are left in the mode they were in. When
+    /// <see cref="TrainingOptions.CacheTeacherOutputs"/> applies, their logits are computed once.
     /// </summary>
     public static TrainingReport Distill(
         Model student,
@@ -45,9 +68,22 @@ public static class Trainer
         Func<Tensor, Tensor, Tensor, Tensor> loss,
         TrainingOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(loss);
+        return Distill(student, inputSize, outputSize, teachers, temperature, transferSet, options, TeacherSignal.Logits(loss));
+    }
+
+    private static TrainingReport Distill(
+        Model student,
+        int inputSize,
+        int outputSize,
+        IReadOnlyList<Model> teachers,
+        double temperature,
+        LabeledDataset transferSet,
+        TrainingOptions? options,
+        TeacherSignal signal)
+    {
         ArgumentNullException.ThrowIfNull(student);
         ArgumentNullException.ThrowIfNull(teachers);
-        ArgumentNullException.ThrowIfNull(loss);
         if (teachers.Count == 0 || teachers.Any(t => t is null))
         {
             throw new ArgumentException("Distillation needs at least one teacher, and no teacher may be null.", nameof(teachers));
@@ -61,6 +97,7 @@ public static class Trainer
         options.Validate();
 
         var device = options.Device ?? CPU;
+        bool onCpu = device.type == DeviceType.CPU;
         student.to(device);
         var wereTraining = teachers.Select(t => t.training).ToArray();
         foreach (var teacher in teachers)
@@ -68,27 +105,35 @@ public static class Trainer
             teacher.to(device);
             teacher.eval();
         }
-        Tensor? cached = null;
+        Tensor? cached = null, offsets = null;
         try
         {
             var preparation = Stopwatch.StartNew();
             if (options.CacheTeacherOutputs && options.Augment is null && options.Epochs > 0)
             {
-                cached = TeacherLogits(teachers, temperature, transferSet.Features, device);
+                using var logits = TeacherLogits(teachers, temperature, transferSet.Features, device);
+                using (no_grad())
+                {
+                    (cached, offsets) = signal.Cache(logits);
+                }
             }
             string fingerprint = Fingerprint("Distill", student, transferSet, options)
                 + FormattableString.Invariant($"; teachers {string.Join(", ", teachers.Select(t => t.GetName()))} at T = {temperature}");
-            return TrainingLoop.Run(student, transferSet, options, fingerprint, preparation.Elapsed, device, (features, labels, indices) =>
+            return TrainingLoop.Run(student, transferSet, options, fingerprint, preparation.Elapsed, device, batch =>
             {
-                using var teacherLogits = cached is null
-                    ? TeacherLogits(teachers, temperature, features, device)
-                    : cached.index_select(0, indices.device == device ? indices : indices.to(device));
-                return loss(student.forward(features), teacherLogits, labels);
-            });
+                if (cached is null)
+                {
+                    using var logits = TeacherLogits(teachers, temperature, batch.Features, device);
+                    return signal.FromLogits(student.forward(batch.Features), logits, batch);
+                }
+                using var rows = cached.index_select(0, onCpu ? batch.Indices : batch.Indices.to(device));
+                return signal.FromCache(student.forward(batch.Features), rows, batch);
+            }, offsets);
         }
         finally
         {
             cached?.Dispose();
+            offsets?.Dispose();
             for (int i = 0; i < teachers.Count; i++)
             {
                 teachers[i].train(wereTraining[i]);
@@ -96,7 +141,7 @@ public static class Trainer
         }
     }
 
-    /// <summary>The teachers' (combined) logits for <paramref name="features"/>, computed in chunks without gradients, on <paramref name="device"/>.</summary>
+    /// <summary>The teachers' combined logits for <paramref name="features"/>, computed in chunks without gradients, on <paramref name="device"/>.</summary>
     private static Tensor TeacherLogits(IReadOnlyList<Model> teachers, double temperature, Tensor features, Device device)
     {
         const int Chunk = 4096;

@@ -22,10 +22,15 @@ internal static class TrainingLoop
     /// <param name="fingerprint">What this run is, so a checkpoint of another run is refused.</param>
     /// <param name="preparationTime">Time spent before the loop (the teacher cache), for the report.</param>
     /// <param name="device">Where the model lives.</param>
-    /// <param name="batchLoss">The loss of one batch: features and labels on the device, and the batch's example indices.</param>
+    /// <param name="batchLoss">The mean loss of one batch.</param>
+    /// <param name="lossOffsets">
+    /// Per example (double, on the CPU), a part of its loss that does not depend on the model and that
+    /// <paramref name="batchLoss"/> leaves out; added back to the loss reported. Null when there is none.
+    /// </param>
     public static TrainingReport Run(Model model, LabeledDataset data, TrainingOptions options, string fingerprint,
-        TimeSpan preparationTime, Device device, Func<Tensor, Tensor, Tensor, Tensor> batchLoss)
+        TimeSpan preparationTime, Device device, Func<Batch, Tensor> batchLoss, Tensor? lossOffsets = null)
     {
+        bool onCpu = device.type == DeviceType.CPU; // then moving a batch "to" the device would only add tensor handles
         var clock = Stopwatch.StartNew();
         int count = data.Count;
         int batchSize = Math.Min(options.BatchSize, count);
@@ -61,8 +66,13 @@ internal static class TrainingLoop
                     using (var scope = NewDisposeScope())
                     {
                         var indices = order.narrow(0, start, size);
-                        var features = data.Features.index_select(0, indices).to(device);
-                        var labels = data.Labels.index_select(0, indices).to(device);
+                        var features = data.Features.index_select(0, indices);
+                        var labels = data.Labels.index_select(0, indices);
+                        if (!onCpu)
+                        {
+                            features = features.to(device);
+                            labels = labels.to(device);
+                        }
                         if (options.Augment is { } augment)
                         {
                             features = augment(features);
@@ -73,12 +83,12 @@ internal static class TrainingLoop
                             SetCosineLearningRate(optimizer, options.LearningRate, (epoch - 1) * (long)batchesPerEpoch + batch - 1, totalBatches);
                         }
                         model.zero_grad(); // drops the gradients (set_to_none) instead of writing zeros over them
-                        var loss = batchLoss(features, labels, indices);
+                        var loss = batchLoss(new Batch(features, labels, indices, size));
                         loss.backward();
                         optimizer.step();
                         using (no_grad())
                         {
-                            lossSum.add_(loss.detach().to_type(ScalarType.Float64) * size);
+                            lossSum.add_(loss, size); // in double precision: the sum of the batch's per-example losses
                         }
                     }
 
@@ -89,7 +99,7 @@ internal static class TrainingLoop
                         continue;
                     }
                     int seen = start + size;
-                    double meanLoss = lossSum.item<double>() / seen;
+                    double meanLoss = (lossSum.item<double>() + OffsetOf(lossOffsets, order, seen)) / seen;
                     if (!double.IsFinite(meanLoss))
                     {
                         Restore(model, lastGood);
@@ -137,6 +147,17 @@ internal static class TrainingLoop
         }
     }
 
+    /// <summary>The sum of the loss offsets of the first <paramref name="seen"/> examples of the epoch's order.</summary>
+    private static double OffsetOf(Tensor? lossOffsets, Tensor order, int seen)
+    {
+        if (lossOffsets is null)
+        {
+            return 0;
+        }
+        using var scope = NewDisposeScope();
+        return lossOffsets.index_select(0, order.narrow(0, 0, seen)).sum().item<double>();
+    }
+
     /// <summary>A copy of the parameters, to put back if training diverges.</summary>
     private static List<Tensor> Snapshot(Model model)
     {
@@ -169,4 +190,7 @@ internal static class TrainingLoop
         var remaining = TimeSpan.FromSeconds(elapsed.TotalSeconds / done * remainingBatches);
         return new TrainingProgress(epoch, epochs, batch, batchesPerEpoch, loss, rate, elapsed, remaining);
     }
+
+    /// <summary>One batch: features and labels on the model's device, which examples they are, and how many.</summary>
+    internal readonly record struct Batch(Tensor Features, Tensor Labels, Tensor Indices, int Size);
 }

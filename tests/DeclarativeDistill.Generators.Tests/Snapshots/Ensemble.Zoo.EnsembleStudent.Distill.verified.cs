@@ -36,9 +36,8 @@ namespace Zoo
                 InputSize,
                 OutputSize,
                 new global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>[] { wideTeacher, deepTeacher },
-                Temperature,
+                new global::DeclarativeDistill.DistillationObjective(Temperature, Alpha, Beta),
                 transferSet,
-                DistillationLoss,
                 options);
     }
 }

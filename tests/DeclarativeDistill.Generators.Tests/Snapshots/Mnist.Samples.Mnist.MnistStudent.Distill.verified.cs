@@ -35,9 +35,8 @@ namespace Samples.Mnist
                 InputSize,
                 OutputSize,
                 new global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>[] { teacher },
-                Temperature,
+                new global::DeclarativeDistill.DistillationObjective(Temperature, Alpha, Beta),
                 transferSet,
-                DistillationLoss,
                 options);
     }
 }

@@ -33,8 +33,7 @@ partial class GlobalStudent
             InputSize,
             OutputSize,
             new global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>[] { teacher },
-            Temperature,
+            new global::DeclarativeDistill.DistillationObjective(Temperature, Alpha, Beta),
             transferSet,
-            DistillationLoss,
             options);
 }

@@ -57,6 +57,43 @@ public class KnowledgeDistillationTests
         AssertClose(expected, loss.item<float>(), 1e-5 * Math.Max(1, Math.Abs(expected)), $"loss at T = {temperature}");
     }
 
+    [Theory]
+    [InlineData(1.0, 0.9, 0.1)]
+    [InlineData(20.0, 0.9, 0.1)]
+    [InlineData(0.5, 0.3, 0.0)]
+    [InlineData(7.0, 0.0, 1.0)]
+    public void The_cached_form_has_the_same_gradient_and_with_its_offsets_the_same_value(double temperature, double alpha, double beta)
+    {
+        using var generator = new Generator(5);
+        using var teacher = randn(new long[] { 6, 4 }, generator: generator) * 3;
+        using var labels = tensor(new long[] { 0, 3, 1, 2, 2, 0 });
+        using var exactLogits = (randn(new long[] { 6, 4 }, generator: generator) * 3).requires_grad_();
+        using var cachedLogits = exactLogits.detach().clone().requires_grad_();
+        using var terms = new LossTerms(temperature, alpha, beta);
+
+        using var exact = KnowledgeDistillation.Loss(exactLogits, teacher, labels, temperature, alpha, beta);
+        exact.backward();
+        using var weighted = terms.WeightedTeacherProbabilities(teacher);
+        using var offsets = terms.ExampleOffsets(teacher);
+        using var cached = terms.ComputeFromWeighted(cachedLogits, weighted, labels);
+        cached.backward();
+
+        double offset = offsets is null ? 0 : offsets.mean().item<double>();
+        AssertClose(exact.item<float>(), cached.item<float>() + offset, 1e-5 * Math.Max(1, Math.Abs(exact.item<float>())), "value");
+        Assert.True(exactLogits.grad!.allclose(cachedLogits.grad!, rtol: 1e-4, atol: 1e-6), "gradients differ");
+        Assert.Equal(alpha == 0, offsets is null);
+    }
+
+    [Theory]
+    [InlineData(0.0, 0.5, 0.5)]
+    [InlineData(double.NaN, 0.5, 0.5)]
+    [InlineData(2.0, -0.1, 0.5)]
+    [InlineData(2.0, 0.5, double.PositiveInfinity)]
+    public void An_objective_with_an_invalid_constant_is_refused(double temperature, double alpha, double beta)
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new DistillationObjective(temperature, alpha, beta));
+    }
+
     [Fact]
     public void Identical_logits_have_no_soft_loss()
     {

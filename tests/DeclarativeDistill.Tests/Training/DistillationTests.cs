@@ -110,6 +110,55 @@ public class DistillationTests
     }
 
     [Fact]
+    public void Cached_and_uncached_runs_report_the_same_loss_mid_epoch_and_per_epoch()
+    {
+        // The cache leaves the teacher's entropy out of each batch and adds it back when reporting.
+        using var train = SyntheticData.Create(640, seed: 13);
+        manual_seed(1);
+        using var teacher = new ClusterTeacher();
+        teacher.Fit(train, Quick with { Epochs = 3 });
+
+        List<TrainingProgress> Run(bool cache)
+        {
+            var reports = new List<TrainingProgress>();
+            manual_seed(99);
+            using var student = new ClusterStudent();
+            student.Distill(teacher, train, Quick with
+            {
+                Epochs = 2, ProgressInterval = 3, CacheTeacherOutputs = cache, Progress = new SynchronousProgress<TrainingProgress>(reports.Add),
+            });
+            return reports;
+        }
+        var cached = Run(cache: true);
+        var uncached = Run(cache: false);
+
+        Assert.Equal(uncached.Select(r => (r.Epoch, r.Batch)), cached.Select(r => (r.Epoch, r.Batch)));
+        Assert.Contains(cached, r => !r.IsEndOfEpoch);
+        Assert.All(cached.Zip(uncached), pair => SyntheticData.AssertClose(pair.Second.Loss, pair.First.Loss,
+            1e-4 * System.Math.Abs(pair.Second.Loss), $"loss at epoch {pair.Second.Epoch}, batch {pair.Second.Batch}"));
+    }
+
+    [Fact]
+    public void A_loss_of_your_own_through_Trainer_Distill_matches_the_generated_Distill()
+    {
+        // The generated Distill caches weighted teacher probabilities; a delegate loss caches the logits.
+        using var train = SyntheticData.Create(600, seed: 14);
+        manual_seed(1);
+        using var teacher = new ClusterTeacher();
+        teacher.Fit(train, Quick with { Epochs = 3 });
+        var options = Quick with { Epochs = 3 };
+
+        var generated = DistillFrom(teacher, train, options);
+        manual_seed(99);
+        using var student = new ClusterStudent();
+        var report = Trainer.Distill(student, ClusterStudent.InputSize, ClusterStudent.OutputSize, new[] { teacher }, ClusterStudent.Temperature, train,
+            (s, t, y) => KnowledgeDistillation.Loss(s, t, y, ClusterStudent.Temperature, ClusterStudent.Alpha, ClusterStudent.Beta), options);
+
+        Assert.Equal(3, report.Epochs.Count);
+        Assert.All(generated.Zip(student.parameters()), pair => Assert.True(pair.First.allclose(pair.Second, rtol: 1e-4, atol: 1e-5)));
+    }
+
+    [Fact]
     public void The_same_seed_gives_the_same_weights()
     {
         using var train = SyntheticData.Create(300, seed: 8);
