@@ -32,21 +32,18 @@ public sealed class DistillationGenerator : IIncrementalGenerator
             .Select((result, _) => result!)
             .WithTrackingName(StepNames.Students);
 
-        var teacherIndex = teachers
+        var networkIndex = teachers
             .Select((result, _) => result.Network?.Summary())
             .Collect()
-            .Select((summaries, _) => summaries
-                .Where(s => s is not null)
-                .Select(s => s!)
-                .OrderBy(s => s.FullyQualifiedName, StringComparer.Ordinal)
-                .ToEquatableArray())
-            .WithTrackingName(StepNames.TeacherIndex);
+            .Combine(students.Select((result, _) => result.Network?.Summary()).Collect())
+            .Select((pair, _) => NetworkIndex.Create(pair.Left.Concat(pair.Right)))
+            .WithTrackingName(StepNames.NetworkIndex);
 
         var distillations = context.SyntaxProvider
             .ForAttributeWithMetadataName(KnownNames.DistillAttribute, IsTypeDeclaration,
                 (c, ct) => Guarded.Run(c, ct, DistillationParser.Parse, Guarded.FailedDistillation))
             .WithTrackingName(StepNames.DistillationRequests)
-            .Combine(teacherIndex)
+            .Combine(networkIndex)
             .Select((pair, _) => DistillationResolver.Resolve(pair.Left, pair.Right))
             .WithTrackingName(StepNames.ResolvedDistillations);
 

@@ -9,8 +9,8 @@ public static class StepNames
     /// <summary>Every <c>[Student]</c> class that is not also a teacher, parsed.</summary>
     public const string Students = nameof(Students);
 
-    /// <summary>The valid teachers of the compilation, sorted: what inference looks in.</summary>
-    public const string TeacherIndex = nameof(TeacherIndex);
+    /// <summary>The valid networks of the compilation by name: what resolution looks shapes up in and infers teachers from.</summary>
+    public const string NetworkIndex = nameof(NetworkIndex);
 
     /// <summary>Every <c>[Distill]</c> declaration, parsed locally.</summary>
     public const string DistillationRequests = nameof(DistillationRequests);

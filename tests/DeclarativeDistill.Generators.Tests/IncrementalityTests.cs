@@ -63,7 +63,7 @@ public class IncrementalityTests
         Assert.Equal(1, Reasons(result, StepNames.Distillations).Count(r => r != IncrementalStepRunReason.Modified));
         Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.Teachers));
         Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.Students));
-        Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.TeacherIndex));
+        Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.NetworkIndex));
         Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.DistillationGraph));
 
         var modified = result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs)
@@ -78,6 +78,19 @@ public class IncrementalityTests
 
         Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
             output => Assert.Contains(output.Reason, new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged }));
+    }
+
+    [Fact]
+    public void Editing_a_teachers_output_size_rechecks_its_students()
+    {
+        // Distillations learn the networks' shapes from the network index, not by reading them again.
+        var result = RunEdited(Models, Models.Replace("784,1200,1200,10", "784,1200,1200,9"));
+
+        var mismatches = result.Diagnostics.Where(d => d.Id == "DD0040").Select(d => d.GetMessage()).OrderBy(m => m).ToList();
+        Assert.Equal(2, mismatches.Count);
+        Assert.Contains("Student 'Demo.Student' has 10 outputs but teacher 'Demo.Teacher' has 9", mismatches[0]);
+        Assert.Contains("Student 'Demo.Tiny' has 10 outputs but teacher 'Demo.Teacher' has 9", mismatches[1]);
+        Assert.DoesNotContain(result.GeneratedSources, s => s.HintName.EndsWith(".Distill.g.cs", System.StringComparison.Ordinal));
     }
 
     /// <summary>Runs the generator on <see cref="Models"/> and <see cref="Unrelated"/>, then again with one file edited.</summary>

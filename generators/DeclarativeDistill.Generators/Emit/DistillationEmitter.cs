@@ -80,7 +80,7 @@ internal static class DistillationEmitter
     /// <c>teacher</c> for one teacher (the contract's name); otherwise each type's name in camelCase,
     /// numbered where two would clash or where one would hide another parameter.
     /// </summary>
-    private static List<string> ParameterNames(EquatableArray<TeacherSummary> teachers)
+    private static List<string> ParameterNames(EquatableArray<NetworkSummary> teachers)
     {
         if (teachers.Count == 1)
         {

@@ -1,13 +1,13 @@
 namespace DeclarativeDistill.Generators.Model;
 
 /// <summary>
-/// One <c>[Distill]</c> declaration as parsed locally (the student and the teachers it names);
-/// teacher inference and cross-checks happen in resolution.
+/// One <c>[Distill]</c> declaration as parsed locally: the student, the teachers it names and its constants.
+/// The networks' shapes, teacher inference and the cross-checks come in resolution, from the network index.
 /// </summary>
 internal sealed record DistillationRequest(
     TypeDeclaration Student,
-    TeacherSummary? StudentShape,
-    EquatableArray<TeacherReference> NamedTeachers,
+    bool StudentDeclared,
+    EquatableArray<NamedTeacher> NamedTeachers,
     double Temperature,
     double Alpha,
     double Beta,
@@ -15,13 +15,19 @@ internal sealed record DistillationRequest(
     LocationInfo? AttributeLocation,
     EquatableArray<DiagnosticInfo> Diagnostics);
 
-/// <summary>A teacher named with <c>typeof</c> in <c>[Distill]</c>; <see cref="Shape"/> is null when it is not a valid teacher.</summary>
-internal sealed record TeacherReference(string DisplayName, TeacherSummary? Shape, LocationInfo? Location);
+/// <summary>
+/// A teacher named with <c>typeof</c> in <c>[Distill]</c>. <see cref="FullyQualifiedName"/> is null for a
+/// placeholder (null, or a type the compiler could not resolve), which resolves to nothing.
+/// </summary>
+internal sealed record NamedTeacher(string DisplayName, string? FullyQualifiedName, LocationInfo? Location);
+
+/// <summary>A teacher of a distillation after resolution; <see cref="Shape"/> is null when it is not a valid network.</summary>
+internal sealed record TeacherReference(string DisplayName, NetworkSummary? Shape, LocationInfo? Location);
 
 /// <summary>A distillation ready to emit, or the reasons it is not.</summary>
 internal sealed record DistillationSpec(
     TypeDeclaration Student,
-    EquatableArray<TeacherSummary> Teachers,
+    EquatableArray<NetworkSummary> Teachers,
     double Temperature,
     double Alpha,
     double Beta,

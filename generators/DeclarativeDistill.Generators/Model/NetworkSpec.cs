@@ -43,8 +43,8 @@ internal sealed record NetworkSpec(
     public string Architecture => string.Join("-", Layers);
 
     /// <summary>What a distillation needs to know of this network.</summary>
-    public TeacherSummary Summary() =>
-        new(Type.Namespace, Type.FullyQualifiedName, Type.DisplayName, InputSize, OutputSize, ParameterCount);
+    public NetworkSummary Summary() =>
+        new(Type.Namespace, Type.FullyQualifiedName, Type.DisplayName, Role != NetworkRole.Student, InputSize, OutputSize, ParameterCount);
 
     public static long CountParameters(EquatableArray<int> layers)
     {
@@ -60,5 +60,6 @@ internal sealed record NetworkSpec(
 /// <summary>The outcome of parsing one network declaration: the spec when it is valid, and what was wrong.</summary>
 internal sealed record NetworkResult(NetworkSpec? Network, EquatableArray<DiagnosticInfo> Diagnostics);
 
-/// <summary>What a distillation needs to know of a teacher: enough to check sizes and to name its type.</summary>
-internal sealed record TeacherSummary(string Namespace, string FullyQualifiedName, string DisplayName, int InputSize, int OutputSize, long ParameterCount);
+/// <summary>What a distillation needs to know of a network: enough to check sizes and to name its type.</summary>
+internal sealed record NetworkSummary(
+    string Namespace, string FullyQualifiedName, string DisplayName, bool IsTeacher, int InputSize, int OutputSize, long ParameterCount);

@@ -8,8 +8,9 @@ using Microsoft.CodeAnalysis;
 namespace DeclarativeDistill.Generators.Parsing;
 
 /// <summary>
-/// Reads one <c>[Distill]</c> declaration: the student, the teachers it names (their own attributes are
-/// read through their symbols, so the step stays local to this declaration) and T, Alpha, Beta.
+/// Reads one <c>[Distill]</c> declaration: the student, the teachers it names and T, Alpha, Beta. It does
+/// not parse the networks' own attributes: their shapes come from the network pipelines, in resolution.
+/// This transform runs again for every declaration whenever the compilation changes, so it stays small.
 /// </summary>
 internal static class DistillationParser
 {
@@ -27,14 +28,10 @@ internal static class DistillationParser
         var diagnostics = new List<DiagnosticInfo>();
         string studentName = student.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
 
-        TeacherSummary? studentShape = null;
-        if (NetworkParser.Find(student, KnownNames.StudentAttribute) is null)
+        bool studentDeclared = NetworkParser.Find(student, KnownNames.StudentAttribute) is not null;
+        if (!studentDeclared)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DistillWithoutStudent, arguments.Location, studentName));
-        }
-        else
-        {
-            studentShape = NetworkParser.Summarize(student, cancellationToken);
         }
 
         bool unbound = arguments.ReportWrongTypes(ExpectedTypes, "teacher types, e.g. [Distill(typeof(MnistTeacher))]", diagnostics);
@@ -60,12 +57,12 @@ internal static class DistillationParser
         if (unbound && teachers.Count == 0)
         {
             // The constructor did not bind: the user named teachers the compiler could not read, so do not infer one.
-            teachers.Add(new TeacherReference("?", null, arguments.Location));
+            teachers.Add(new NamedTeacher("?", null, arguments.Location));
         }
 
         return new DistillationRequest(
             DeclarationChecks.Describe(student),
-            studentShape,
+            studentDeclared,
             teachers.ToEquatableArray(),
             temperature,
             alpha,
@@ -77,18 +74,18 @@ internal static class DistillationParser
 
     /// <summary>
     /// The teachers named with <c>typeof</c>, checked: null, self, duplicates, types without <c>[Teacher]</c>.
-    /// A type the compiler cannot resolve keeps a placeholder without a shape, so nothing is emitted for it.
+    /// A type the compiler cannot resolve keeps a placeholder that resolves to nothing, so nothing is emitted.
     /// </summary>
-    private static List<TeacherReference> ReadNamedTeachers(AttributeArguments arguments, INamedTypeSymbol student, string studentName,
+    private static List<NamedTeacher> ReadNamedTeachers(AttributeArguments arguments, INamedTypeSymbol student, string studentName,
         List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
-        var teachers = new List<TeacherReference>();
+        var teachers = new List<NamedTeacher>();
         var seen = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
         if (arguments.HasNullArray)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WrongArgumentType, arguments.Location,
                 "[Distill(null)]", "teacher types, e.g. [Distill(typeof(MnistTeacher))], or no arguments to infer the teacher"));
-            teachers.Add(new TeacherReference("null", null, arguments.Location));
+            teachers.Add(new NamedTeacher("null", null, arguments.Location));
         }
         foreach (var (type, isNull, location) in arguments.TypeArguments())
         {
@@ -96,13 +93,13 @@ internal static class DistillationParser
             if (isNull)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotATeacher, location, "null"));
-                teachers.Add(new TeacherReference("null", null, location));
+                teachers.Add(new NamedTeacher("null", null, location));
                 continue;
             }
             if (type is not INamedTypeSymbol teacher || type.TypeKind == TypeKind.Error)
             {
                 // typeof(Missing): the compiler reports it. Keep a placeholder so nothing is emitted.
-                teachers.Add(new TeacherReference(type?.ToDisplayString() ?? "?", null, location));
+                teachers.Add(new NamedTeacher(type?.ToDisplayString() ?? "?", null, location));
                 continue;
             }
             string teacherName = teacher.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
@@ -118,8 +115,9 @@ internal static class DistillationParser
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotATeacher, location, teacherName));
             }
-            // An invalid [Teacher] gives a null shape without a diagnostic here: its own declaration reports it.
-            teachers.Add(new TeacherReference(teacherName, NetworkParser.Summarize(teacher, cancellationToken), location));
+            // An invalid [Teacher] is missing from the network index and resolves to no shape, without a
+            // diagnostic here: its own declaration reports it.
+            teachers.Add(new NamedTeacher(teacherName, DeclarationChecks.Describe(teacher).FullyQualifiedName, location));
         }
         return teachers;
     }

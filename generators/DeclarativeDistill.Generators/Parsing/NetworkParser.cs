@@ -9,9 +9,8 @@ namespace DeclarativeDistill.Generators.Parsing;
 
 /// <summary>
 /// Reads the <c>[Teacher]</c> and <c>[Student]</c> attributes of a class into a <see cref="NetworkSpec"/>,
-/// reporting every problem. The same reading serves the network pipelines (which report) and the
-/// distillation pipeline (which only needs to know whether a teacher or student is valid and its sizes),
-/// so each rule is written once.
+/// reporting every problem. Distillations learn the networks' shapes from these results (through the
+/// network index), so each network is parsed once per compilation and each rule is written once.
 /// </summary>
 internal static class NetworkParser
 {
@@ -94,12 +93,6 @@ internal static class NetworkParser
             spec = new NetworkSpec(DeclarationChecks.Describe(type), role, sizes, activation, dropout);
         }
         return new NetworkResult(spec, diagnostics.ToEquatableArray());
-    }
-
-    /// <summary>What a distillation needs to know of a valid network.</summary>
-    public static TeacherSummary? Summarize(INamedTypeSymbol type, CancellationToken cancellationToken)
-    {
-        return Read(type, cancellationToken).Network?.Summary();
     }
 
     public static AttributeData? Find(INamedTypeSymbol type, string attributeMetadataName) =>

@@ -7,20 +7,23 @@ using DeclarativeDistill.Generators.Model;
 namespace DeclarativeDistill.Generators.Resolution;
 
 /// <summary>
-/// Completes a <see cref="DistillationRequest"/> against the teachers of the compilation: infers the teacher
-/// when none is named, and checks that student and teachers agree on their input and output sizes.
+/// Completes a <see cref="DistillationRequest"/> against the networks of the compilation: looks up the
+/// student's and the named teachers' shapes, infers the teacher when none is named, and checks that student
+/// and teachers agree on their input and output sizes.
 /// </summary>
 internal static class DistillationResolver
 {
-    public static DistillationSpec Resolve(DistillationRequest request, EquatableArray<TeacherSummary> teacherIndex)
+    public static DistillationSpec Resolve(DistillationRequest request, NetworkIndex networks)
     {
         var diagnostics = request.Diagnostics.ToList();
         var references = request.NamedTeachers.IsEmpty
-            ? Infer(request, teacherIndex, diagnostics)
-            : request.NamedTeachers.ToList();
+            ? Infer(request, networks, diagnostics)
+            : request.NamedTeachers.Select(t => new TeacherReference(t.DisplayName, networks.Find(t.FullyQualifiedName), t.Location)).ToList();
+        // An invalid [Student] is missing from the index: its own declaration reports why.
+        var studentShape = request.StudentDeclared ? networks.Find(request.Student.FullyQualifiedName) : null;
 
         CheckEnsemble(references, diagnostics);
-        if (request.StudentShape is { } student)
+        if (studentShape is { } student)
         {
             foreach (var reference in references)
             {
@@ -47,7 +50,7 @@ internal static class DistillationResolver
             }
         }
 
-        bool emit = request.StudentShape is not null
+        bool emit = studentShape is not null
             && references.Count > 0
             && references.All(r => r.Shape is not null)
             && !diagnostics.Any(d => d.IsError);
@@ -69,7 +72,7 @@ internal static class DistillationResolver
         var teachers = references.Where(r => r.Shape is not null).ToList();
         for (int i = 1; i < teachers.Count; i++)
         {
-            TeacherSummary first = teachers[0].Shape!, other = teachers[i].Shape!;
+            NetworkSummary first = teachers[0].Shape!, other = teachers[i].Shape!;
             if (other.InputSize != first.InputSize)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.EnsembleSizeMismatch, teachers[i].Location,
@@ -84,9 +87,9 @@ internal static class DistillationResolver
     }
 
     /// <summary>The only teacher of the student's namespace (other than the student itself).</summary>
-    private static List<TeacherReference> Infer(DistillationRequest request, EquatableArray<TeacherSummary> teacherIndex, List<DiagnosticInfo> diagnostics)
+    private static List<TeacherReference> Infer(DistillationRequest request, NetworkIndex networks, List<DiagnosticInfo> diagnostics)
     {
-        var candidates = teacherIndex
+        var candidates = networks.Teachers
             .Where(t => t.Namespace == request.Student.Namespace && t.FullyQualifiedName != request.Student.FullyQualifiedName)
             .ToList();
         string namespaceName = request.Student.Namespace.Length == 0 ? "<global namespace>" : request.Student.Namespace;
