@@ -19,7 +19,6 @@ internal static class DeclarationChecks
             return; // compiled elsewhere, by the generator of that assembly
         }
 
-        string name = type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
         string? kind = type switch
         {
             { TypeKind: TypeKind.Struct } => "a struct",
@@ -31,7 +30,7 @@ internal static class DeclarationChecks
         };
         if (kind is not null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotAPlainClass, location, name, kind));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotAPlainClass, location, Name(type), kind));
             if (type.TypeKind != TypeKind.Class)
             {
                 return; // the other checks assume a class
@@ -40,7 +39,7 @@ internal static class DeclarationChecks
 
         if (!IsPartial(type))
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, location, name, attributeName));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, location, Name(type), attributeName));
         }
         for (var t = type; t is not null; t = t.ContainingType)
         {
@@ -55,7 +54,7 @@ internal static class DeclarationChecks
         {
             if (!IsPartial(outer))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, location, name,
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, location, Name(type),
                     outer.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)));
                 break;
             }
@@ -65,10 +64,16 @@ internal static class DeclarationChecks
             && baseType.TypeKind != TypeKind.Error
             && baseType.ToDisplayString() != KnownNames.TorchModule)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HasBaseClass, location, name,
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HasBaseClass, location, Name(type),
                 baseType.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)));
         }
     }
+
+    /// <summary>
+    /// Whether the user's declarations of <paramref name="type"/> declare any member: most annotated classes
+    /// are empty, and then nothing can collide with the generated members. Reads the declarations only.
+    /// </summary>
+    public static bool DeclaresMembers(INamedTypeSymbol type) => type.MemberNames.Any();
 
     /// <summary>
     /// Reports members of the user's class that would collide with generated ones: with
@@ -83,7 +88,15 @@ internal static class DeclarationChecks
         {
             return;
         }
-        string name = type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
+        // MemberNames comes from the declarations without building member symbols; when nothing declared
+        // could collide, the members are never built here.
+        bool mayCollide = type.MemberNames.Any(n => generatedNames.Contains(n)
+            || (network && (n == "forward" || n == WellKnownMemberNames.InstanceConstructorName)));
+        if (!mayCollide)
+        {
+            return;
+        }
+        string name = Name(type);
         foreach (var member in type.GetMembers())
         {
             string? conflict = member switch
@@ -117,6 +130,9 @@ internal static class DeclarationChecks
             containing.Select(t => "partial " + Keyword(t) + " " + Identifiers.Escape(t.Name)).ToEquatableArray(),
             containing.Select(t => t.Name).ToEquatableArray());
     }
+
+    /// <summary>The class as messages name it; built only when there is something to report.</summary>
+    private static string Name(INamedTypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
 
     private static bool IsPartial(INamedTypeSymbol type) =>
         type.DeclaringSyntaxReferences.All(r =>

@@ -21,25 +21,26 @@ internal static class DistillationParser
         ["Beta"] = "a number in [0, 1], or nothing for 1 - Alpha",
     };
 
+    /// <summary>What the generator adds to a student with <c>[Distill]</c>, besides the Distill method's overloads.</summary>
+    private static readonly HashSet<string> GeneratedMembers = new() { "Temperature", "Alpha", "Beta", "DistillationLoss" };
+
     public static DistillationRequest Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         var student = (INamedTypeSymbol)context.TargetSymbol;
         var arguments = new AttributeArguments(context.Attributes[0], cancellationToken);
         var diagnostics = new List<DiagnosticInfo>();
-        string studentName = student.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
 
         bool studentDeclared = NetworkParser.Find(student, KnownNames.StudentAttribute) is not null;
         if (!studentDeclared)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DistillWithoutStudent, arguments.Location, studentName));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DistillWithoutStudent, arguments.Location, Name(student)));
         }
 
         bool unbound = arguments.ReportWrongTypes(ExpectedTypes, "teacher types, e.g. [Distill(typeof(MnistTeacher))]", diagnostics);
 
-        var teachers = ReadNamedTeachers(arguments, student, studentName, diagnostics, cancellationToken);
+        var teachers = ReadNamedTeachers(arguments, student, diagnostics, cancellationToken);
 
-        DeclarationChecks.CheckMemberConflicts(student, network: false,
-            new HashSet<string> { "Temperature", "Alpha", "Beta", "DistillationLoss" }, arguments.Location, diagnostics);
+        DeclarationChecks.CheckMemberConflicts(student, network: false, GeneratedMembers, arguments.Location, diagnostics);
 
         double temperature = ReadWeight(arguments, "Temperature", 4, t => t > 0 && !double.IsInfinity(t), DiagnosticDescriptors.InvalidTemperature, diagnostics);
         double alpha = ReadWeight(arguments, "Alpha", 0.9, a => a >= 0 && a <= 1, DiagnosticDescriptors.InvalidAlpha, diagnostics);
@@ -52,7 +53,7 @@ internal static class DistillationParser
         {
             beta = 1 - alpha;
         }
-        WarnAboutWeights(arguments, studentName, temperature, alpha, beta, diagnostics);
+        WarnAboutWeights(arguments, student, temperature, alpha, beta, diagnostics);
 
         if (unbound && teachers.Count == 0)
         {
@@ -76,7 +77,7 @@ internal static class DistillationParser
     /// The teachers named with <c>typeof</c>, checked: null, self, duplicates, types without <c>[Teacher]</c>.
     /// A type the compiler cannot resolve keeps a placeholder that resolves to nothing, so nothing is emitted.
     /// </summary>
-    private static List<NamedTeacher> ReadNamedTeachers(AttributeArguments arguments, INamedTypeSymbol student, string studentName,
+    private static List<NamedTeacher> ReadNamedTeachers(AttributeArguments arguments, INamedTypeSymbol student,
         List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
         var teachers = new List<NamedTeacher>();
@@ -102,28 +103,28 @@ internal static class DistillationParser
                 teachers.Add(new NamedTeacher(type?.ToDisplayString() ?? "?", null, location));
                 continue;
             }
-            string teacherName = teacher.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
             if (SymbolEqualityComparer.Default.Equals(teacher, student))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SelfTeacher, location, studentName));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SelfTeacher, location, Name(student)));
             }
             else if (!seen.Add(teacher))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateTeacher, location, teacherName));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateTeacher, location, Name(teacher)));
             }
             else if (NetworkParser.Find(teacher, KnownNames.TeacherAttribute) is null)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotATeacher, location, teacherName));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotATeacher, location, Name(teacher)));
             }
             // An invalid [Teacher] is missing from the network index and resolves to no shape, without a
             // diagnostic here: its own declaration reports it.
-            teachers.Add(new NamedTeacher(teacherName, DeclarationChecks.Describe(teacher).FullyQualifiedName, location));
+            var declaration = DeclarationChecks.Describe(teacher);
+            teachers.Add(new NamedTeacher(declaration.DisplayName, declaration.FullyQualifiedName, location));
         }
         return teachers;
     }
 
     /// <summary>Legal values that are probably not what the user meant, and the one combination that learns nothing.</summary>
-    private static void WarnAboutWeights(AttributeArguments arguments, string studentName, double temperature, double alpha, double beta,
+    private static void WarnAboutWeights(AttributeArguments arguments, INamedTypeSymbol student, double temperature, double alpha, double beta,
         List<DiagnosticInfo> diagnostics)
     {
         var invalidValues = new[] { DiagnosticDescriptors.InvalidTemperature, DiagnosticDescriptors.InvalidAlpha, DiagnosticDescriptors.InvalidBeta };
@@ -134,17 +135,20 @@ internal static class DistillationParser
         if (alpha == 0 && beta == 0)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NothingToLearn,
-                arguments.IsWritten("Beta") ? arguments.LocationOf("Beta") : arguments.LocationOf("Alpha"), studentName));
+                arguments.IsWritten("Beta") ? arguments.LocationOf("Beta") : arguments.LocationOf("Alpha"), Name(student)));
         }
         else if (alpha == 0)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoSoftLoss, arguments.LocationOf("Alpha"), studentName));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoSoftLoss, arguments.LocationOf("Alpha"), Name(student)));
         }
         if (temperature > 0 && !double.IsInfinity(temperature) && (temperature < 1 || temperature > 20))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnusualTemperature, arguments.LocationOf("Temperature"), Literals.Format(temperature)));
         }
     }
+
+    /// <summary>A class as messages name it; built only when there is something to report.</summary>
+    private static string Name(INamedTypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
 
     private static double ReadWeight(AttributeArguments arguments, string name, double defaultValue, System.Func<double, bool> isValid,
         DiagnosticDescriptor descriptor, List<DiagnosticInfo> diagnostics)

@@ -70,7 +70,7 @@ internal static class NetworkParser
                 className, Literals.Format(dropout)));
         }
 
-        if (layers is { } declared)
+        if (layers is { } declared && DeclarationChecks.DeclaresMembers(type))
         {
             var generated = new HashSet<string> { "InputSize", "OutputSize", "ParameterCount", "Architecture", "output" };
             for (int i = 1; i < declared.Count - 1; i++)
@@ -95,8 +95,18 @@ internal static class NetworkParser
         return new NetworkResult(spec, diagnostics.ToEquatableArray());
     }
 
-    public static AttributeData? Find(INamedTypeSymbol type, string attributeMetadataName) =>
-        type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == attributeMetadataName);
+    /// <summary>The application of one of the runtime's attributes (e.g. <see cref="KnownNames.StudentAttribute"/>) on <paramref name="type"/>.</summary>
+    public static AttributeData? Find(INamedTypeSymbol type, string attributeMetadataName)
+    {
+        foreach (var attribute in type.GetAttributes())
+        {
+            if (KnownNames.IsRuntimeType(attribute.AttributeClass, attributeMetadataName))
+            {
+                return attribute;
+            }
+        }
+        return null;
+    }
 
     private static EquatableArray<int>? ReadLayers(string className, AttributeArguments? teacher, AttributeArguments? student, List<DiagnosticInfo> diagnostics)
     {
