@@ -68,6 +68,10 @@ public class DiagnosticTests
         { "DD0040", """[Teacher(Layers = "784,1200,10")] public partial class T { } [Student(Layers = "784,800,9")] [[|Distill(Temperature = 20)|]] public partial class S { }""" },
         { "DD0040", """[Teacher(Layers = "784,1200,10")] public partial class T { } [Student(Layers = "784,800,9")] [Distill([|typeof(T)|])] public partial class S { }""" },
         { "DD0041", """[Teacher(Layers = "784,1200,10")] public partial class T { } [Student(Layers = "783,800,10")] [Distill([|typeof(T)|])] public partial class S { }""" },
+        // ... and at the student's end: the size inside its Layers, spaces left out.
+        { "DD0040", """[Teacher(Layers = "784,1200,10")] public partial class T { } [Student(Layers = "784,800, [|9|]")] [Distill] public partial class S { }""" },
+        { "DD0041", """[Teacher(Layers = "784,1200,10")] public partial class T { } [Student(Layers = " [|783|] ,800,10")] [Distill(typeof(T))] public partial class S { }""" },
+        { "DD0040", """[Teacher(Layers = "784,1200,10")] public partial class T { } [Teacher(Layers = "784,300,[|9|]"), Student] [Distill(typeof(T))] public partial class S { }""" },
         { "DD0042", """[Teacher(Layers = "784,100,10")] public partial class A { } [Teacher(Layers = "784,100,9")] public partial class B { } [Student(Layers = "784,10,10")] [Distill(typeof(A), [|typeof(B)|])] public partial class S { }""" },
     };
 
@@ -145,16 +149,22 @@ public class DiagnosticTests
     [Fact]
     public void Output_mismatch_names_both_classes_and_both_sizes()
     {
-        var result = GeneratorHarness.Run(Prelude + """
+        string source = Prelude + """
             [Teacher(Layers = "784,1200,1200,10")] public partial class MnistTeacher { }
             [Student(Layers = "784,800,800,9")] [Distill(Temperature = 20)] public partial class MnistStudent { }
-            """);
+            """;
+        var result = GeneratorHarness.Run(source);
 
-        var diagnostic = Assert.Single(result.Diagnostics);
-        Assert.Equal("DD0040", diagnostic.Id);
-        Assert.Equal(
-            "Student 'Demo.MnistStudent' has 9 outputs but teacher 'Demo.MnistTeacher' has 10; distillation compares them class by class",
-            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        // Once at each end: the student's output size and the [Distill] that infers the teacher.
+        Assert.Equal(new[] { "9", "Distill(Temperature = 20)" },
+            result.Diagnostics.Select(d => source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length)).OrderBy(t => t));
+        Assert.All(result.Diagnostics, diagnostic =>
+        {
+            Assert.Equal("DD0040", diagnostic.Id);
+            Assert.Equal(
+                "Student 'Demo.MnistStudent' has 9 outputs but teacher 'Demo.MnistTeacher' has 10; distillation compares them class by class",
+                diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        });
         Assert.DoesNotContain(result.Sources.Keys, k => k.EndsWith(".Distill.g.cs", System.StringComparison.Ordinal));
     }
 

@@ -3,10 +3,14 @@ namespace DeclarativeDistill.Generators.Model;
 /// <summary>
 /// One <c>[Distill]</c> declaration as parsed locally: the student, the teachers it names and its constants.
 /// The networks' shapes, teacher inference and the cross-checks come in resolution, from the network index.
+/// <see cref="StudentInputSize"/> and <see cref="StudentOutputSize"/> are where the student's <c>Layers</c>
+/// writes its first and last width: a size mismatch is reported there as well as on the teacher's side.
 /// </summary>
 internal sealed record DistillationRequest(
     TypeDeclaration Student,
     bool StudentDeclared,
+    LocationInfo? StudentInputSize,
+    LocationInfo? StudentOutputSize,
     EquatableArray<NamedTeacher> NamedTeachers,
     double Temperature,
     double Alpha,

@@ -30,7 +30,8 @@ internal static class DistillationParser
         var arguments = new AttributeArguments(context.Attributes[0], cancellationToken);
         var diagnostics = new List<DiagnosticInfo>();
 
-        bool studentDeclared = NetworkParser.Find(student, KnownNames.StudentAttribute) is not null;
+        var studentAttribute = NetworkParser.Find(student, KnownNames.StudentAttribute);
+        bool studentDeclared = studentAttribute is not null;
         if (!studentDeclared)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DistillWithoutStudent, arguments.Location, Name(student)));
@@ -61,9 +62,17 @@ internal static class DistillationParser
             teachers.Add(new NamedTeacher("?", null, arguments.Location));
         }
 
+        var (inputSize, outputSize) = SizeLocations(studentAttribute, cancellationToken);
+        if (inputSize is null && studentDeclared && NetworkParser.Find(student, KnownNames.TeacherAttribute) is { } teacherAttribute)
+        {
+            (inputSize, outputSize) = SizeLocations(teacherAttribute, cancellationToken); // a teacher assistant may write Layers on [Teacher]
+        }
+
         return new DistillationRequest(
             DeclarationChecks.Describe(student),
             studentDeclared,
+            inputSize,
+            outputSize,
             teachers.ToEquatableArray(),
             temperature,
             alpha,
@@ -71,6 +80,23 @@ internal static class DistillationParser
             betaGiven,
             arguments.Location,
             diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>Where the <c>Layers</c> of <paramref name="network"/> writes its first and last width, if it writes Layers.</summary>
+    private static (LocationInfo? Input, LocationInfo? Output) SizeLocations(AttributeData? network, CancellationToken cancellationToken)
+    {
+        if (network is null)
+        {
+            return (null, null);
+        }
+        var arguments = new AttributeArguments(network, cancellationToken);
+        if (!arguments.TryGetValue("Layers", out var value) || value.Value is not string layers)
+        {
+            return (null, null);
+        }
+        var (input, output) = LayerList.Ends(layers);
+        return (arguments.LocationWithin("Layers", layers, input.Start, input.Length),
+            arguments.LocationWithin("Layers", layers, output.Start, output.Length));
     }
 
     /// <summary>

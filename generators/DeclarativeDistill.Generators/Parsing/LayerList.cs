@@ -35,18 +35,22 @@ internal static class LayerList
         return (sizes.ToEquatableArray(), null);
     }
 
+    /// <summary>
+    /// Where the first and the last width of a well-formed list stand (0-based start and length, spaces
+    /// trimmed): the network's input and output sizes, for pointing at one of them.
+    /// </summary>
+    public static ((int Start, int Length) Input, (int Start, int Length) Output) Ends(string text)
+    {
+        int firstComma = text.IndexOf(',');
+        var (inputFirst, inputLast) = Trim(text, 0, firstComma < 0 ? text.Length : firstComma);
+        var (outputFirst, outputLast) = Trim(text, text.LastIndexOf(',') + 1, text.Length);
+        return ((inputFirst, inputLast - inputFirst), (outputFirst, outputLast - outputFirst));
+    }
+
     private static Problem? ParseItem(string text, int start, int end, out int size)
     {
         size = 0;
-        int first = start, last = end;
-        while (first < last && text[first] == ' ')
-        {
-            first++;
-        }
-        while (last > first && text[last - 1] == ' ')
-        {
-            last--;
-        }
+        var (first, last) = Trim(text, start, end);
         if (first == last)
         {
             string where = text.Length == 0 ? "the list is empty" : end == text.Length && start > 0 ? "nothing after the last comma" : start == 0 ? "nothing before the first comma" : "two commas with nothing between them";
@@ -80,6 +84,21 @@ internal static class LayerList
             return new Problem(first, item.Length, "a layer width of 0 has no units; widths must be positive");
         }
         return null;
+    }
+
+    /// <summary>The item between <paramref name="start"/> and <paramref name="end"/> without its surrounding spaces.</summary>
+    private static (int First, int Last) Trim(string text, int start, int end)
+    {
+        int first = start, last = end;
+        while (first < last && text[first] == ' ')
+        {
+            first++;
+        }
+        while (last > first && text[last - 1] == ' ')
+        {
+            last--;
+        }
+        return (first, last);
     }
 
     private static bool IsAsciiDigits(string s)

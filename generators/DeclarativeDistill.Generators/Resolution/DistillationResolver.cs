@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Linq;
 using DeclarativeDistill.Generators.Diagnostics;
 using DeclarativeDistill.Generators.Model;
+using Microsoft.CodeAnalysis;
 
 namespace DeclarativeDistill.Generators.Resolution;
 
@@ -39,13 +40,13 @@ internal static class DistillationResolver
                 }
                 if (teacher.InputSize != student.InputSize)
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InputSizeMismatch, reference.Location,
-                        student.DisplayName, student.InputSize, teacher.DisplayName, teacher.InputSize));
+                    ReportAtBothEnds(DiagnosticDescriptors.InputSizeMismatch, reference.Location, request.StudentInputSize, diagnostics,
+                        student.DisplayName, student.InputSize, teacher.DisplayName, teacher.InputSize);
                 }
                 if (teacher.OutputSize != student.OutputSize)
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OutputSizeMismatch, reference.Location,
-                        student.DisplayName, student.OutputSize, teacher.DisplayName, teacher.OutputSize));
+                    ReportAtBothEnds(DiagnosticDescriptors.OutputSizeMismatch, reference.Location, request.StudentOutputSize, diagnostics,
+                        student.DisplayName, student.OutputSize, teacher.DisplayName, teacher.OutputSize);
                 }
             }
         }
@@ -64,6 +65,20 @@ internal static class DistillationResolver
             emit,
             request.AttributeLocation,
             diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// A student/teacher size mismatch has two ends, and the user may mean to fix either: it is reported on
+    /// the teacher's side (the <c>typeof</c>, or <c>[Distill]</c> when inferred) and on the student's size in its <c>Layers</c>.
+    /// </summary>
+    private static void ReportAtBothEnds(DiagnosticDescriptor descriptor, LocationInfo? teacherSide, LocationInfo? studentSide,
+        List<DiagnosticInfo> diagnostics, params object[] arguments)
+    {
+        diagnostics.Add(DiagnosticInfo.Create(descriptor, teacherSide, arguments));
+        if (studentSide is not null && studentSide != teacherSide)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(descriptor, studentSide, arguments));
+        }
     }
 
     /// <summary>An ensemble averages probabilities class by class: every teacher must match the first.</summary>
