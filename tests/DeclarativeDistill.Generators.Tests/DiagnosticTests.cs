@@ -49,6 +49,9 @@ public class DiagnosticTests
         { "DD0024", """[[|Teacher(Layers = "4,2")|]] public static partial class T { }""" },
         { "DD0024", """[[|Teacher(Layers = "4,2")|]] public abstract partial class T { }""" },
         { "DD0024", """[[|Teacher(Layers = "4,2")|]] public partial struct T { }""" },
+        // A file-local class, or one nested in it, cannot be extended from the generated file.
+        { "DD0024", """[[|Teacher(Layers = "4,2")|]] file partial class T { }""" },
+        { "DD0024", """file partial class Outer { [[|Teacher(Layers = "4,2")|]] public partial class T { } }""" },
         { "DD0025", """[[|Teacher(Layers = "4,2")|]] public partial class T { public T() { } }""" },
         { "DD0025", """[[|Teacher(Layers = "4,8,2")|]] public partial class T { public const int InputSize = 4; }""" },
         { "DD0025", """[[|Teacher(Layers = "4,8,2")|]] public partial class T { private int hidden1; }""" },
@@ -180,6 +183,14 @@ public class DiagnosticTests
         Assert.Equal("DD0006", diagnostic.Id);
         Assert.Equal($"'A' is both teacher and student, but [Teacher] sets {expected}; one class is one network",
             diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void Distill_without_student_is_one_error_not_also_a_missing_teacher()
+    {
+        var result = GeneratorHarness.Run(Prelude + "[Teacher(Layers = \"4,8,2\")] [Distill] public partial class T { }");
+
+        Assert.Equal("DD0030", Assert.Single(result.Diagnostics).Id);
     }
 
     [Fact]

@@ -102,11 +102,11 @@ internal static class DiagnosticDescriptors
         "'{0}' derives from '{1}', but a generated network derives from TorchSharp's Module<Tensor, Tensor>",
         "The generator makes the class a TorchSharp module; remove the base class.");
 
-    /// <summary>DD0024: a record or static class. {0} class, {1} what it is.</summary>
+    /// <summary>DD0024: a record, struct, interface, static, abstract or file-local class. {0} class, {1} what it is.</summary>
     public static readonly DiagnosticDescriptor NotAPlainClass = Error(
         "DD0024", Declaration, "Network must be a plain class",
-        "'{0}' is {1}; a network must be a plain class: not static, abstract, a record or a struct",
-        "A generated network is a TorchSharp module: an instantiable class that is not a record.");
+        "'{0}' is {1}; a network must be a plain class: not static, abstract, file-local, a record or a struct",
+        "A generated network is a TorchSharp module: an instantiable class that is not a record, and visible outside its file, where the generated part of it lives.");
 
     /// <summary>DD0025: the class declares a member the generator emits. {0} class, {1} the member.</summary>
     public static readonly DiagnosticDescriptor MemberConflict = Error(

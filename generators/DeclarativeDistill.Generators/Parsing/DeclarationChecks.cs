@@ -26,6 +26,7 @@ internal static class DeclarationChecks
             { IsRecord: true } => "a record",
             { IsStatic: true } => "static",
             { IsAbstract: true } => "abstract",
+            _ when IsFileLocal(type) => "file-local",
             _ => null,
         };
         if (kind is not null)
@@ -133,6 +134,22 @@ internal static class DeclarationChecks
 
     /// <summary>The class as messages name it; built only when there is something to report.</summary>
     private static string Name(INamedTypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
+
+    /// <summary>
+    /// Whether the type, or the type it is nested in, is declared <c>file</c>: visible only in its own file,
+    /// so the generated part in another file cannot extend it. Read from the modifiers, as the generator
+    /// builds against a Roslyn older than <c>IsFileLocal</c>.
+    /// </summary>
+    private static bool IsFileLocal(INamedTypeSymbol type)
+    {
+        var outermost = type;
+        while (outermost.ContainingType is { } containing)
+        {
+            outermost = containing;
+        }
+        return outermost.DeclaringSyntaxReferences.Any(r =>
+            r.GetSyntax() is TypeDeclarationSyntax declaration && declaration.Modifiers.Any(m => m.ValueText == "file"));
+    }
 
     private static bool IsPartial(INamedTypeSymbol type) =>
         type.DeclaringSyntaxReferences.All(r =>
