@@ -22,8 +22,10 @@ internal sealed record DistillationRequest(
 /// <summary>
 /// A teacher named with <c>typeof</c> in <c>[Distill]</c>. <see cref="FullyQualifiedName"/> is null for a
 /// placeholder (null, or a type the compiler could not resolve), which resolves to nothing.
+/// <see cref="ReferencedShape"/> is the shape of a valid teacher from a referenced assembly, which the
+/// compilation's network index does not hold.
 /// </summary>
-internal sealed record NamedTeacher(string DisplayName, string? FullyQualifiedName, LocationInfo? Location);
+internal sealed record NamedTeacher(string DisplayName, string? FullyQualifiedName, LocationInfo? Location, NetworkSummary? ReferencedShape);
 
 /// <summary>A teacher of a distillation after resolution; <see cref="Shape"/> is null when it is not a valid network.</summary>
 internal sealed record TeacherReference(string DisplayName, NetworkSummary? Shape, LocationInfo? Location);

@@ -59,7 +59,7 @@ internal static class DistillationParser
         if (unbound && teachers.Count == 0)
         {
             // The constructor did not bind: the user named teachers the compiler could not read, so do not infer one.
-            teachers.Add(new NamedTeacher("?", null, arguments.Location));
+            teachers.Add(new NamedTeacher("?", null, arguments.Location, null));
         }
 
         var (inputSize, outputSize) = SizeLocations(studentAttribute, cancellationToken);
@@ -112,7 +112,7 @@ internal static class DistillationParser
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WrongArgumentType, arguments.Location,
                 "[Distill(null)]", "teacher types, e.g. [Distill(typeof(MnistTeacher))], or no arguments to infer the teacher"));
-            teachers.Add(new NamedTeacher("null", null, arguments.Location));
+            teachers.Add(new NamedTeacher("null", null, arguments.Location, null));
         }
         foreach (var (type, isNull, location) in arguments.TypeArguments())
         {
@@ -120,13 +120,13 @@ internal static class DistillationParser
             if (isNull)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotATeacher, location, "null"));
-                teachers.Add(new NamedTeacher("null", null, location));
+                teachers.Add(new NamedTeacher("null", null, location, null));
                 continue;
             }
             if (type is not INamedTypeSymbol teacher || type.TypeKind == TypeKind.Error)
             {
                 // typeof(Missing): the compiler reports it. Keep a placeholder so nothing is emitted.
-                teachers.Add(new NamedTeacher(type?.ToDisplayString() ?? "?", null, location));
+                teachers.Add(new NamedTeacher(type?.ToDisplayString() ?? "?", null, location, null));
                 continue;
             }
             if (SymbolEqualityComparer.Default.Equals(teacher, student))
@@ -144,7 +144,12 @@ internal static class DistillationParser
             // An invalid [Teacher] is missing from the network index and resolves to no shape, without a
             // diagnostic here: its own declaration reports it.
             var declaration = DeclarationChecks.Describe(teacher);
-            teachers.Add(new NamedTeacher(declaration.DisplayName, declaration.FullyQualifiedName, location));
+            // A teacher compiled in a referenced assembly is not in this compilation's network index: its
+            // attributes, kept in metadata, give its shape.
+            var referencedShape = SymbolEqualityComparer.Default.Equals(teacher.ContainingAssembly, student.ContainingAssembly)
+                ? null
+                : NetworkParser.Read(teacher, cancellationToken).Network?.Summary();
+            teachers.Add(new NamedTeacher(declaration.DisplayName, declaration.FullyQualifiedName, location, referencedShape));
         }
         return teachers;
     }

@@ -20,7 +20,7 @@ internal static class DistillationResolver
         // Without [Student] there is nothing to infer a teacher for: DD0030 says what is missing.
         var references = request.NamedTeachers.IsEmpty
             ? request.StudentDeclared ? Infer(request, networks, diagnostics) : new List<TeacherReference>()
-            : request.NamedTeachers.Select(t => new TeacherReference(t.DisplayName, networks.Find(t.FullyQualifiedName), t.Location)).ToList();
+            : request.NamedTeachers.Select(t => new TeacherReference(t.DisplayName, t.ReferencedShape ?? networks.Find(t.FullyQualifiedName), t.Location)).ToList();
         // An invalid [Student] is missing from the index: its own declaration reports why.
         var studentShape = request.StudentDeclared ? networks.Find(request.Student.FullyQualifiedName) : null;
 

@@ -21,10 +21,14 @@ internal static class GeneratorHarness
             .ToImmutableArray());
 
     public static CSharpCompilation Compilation(params string[] sources) =>
+        Compilation("Tests", Enumerable.Empty<MetadataReference>(), sources);
+
+    /// <summary>An assembly <paramref name="assemblyName"/> that also references <paramref name="references"/>.</summary>
+    public static CSharpCompilation Compilation(string assemblyName, IEnumerable<MetadataReference> references, params string[] sources) =>
         CSharpCompilation.Create(
-            "Tests",
+            assemblyName,
             sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"Source{i}.cs")),
-            References.Value,
+            References.Value.Concat(references),
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
                 // As the .NET SDK does: unification of System.Runtime 8.0 (TorchSharp's) with 10.0 is expected.
                 .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic>
@@ -40,9 +44,11 @@ internal static class GeneratorHarness
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
 
     /// <summary>Runs the generator once over <paramref name="sources"/>.</summary>
-    public static Result Run(params string[] sources)
+    public static Result Run(params string[] sources) => Run(Compilation(sources));
+
+    /// <summary>Runs the generator once over <paramref name="input"/>.</summary>
+    public static Result Run(CSharpCompilation input)
     {
-        var input = Compilation(sources);
         var driver = Driver().RunGeneratorsAndUpdateCompilation(input, out var output, out var generatorDiagnostics);
         return new Result(driver.GetRunResult(), output, generatorDiagnostics);
     }

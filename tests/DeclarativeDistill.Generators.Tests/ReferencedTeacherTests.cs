@@ -1,0 +1,54 @@
+using System.IO;
+using System.Linq;
+using DeclarativeDistill.Generators.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace DeclarativeDistill.Generators.Tests;
+
+/// <summary>
+/// Teachers compiled in another assembly, such as a shared library of trained teachers: a student names
+/// one with typeof, and its shape comes from the attributes kept in metadata.
+/// </summary>
+public class ReferencedTeacherTests
+{
+    private static MetadataReference TeacherLibrary(string layers)
+    {
+        var library = GeneratorHarness.Run(GeneratorHarness.Compilation("Teachers", Enumerable.Empty<MetadataReference>(), $$"""
+            using DeclarativeDistill;
+            namespace Shared;
+            [Teacher(Layers = "{{layers}}", Dropout = 0.5)] public partial class BigTeacher { }
+            """));
+        using var image = new MemoryStream();
+        var emitted = library.Output.Emit(image);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+        return MetadataReference.CreateFromImage(image.ToArray());
+    }
+
+    private static GeneratorHarness.Result Student(MetadataReference teachers, string layers) =>
+        GeneratorHarness.Run(GeneratorHarness.Compilation("App", new[] { teachers }, $$"""
+            using DeclarativeDistill;
+            namespace App;
+            [Student(Layers = "{{layers}}")] [Distill(typeof(Shared.BigTeacher), Temperature = 8)] public partial class Student { }
+            """));
+
+    [Fact]
+    public void A_student_distils_from_a_teacher_of_a_referenced_assembly()
+    {
+        var result = Student(TeacherLibrary("784,1200,10"), "784,30,10");
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Contains("global::Shared.BigTeacher", result.Sources["App.Student.Distill.g.cs"]);
+        Assert.Empty(result.CompilerDiagnostics);
+    }
+
+    [Fact]
+    public void A_size_mismatch_with_a_referenced_teacher_is_reported()
+    {
+        var result = Student(TeacherLibrary("784,1200,10"), "784,30,9");
+
+        Assert.Contains(result.Diagnostics, d => d.Id == "DD0040"
+            && d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("teacher 'Shared.BigTeacher' has 10"));
+        Assert.DoesNotContain("App.Student.Distill.g.cs", result.Sources.Keys);
+    }
+}
