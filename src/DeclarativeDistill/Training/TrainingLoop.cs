@@ -58,6 +58,7 @@ internal static class TrainingLoop
                 var epochClock = Stopwatch.StartNew();
                 using var order = randperm(count, generator: shuffler);
                 using var lossSum = zeros(1, dtype: ScalarType.Float64, device: device);
+                using var offsetSums = lossOffsets?.index_select(0, order).cumsum(0); // once per epoch, read at each report
                 for (int batch = 1; batch <= batchesPerEpoch; batch++)
                 {
                     options.CancellationToken.ThrowIfCancellationRequested();
@@ -99,7 +100,7 @@ internal static class TrainingLoop
                         continue;
                     }
                     int seen = start + size;
-                    double meanLoss = (lossSum.item<double>() + OffsetOf(lossOffsets, order, seen)) / seen;
+                    double meanLoss = (lossSum.item<double>() + OffsetOf(offsetSums, seen)) / seen;
                     if (!double.IsFinite(meanLoss))
                     {
                         Restore(model, lastGood);
@@ -147,15 +148,15 @@ internal static class TrainingLoop
         }
     }
 
-    /// <summary>The sum of the loss offsets of the first <paramref name="seen"/> examples of the epoch's order.</summary>
-    private static double OffsetOf(Tensor? lossOffsets, Tensor order, int seen)
+    /// <summary>The sum of the loss offsets of the epoch's first <paramref name="seen"/> examples, from their running sums in the epoch's order.</summary>
+    private static double OffsetOf(Tensor? offsetSums, int seen)
     {
-        if (lossOffsets is null)
+        if (offsetSums is null)
         {
             return 0;
         }
-        using var scope = NewDisposeScope();
-        return lossOffsets.index_select(0, order.narrow(0, 0, seen)).sum().item<double>();
+        using var sum = offsetSums[seen - 1];
+        return sum.item<double>();
     }
 
     /// <summary>A copy of the parameters, to put back if training diverges.</summary>
