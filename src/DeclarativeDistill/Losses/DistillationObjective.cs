@@ -6,8 +6,9 @@ namespace DeclarativeDistill;
 /// <summary>
 /// What a distillation minimises: <see cref="KnowledgeDistillation.Loss"/> with a temperature and the weights
 /// of its soft (teacher) and hard (label) terms. Generated students pass their declared constants. Knowing
-/// them, rather than an opaque loss delegate, lets the trainer cache the teachers' log-probabilities at the
-/// temperature instead of their logits, which takes the teacher's half of the loss out of every batch.
+/// them, rather than an opaque loss delegate, lets the trainer cache the teachers' probabilities at the
+/// temperature, already weighted, instead of their logits, which takes the teacher's half of the loss out of
+/// every batch.
 /// </summary>
 public sealed record DistillationObjective
 {

@@ -18,7 +18,7 @@ internal sealed class LossTerms : IDisposable
     private readonly double alphaTSquared;
     private readonly bool soft;
     private readonly bool hard;
-    private readonly Dictionary<long, Scalar> softScales = new(); // Alpha · T² / N, by batch size N
+    private readonly Dictionary<long, Scalar> softScales = new(); // see SoftScale
 
     /// <param name="temperature">T, checked by the caller.</param>
     /// <param name="alpha">Weight of the soft term.</param>
@@ -95,7 +95,7 @@ internal sealed class LossTerms : IDisposable
             // exact where p_t underflows. Summed, then Alpha · T² / N in one multiplication: "batchmean".
             var studentLogProbabilities = log_softmax(studentLogits * inverseTemperature, 1);
             total = kl_div(studentLogProbabilities, teacherLogProbabilities!, log_target: true, reduction: nn.Reduction.Sum)
-                .mul_(Cached(softScales, batchSize, alphaTSquared / batchSize));
+                .mul_(SoftScale(batchSize));
         }
         return AddHardTerm(total, studentLogits, labels);
     }
@@ -120,13 +120,13 @@ internal sealed class LossTerms : IDisposable
         }
     }
 
-    /// <summary>A scalar that depends on the batch size: a run has at most two sizes, the full batch and the last.</summary>
-    private static Scalar Cached(Dictionary<long, Scalar> scalars, long batchSize, double value)
+    /// <summary>Alpha · T² / N, made once per batch size N: a run has at most two, the full batch and the last.</summary>
+    private Scalar SoftScale(long batchSize)
     {
-        if (!scalars.TryGetValue(batchSize, out var scalar))
+        if (!softScales.TryGetValue(batchSize, out var scale))
         {
-            scalars[batchSize] = scalar = value.ToScalar();
+            softScales[batchSize] = scale = (alphaTSquared / batchSize).ToScalar();
         }
-        return scalar;
+        return scale;
     }
 }
