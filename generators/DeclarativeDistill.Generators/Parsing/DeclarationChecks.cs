@@ -71,12 +71,6 @@ internal static class DeclarationChecks
     }
 
     /// <summary>
-    /// Whether the user's declarations of <paramref name="type"/> declare any member: most annotated classes
-    /// are empty, and then nothing can collide with the generated members. Reads the declarations only.
-    /// </summary>
-    public static bool DeclaresMembers(INamedTypeSymbol type) => type.MemberNames.Any();
-
-    /// <summary>
     /// Reports members of the user's class that would collide with generated ones: with
     /// <paramref name="network"/>, a parameterless constructor or a method <c>forward</c>; and any
     /// non-method member named in <paramref name="generatedNames"/> (constants, layers). Methods such as

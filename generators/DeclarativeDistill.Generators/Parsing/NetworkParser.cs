@@ -70,7 +70,7 @@ internal static class NetworkParser
                 className, Literals.Format(dropout)));
         }
 
-        if (layers is { } declared && DeclarationChecks.DeclaresMembers(type))
+        if (layers is { } declared)
         {
             var generated = new HashSet<string> { "InputSize", "OutputSize", "ParameterCount", "Architecture", "output" };
             for (int i = 1; i < declared.Count - 1; i++)
