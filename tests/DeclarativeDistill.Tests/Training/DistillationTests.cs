@@ -99,9 +99,7 @@ public class DistillationTests
     public void Cached_and_uncached_teacher_outputs_give_the_same_student()
     {
         using var train = SyntheticData.Create(600, seed: 7);
-        manual_seed(1);
-        using var teacher = new ClusterTeacher();
-        teacher.Fit(train, Quick with { Epochs = 3 });
+        using var teacher = FittedTeacher(train);
 
         var cached = DistillFrom(teacher, train, Quick with { Epochs = 4 });
         var uncached = DistillFrom(teacher, train, Quick with { Epochs = 4, CacheTeacherOutputs = false });
@@ -114,9 +112,7 @@ public class DistillationTests
     {
         // The cache leaves the teacher's entropy out of each batch and adds it back when reporting.
         using var train = SyntheticData.Create(640, seed: 13);
-        manual_seed(1);
-        using var teacher = new ClusterTeacher();
-        teacher.Fit(train, Quick with { Epochs = 3 });
+        using var teacher = FittedTeacher(train);
 
         List<TrainingProgress> Run(bool cache)
         {
@@ -143,9 +139,7 @@ public class DistillationTests
     {
         // The generated Distill caches weighted teacher probabilities; a delegate loss caches the logits.
         using var train = SyntheticData.Create(600, seed: 14);
-        manual_seed(1);
-        using var teacher = new ClusterTeacher();
-        teacher.Fit(train, Quick with { Epochs = 3 });
+        using var teacher = FittedTeacher(train);
         var options = Quick with { Epochs = 3 };
 
         var generated = DistillFrom(teacher, train, options);
@@ -231,6 +225,15 @@ public class DistillationTests
         };
         var error = Assert.Throws<System.ArgumentOutOfRangeException>(() => network.Fit(train, options));
         Assert.Contains("TrainingOptions." + option, error.Message);
+    }
+
+    /// <summary>A teacher trained for three epochs from seed 1.</summary>
+    private static ClusterTeacher FittedTeacher(LabeledDataset train)
+    {
+        manual_seed(1);
+        var teacher = new ClusterTeacher();
+        teacher.Fit(train, Quick with { Epochs = 3 });
+        return teacher;
     }
 
     private static List<Tensor> DistillFrom(ClusterTeacher teacher, LabeledDataset train, TrainingOptions options)
