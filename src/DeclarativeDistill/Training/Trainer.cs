@@ -34,7 +34,7 @@ public static class Trainer
     /// Trains <paramref name="student"/> on <paramref name="transferSet"/> to minimise <paramref name="objective"/>
     /// against the teachers' outputs (several teachers: see <see cref="KnowledgeDistillation.EnsembleLogits"/>).
     /// The teachers run in evaluation mode without gradients and are left in the mode they were in. When
-    /// <see cref="TrainingOptions.CacheTeacherOutputs"/> applies, the teachers' log-probabilities at the
+    /// <see cref="TrainingOptions.CacheTeacherOutputs"/> applies, the teachers' weighted probabilities at the
     /// objective's temperature are computed once and reused every epoch. Generated students call this.
     /// </summary>
     public static TrainingReport Distill(
