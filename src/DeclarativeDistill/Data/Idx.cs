@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.IO;
 using System.IO.Compression;
+using System.IO.Hashing;
 using static TorchSharp.torch;
 
 namespace DeclarativeDistill;
@@ -67,65 +68,94 @@ public static class Idx
         return Read(stream, path);
     }
 
+    /// <summary>
+    /// Reads the header first and then exactly the data it declares, so that memory is bounded by the
+    /// declaration, and a declaration that the file cannot hold is refused before anything is allocated.
+    /// </summary>
     private static IdxArray Read(Stream stream, string name)
     {
-        byte[] bytes;
-        try
+        if (!stream.CanSeek)
         {
-            bytes = Decompress(stream);
+            var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            copy.Position = 0;
+            stream = copy;
         }
-        catch (InvalidDataException e)
+        long stored = stream.Length - stream.Position;
+        long start = stream.Position;
+        Span<byte> magic = stackalloc byte[2];
+        int magicLength = ReadAtMost(stream, magic);
+        stream.Position = start;
+        if (magicLength < 2 || magic[0] != 0x1f || magic[1] != 0x8b)
         {
-            throw new InvalidDataException($"{name}: the gzip stream is corrupt or truncated ({e.Message}).", e);
+            return Parse(stream, name, available: stored, crc: null);
         }
-        return Parse(bytes, name);
+
+        var crc = new Crc32();
+        IdxArray array;
+        using (var gzip = new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true))
+        {
+            array = Parse(gzip, name, available: null, crc, maxInflated: stored * MaxDeflateRatio + 1024);
+        }
+        CheckTrailer(stream, start + stored, crc, array, name);
+        return array;
     }
 
-    private static byte[] Decompress(Stream stream)
+    /// <summary>
+    /// GZipStream stops without complaint where a file was cut before its 8-byte trailer, so the trailer is
+    /// checked here: the CRC-32 and the length (mod 2^32) of everything inflated.
+    /// </summary>
+    private static void CheckTrailer(Stream stream, long end, Crc32 crc, IdxArray array, string name)
     {
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        byte[] raw = buffer.ToArray();
-        if (raw.Length < 2 || raw[0] != 0x1f || raw[1] != 0x8b)
+        Span<byte> trailer = stackalloc byte[8];
+        stream.Position = Math.Max(0, end - 8);
+        if (ReadAtMost(stream, trailer) < 8
+            || BinaryPrimitives.ReadUInt32LittleEndian(trailer) != crc.GetCurrentHashAsUInt32()
+            || BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]) != (uint)(array.HeaderLength + array.Data.LongLength))
         {
-            return raw;
+            throw new InvalidDataException(
+                $"{name}: the gzip stream is truncated or damaged: its trailer (CRC-32 and length) does not match the data inflated.");
         }
-        using var gzip = new GZipStream(new MemoryStream(raw), CompressionMode.Decompress);
-        using var inflated = new MemoryStream();
-        gzip.CopyTo(inflated);
-        return inflated.ToArray();
     }
 
-    private static IdxArray Parse(byte[] bytes, string name)
+    /// <summary>
+    /// Parses an IDX array from <paramref name="input"/>. <paramref name="available"/> is the number of bytes a raw
+    /// file holds (null for a compressed stream, bounded by <paramref name="maxInflated"/> instead).
+    /// </summary>
+    private static IdxArray Parse(Stream input, string name, long? available, Crc32? crc, long maxInflated = long.MaxValue)
     {
-        if (bytes.Length < 4)
+        var prefix = new byte[4];
+        int prefixLength = ReadAll(input, prefix, crc, name);
+        if (prefixLength < 4)
         {
-            throw new InvalidDataException($"{name}: {bytes.Length} bytes is too short for an IDX header.");
+            throw new InvalidDataException($"{name}: {prefixLength} bytes is too short for an IDX header.");
         }
-        if (bytes[0] != 0 || bytes[1] != 0)
+        if (prefix[0] != 0 || prefix[1] != 0)
         {
-            throw new InvalidDataException($"{name}: not an IDX file (it starts with 0x{bytes[0]:x2}{bytes[1]:x2}, IDX files start with 0x0000).");
+            throw new InvalidDataException($"{name}: not an IDX file (it starts with 0x{prefix[0]:x2}{prefix[1]:x2}, IDX files start with 0x0000).");
         }
-        if (bytes[2] != UnsignedByte)
+        if (prefix[2] != UnsignedByte)
         {
-            throw new InvalidDataException($"{name}: element type 0x{bytes[2]:x2} is not supported (only unsigned bytes, 0x08, as in MNIST).");
+            throw new InvalidDataException($"{name}: element type 0x{prefix[2]:x2} is not supported (only unsigned bytes, 0x08, as in MNIST).");
         }
-        int rank = bytes[3];
+        int rank = prefix[3];
         if (rank == 0)
         {
             throw new InvalidDataException($"{name}: the header declares 0 dimensions.");
         }
         int headerLength = 4 + 4 * rank;
-        if (bytes.Length < headerLength)
+        var sizes = new byte[4 * rank];
+        int sizesLength = ReadAll(input, sizes, crc, name);
+        if (sizesLength < sizes.Length)
         {
-            throw new InvalidDataException($"{name}: truncated header ({bytes.Length} bytes; {rank} dimensions need {headerLength}).");
+            throw new InvalidDataException($"{name}: truncated header ({4 + sizesLength} bytes; {rank} dimensions need {headerLength}).");
         }
 
         var dimensions = new int[rank];
         long expected = 1;
         for (int i = 0; i < rank; i++)
         {
-            uint size = BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(4 + 4 * i));
+            uint size = BinaryPrimitives.ReadUInt32BigEndian(sizes.AsSpan(4 * i));
             if (size == 0 || size > int.MaxValue)
             {
                 throw new InvalidDataException($"{name}: dimension {i + 1} has size {size}.");
@@ -137,20 +167,99 @@ public static class Idx
                 throw new InvalidDataException($"{name}: the declared dimensions ({string.Join(" × ", dimensions[..(i + 1)])}) are too large.");
             }
         }
+        string declared = string.Join(" × ", dimensions);
 
-        long actual = bytes.Length - headerLength;
-        if (actual < expected)
+        if (available is { } total)
+        {
+            long actual = total - headerLength;
+            if (actual < expected)
+            {
+                throw new InvalidDataException($"{name}: truncated: the header declares {declared} = {expected:N0} bytes of data but only {actual:N0} follow.");
+            }
+            if (actual > expected)
+            {
+                throw new InvalidDataException($"{name}: {actual - expected:N0} unexpected bytes after the {declared} data the header declares.");
+            }
+        }
+        else if (headerLength + expected > maxInflated)
         {
             throw new InvalidDataException(
-                $"{name}: truncated: the header declares {string.Join(" × ", dimensions)} = {expected:N0} bytes of data but only {actual:N0} follow.");
+                $"{name}: the header declares {declared} = {expected:N0} bytes of data, more than a gzip file of this size can hold "
+                + $"(at most {maxInflated:N0} bytes inflated): the file is corrupt.");
         }
-        if (actual > expected)
+
+        var data = GC.AllocateUninitializedArray<byte>((int)expected);
+        int read = ReadAll(input, data, crc, name);
+        if (read < expected)
         {
-            throw new InvalidDataException(
-                $"{name}: {actual - expected:N0} unexpected bytes after the {string.Join(" × ", dimensions)} data the header declares.");
+            throw new InvalidDataException($"{name}: truncated: the header declares {declared} = {expected:N0} bytes of data but only {read:N0} follow.");
         }
-        return new IdxArray(dimensions, bytes.AsSpan(headerLength).ToArray());
+        long extra = CountRemaining(input, crc, name);
+        if (extra > 0)
+        {
+            string amount = extra > MaxCountedExtra ? $"more than {MaxCountedExtra:N0}" : $"{extra:N0}";
+            throw new InvalidDataException($"{name}: {amount} unexpected bytes after the {declared} data the header declares.");
+        }
+        return new IdxArray(dimensions, headerLength, data);
     }
 
-    private sealed record IdxArray(int[] Dimensions, byte[] Data);
+    /// <summary>Fills <paramref name="buffer"/> as far as the stream goes; returns how many bytes were read.</summary>
+    private static int ReadAll(Stream input, byte[] buffer, Crc32? crc, string name)
+    {
+        int read = Inflating(name, () => ReadAtMost(input, buffer));
+        crc?.Append(buffer.AsSpan(0, read));
+        return read;
+    }
+
+    /// <summary>Runs a read of a possibly compressed stream, naming the file when the gzip stream is corrupt.</summary>
+    private static T Inflating<T>(string name, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{name}: the gzip stream is corrupt or truncated ({e.Message}).", e);
+        }
+    }
+
+    private static int ReadAtMost(Stream input, Span<byte> buffer)
+    {
+        int total = 0;
+        while (total < buffer.Length)
+        {
+            int read = input.Read(buffer[total..]);
+            if (read == 0)
+            {
+                break;
+            }
+            total += read;
+        }
+        return total;
+    }
+
+    /// <summary>
+    /// Reads what is left in small pieces and says how much it was, stopping past <see cref="MaxCountedExtra"/>:
+    /// any of it is an error, and it may be a gigabyte of inflated zeros.
+    /// </summary>
+    private static long CountRemaining(Stream input, Crc32? crc, string name)
+    {
+        var buffer = new byte[81920];
+        long count = 0;
+        int read;
+        while (count <= MaxCountedExtra && (read = Inflating(name, () => input.Read(buffer))) > 0)
+        {
+            crc?.Append(buffer.AsSpan(0, read));
+            count += read;
+        }
+        return count;
+    }
+
+    private const long MaxCountedExtra = 1 << 24;
+
+    /// <summary>The largest ratio of inflated to compressed size that deflate can reach (1032:1).</summary>
+    private const long MaxDeflateRatio = 1032;
+
+    private sealed record IdxArray(int[] Dimensions, int HeaderLength, byte[] Data);
 }

@@ -62,6 +62,10 @@ public sealed class LabeledDataset : IDisposable
         {
             throw new ArgumentException("Features contain NaN or infinite values.", nameof(features));
         }
+        if (largest >= int.MaxValue)
+        {
+            throw new ArgumentException($"Labels must be class indices below {int.MaxValue}; found {largest}.", nameof(labels));
+        }
         if (classCount is { } declared && largest >= declared)
         {
             throw new ArgumentException($"Label {largest} is out of range for {declared} classes.", nameof(labels));

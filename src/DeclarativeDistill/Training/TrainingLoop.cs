@@ -49,7 +49,12 @@ internal static class TrainingLoop
         var epochs = new List<EpochReport>(resumed?.Epochs ?? Array.Empty<EpochReport>());
         int firstEpoch = (resumed?.EpochsCompleted ?? 0) + 1;
 
+        // The weights to go back to if the loss diverges: always weights whose loss was seen to be finite.
+        // The loss of a batch is computed before its optimizer step, so the weights after an epoch's last
+        // step are not yet known to be good; a copy taken just before that step is (once the epoch's loss
+        // is checked). Copied once per epoch, to keep a copy of every parameter off the hot path.
         var lastGood = Snapshot(model);
+        var candidate = Snapshot(model);
         model.train();
         try
         {
@@ -86,6 +91,10 @@ internal static class TrainingLoop
                         model.zero_grad(); // drops the gradients (set_to_none) instead of writing zeros over them
                         var loss = batchLoss(new Batch(features, labels, indices, size));
                         loss.backward();
+                        if (batch == batchesPerEpoch)
+                        {
+                            Refresh(model, candidate); // the weights this last loss was computed with
+                        }
                         optimizer.step();
                         using (no_grad())
                         {
@@ -109,9 +118,7 @@ internal static class TrainingLoop
                     double rate = seen / Math.Max(epochClock.Elapsed.TotalSeconds, 1e-9);
                     if (endOfEpoch)
                     {
-                        // The weights to go back to if a later check finds the loss diverged. Taken per
-                        // epoch, not per progress report, to keep a copy of every parameter off the hot path.
-                        Refresh(model, lastGood);
+                        (lastGood, candidate) = (candidate, lastGood);
                         epochs.Add(new EpochReport(epoch, meanLoss, epochClock.Elapsed, rate));
                     }
                     options.Progress?.Report(Progress(epoch, batch, batchesPerEpoch, options.Epochs, firstEpoch, meanLoss, rate, clock.Elapsed));
@@ -125,7 +132,7 @@ internal static class TrainingLoop
         }
         finally
         {
-            foreach (var tensor in lastGood)
+            foreach (var tensor in lastGood.Concat(candidate))
             {
                 tensor.Dispose();
             }
@@ -159,30 +166,32 @@ internal static class TrainingLoop
         return sum.item<double>();
     }
 
-    /// <summary>A copy of the parameters, to put back if training diverges.</summary>
+    /// <summary>A copy of the parameters and buffers (batch-norm statistics), to put back if training diverges.</summary>
     private static List<Tensor> Snapshot(Model model)
     {
         using var _ = no_grad();
-        return model.parameters().Select(p => p.detach().clone()).ToList();
+        return State(model).Select(p => p.detach().clone()).ToList();
     }
 
     private static void Refresh(Model model, List<Tensor> snapshot)
     {
         using var _ = no_grad();
-        foreach (var (saved, parameter) in snapshot.Zip(model.parameters()))
+        foreach (var (saved, tensor) in snapshot.Zip(State(model)))
         {
-            saved.copy_(parameter);
+            saved.copy_(tensor);
         }
     }
 
     private static void Restore(Model model, List<Tensor> snapshot)
     {
         using var _ = no_grad();
-        foreach (var (saved, parameter) in snapshot.Zip(model.parameters()))
+        foreach (var (saved, tensor) in snapshot.Zip(State(model)))
         {
-            parameter.copy_(saved);
+            tensor.copy_(saved);
         }
     }
+
+    private static IEnumerable<Tensor> State(Model model) => model.parameters().Concat(model.buffers());
 
     private static TrainingProgress Progress(int epoch, int batch, int batchesPerEpoch, int epochs, int firstEpoch, double loss, double rate, TimeSpan elapsed)
     {

@@ -42,6 +42,13 @@ public sealed record TrainingOptions
     /// Seeds the batch order and TorchSharp's global generator (dropout, augmentation) at the start of
     /// training, so that the same seed, data and initial weights give the same result. Default 42.
     /// </summary>
+    /// <remarks>
+    /// TorchSharp draws dropout masks from one generator per process, with no way to pass another. Two
+    /// trainings that run at the same time on different threads therefore take turns drawing from it: both
+    /// train correctly, but a model with dropout or augmentation is then not reproducible from its seed.
+    /// Run trainings one after another where results must be reproducible (libtorch already spreads one
+    /// training over every core).
+    /// </remarks>
     public long Seed { get; init; } = 42;
 
     /// <summary>
@@ -85,13 +92,19 @@ public sealed record TrainingOptions
     {
         Require(Epochs >= 0, nameof(Epochs), $"must not be negative; got {Epochs}");
         Require(BatchSize >= 1, nameof(BatchSize), $"must be at least 1; got {BatchSize}");
-        Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), $"must be positive and finite; got {LearningRate}");
+        // libtorch multiplies float32 weights by these: a double beyond float32's range fails inside it, and
+        // a positive one below its smallest value becomes 0.
+        Require(LearningRate > 0 && IsFloat32(LearningRate), nameof(LearningRate),
+            $"must be positive and within float32's range ({float.Epsilon:R} to {float.MaxValue:R}); got {LearningRate}");
         Require(Momentum >= 0 && Momentum < 1, nameof(Momentum), $"must be in [0, 1); got {Momentum}");
-        Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), nameof(WeightDecay), $"must be non-negative and finite; got {WeightDecay}");
+        Require(WeightDecay == 0 || (WeightDecay > 0 && IsFloat32(WeightDecay)), nameof(WeightDecay),
+            $"must be 0, or positive and within float32's range ({float.Epsilon:R} to {float.MaxValue:R}); got {WeightDecay}");
         Require(ProgressInterval >= 0, nameof(ProgressInterval), $"must not be negative; got {ProgressInterval}");
         Require(CheckpointInterval >= 1, nameof(CheckpointInterval), $"must be at least 1; got {CheckpointInterval}");
         Require(Enum.IsDefined(Schedule), nameof(Schedule), $"is not a known schedule: {(int)Schedule}");
     }
+
+    private static bool IsFloat32(double value) => (float)value is > 0 and <= float.MaxValue;
 
     private static void Require(bool condition, string option, string problem)
     {

@@ -63,6 +63,15 @@ public class DatasetTests
     }
 
     [Fact]
+    public void A_label_too_large_for_a_class_count_is_an_argument_error()
+    {
+        using var features = zeros(2, 3);
+        using var labels = tensor(new long[] { 0, 1L << 40 });
+        var error = Assert.Throws<ArgumentException>(() => new LabeledDataset(features, labels));
+        Assert.Contains("1099511627776", error.Message);
+    }
+
+    [Fact]
     public void Class_count_defaults_to_the_largest_label_plus_one()
     {
         using var data = new LabeledDataset(zeros(3, 2), tensor(new long[] { 0, 4, 1 }));

@@ -75,6 +75,75 @@ public sealed class IdxTests : IDisposable
     }
 
     [Fact]
+    public void A_gzip_bomb_is_refused_from_its_header_without_inflating_it()
+    {
+        // The header claims 2^31 - 1 images of 28 × 28, and 32 MB of zeros follow: about 32 KB compressed.
+        string images = Write("images", Header(3, int.MaxValue, 28, 28).Concat(new byte[32 << 20]).ToArray(), gzip: true);
+        string labels = Write("labels", Header(1, 1).Concat(new byte[1]).ToArray());
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<InvalidDataException>(() => Idx.Load(images, labels));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Contains(images, error.Message);
+        Assert.Contains("too large", error.Message);
+        Assert.True(allocated < 4 << 20, $"refusing the file allocated {allocated:N0} bytes; the header alone should decide");
+    }
+
+    [Fact]
+    public void A_gzip_file_that_declares_more_than_it_can_inflate_to_is_refused_before_allocating()
+    {
+        // 1,000 × 1,000 × 1,000 bytes declared (within an array's limit) in a gzip file of a few dozen bytes.
+        string images = Write("images", Header(3, 1000, 1000, 1000).Concat(new byte[10]).ToArray(), gzip: true);
+        string labels = Write("labels", Header(1, 1000).Concat(new byte[1000]).ToArray());
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<InvalidDataException>(() => Idx.Load(images, labels));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Contains(images, error.Message);
+        Assert.Contains("more than a gzip file of this size can hold", error.Message);
+        Assert.True(allocated < 4 << 20, $"refusing the file allocated {allocated:N0} bytes");
+    }
+
+    [Fact]
+    public void A_gzip_file_cut_before_its_trailer_is_refused()
+    {
+        byte[] compressed = Gzip(Header(1, 100).Concat(Enumerable.Range(0, 100).Select(i => (byte)(i % 10))).ToArray());
+        string labels = Write("labels", compressed.Take(compressed.Length - 8).ToArray());
+        string images = Write("images", Header(3, 100, 1, 1).Concat(new byte[100]).ToArray());
+
+        var error = Assert.Throws<InvalidDataException>(() => Idx.Load(images, labels));
+
+        Assert.Contains(labels, error.Message);
+        Assert.Contains("truncated or damaged", error.Message);
+    }
+
+    [Fact]
+    public void A_gzip_file_whose_data_was_altered_fails_its_checksum()
+    {
+        byte[] compressed = Gzip(Header(1, 100).Concat(Enumerable.Range(0, 100).Select(i => (byte)(i % 10))).ToArray());
+        compressed[^8] ^= 0xff; // the stored CRC-32: GZipStream or our trailer check must notice
+        string labels = Write("labels", compressed);
+        string images = Write("images", Header(3, 100, 1, 1).Concat(new byte[100]).ToArray());
+
+        var error = Assert.Throws<InvalidDataException>(() => Idx.Load(images, labels));
+
+        Assert.True(error.Message.Contains("CRC-32") || error.Message.Contains("gzip stream is corrupt"), error.Message);
+    }
+
+    [Fact]
+    public void Extra_inflated_data_after_the_declared_array_is_refused()
+    {
+        string labels = Write("labels", Header(1, 2).Concat(new byte[5]).ToArray(), gzip: true);
+        string images = Write("images", Header(3, 2, 1, 1).Concat(new byte[2]).ToArray());
+
+        var error = Assert.Throws<InvalidDataException>(() => Idx.Load(images, labels));
+
+        Assert.Contains("3 unexpected bytes after the 2 data", error.Message);
+    }
+
+    [Fact]
     public void Image_and_label_counts_must_agree()
     {
         string images = Write("images", Header(3, 2, 1, 1).Concat(new byte[2]).ToArray());

@@ -32,3 +32,7 @@ public partial class DropoutTeacher { }
 
 [Student(Layers = "12,10,4", Activation = Activation.Sigmoid)]
 public partial class SigmoidBaseline { }
+
+/// <summary>The network of a divergence repro: wide enough that a huge learning rate blows it up within a few steps.</summary>
+[Student(Layers = "64,128,128,4")]
+public partial class WideNetwork { }

@@ -50,6 +50,43 @@ public class EngineTests
     }
 
     [Fact]
+    public void After_divergence_the_kept_weights_are_ones_whose_loss_was_finite()
+    {
+        // One batch per epoch: each epoch's single step leaves weights that no loss has been computed with yet.
+        manual_seed(3);
+        using var features = randn(512, 64);
+        using var labels = randint(0, 4, new long[] { 512 }, dtype: ScalarType.Int64);
+        using var data = new LabeledDataset(features, labels, 4);
+        using var network = new WideNetwork();
+
+        var error = Assert.Throws<TrainingDivergedException>(() => network.Fit(data, new TrainingOptions
+        {
+            Epochs = 30, BatchSize = 512, LearningRate = 1e6, Schedule = LearningRateSchedule.Constant,
+        }));
+
+        Assert.True(error.Epoch > 1, $"diverged in epoch {error.Epoch}");
+        var evaluation = network.Evaluate(data);
+        Assert.True(double.IsFinite(evaluation.Loss), $"the kept weights give a loss of {evaluation.Loss}");
+    }
+
+    [Theory]
+    [InlineData(1e39, 0)]
+    [InlineData(1e-50, 0)]
+    [InlineData(0.1, 1e39)]
+    [InlineData(0.1, 1e-50)]
+    public void Rates_beyond_what_float32_weights_can_use_are_refused_up_front(double learningRate, double weightDecay)
+    {
+        using var data = SyntheticData.Create(64, seed: 33);
+        using var network = new ClusterStudent();
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            network.Fit(data, Options with { Epochs = 1, LearningRate = learningRate, WeightDecay = weightDecay }));
+
+        Assert.Contains(learningRate != 0.1 ? "LearningRate" : "WeightDecay", error.Message);
+        Assert.Contains("float32", error.Message);
+    }
+
+    [Fact]
     public void Training_on_an_explicit_device_moves_model_and_batches()
     {
         using var data = SyntheticData.Create(128, seed: 32);
