@@ -12,11 +12,11 @@ internal static class DiagnosticDescriptors
     private const string Declaration = "DeclarativeDistill.Declaration";
     private const string Distillation = "DeclarativeDistill.Distillation";
 
-    /// <summary>DD0001: an item of <c>Layers</c> is not a positive whole number. {0} position, {1} what is wrong.</summary>
+    /// <summary>DD0001: an item of <c>Layers</c> is not a layer of the grammar, or has wrong arguments. {0} position, {1} what is wrong.</summary>
     public static readonly DiagnosticDescriptor MalformedLayers = Error(
         "DD0001", Declaration, "Malformed layer list",
         "Layers is malformed at position {0}: {1}",
-        "Layers is a comma-separated list of positive whole numbers, input width first and number of classes last, e.g. \"784,800,800,10\".");
+        "Layers is a comma-separated list of items, the input first (784 or 1x28x28) and the number of classes last: widths of fully connected layers, conv(C, K), dwconv(K), maxpool(K), avgpool(K), bn, res(C), gap, flatten and dropout(p).");
 
     /// <summary>DD0002: fewer than two sizes. {0} the list, {1} how many sizes.</summary>
     public static readonly DiagnosticDescriptor TooFewLayers = Error(
@@ -29,6 +29,30 @@ internal static class DiagnosticDescriptors
         "DD0003", Declaration, "Network too large",
         "Layers \"{0}\" has more parameters than a 64-bit count can hold",
         "The parameter count of the declared network overflows a long.");
+
+    /// <summary>DD0050: a convolution or pooling window larger than its (padded) input. {0} position, {1} the item and the shape there.</summary>
+    public static readonly DiagnosticDescriptor LayerDoesNotFit = Error(
+        "DD0050", Declaration, "Layer does not fit its input",
+        "Layers at position {0}: {1}",
+        "A convolution or pooling window must fit inside its input (with padding): out = (in + 2*pad - kernel) / stride + 1 must be at least 1.");
+
+    /// <summary>DD0051: an image-only item after the network has become a vector. {0} position, {1} the item and the shape there.</summary>
+    public static readonly DiagnosticDescriptor ImageLayerOnVector = Error(
+        "DD0051", Declaration, "Image layer on a vector",
+        "Layers at position {0}: {1}",
+        "conv, dwconv, maxpool, avgpool, res, gap and flatten read images; after a fully connected layer, gap or flatten (or with a vector input) the network holds a vector.");
+
+    /// <summary>DD0052: the last item is not a fully connected layer. {0} position, {1} the item and the shape there.</summary>
+    public static readonly DiagnosticDescriptor LastLayerNotDense = Error(
+        "DD0052", Declaration, "Last layer is not fully connected",
+        "Layers at position {0}: {1}",
+        "A network ends with a fully connected layer whose width is the number of classes, e.g. \"..., gap, 10\".");
+
+    /// <summary>DD0053: a layer's output or the network's counts are too large to represent. {0} position, {1} what.</summary>
+    public static readonly DiagnosticDescriptor LayerTooLarge = Error(
+        "DD0053", Declaration, "Layer too large",
+        "Layers at position {0}: {1}",
+        "Each example must fit in one tensor row (at most 2,147,483,647 values) and the counts in 64 bits.");
 
     /// <summary>DD0004: dropout outside [0, 1). {0} the value.</summary>
     public static readonly DiagnosticDescriptor InvalidDropout = Error(

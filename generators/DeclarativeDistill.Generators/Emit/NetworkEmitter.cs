@@ -1,53 +1,63 @@
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
+using DeclarativeDistill.Generators.Architecture;
 using DeclarativeDistill.Generators.Model;
 using static DeclarativeDistill.Generators.Emit.TypeScaffold;
 
 namespace DeclarativeDistill.Generators.Emit;
 
 /// <summary>
-/// Writes the TorchSharp module of a network: its layers as registered fields (the field names are the
-/// state_dict keys: <c>hidden1.weight</c>, ..., <c>output.bias</c>), <c>forward</c>, the size constants,
-/// and <c>Fit</c>/<c>Evaluate</c>/<c>Predict</c> bound to the runtime's shared loops.
+/// Writes the TorchSharp module of an analysed network: its layers with state as registered fields (the field
+/// names are the state_dict prefixes: <c>conv1.weight</c>, <c>bn1.running_mean</c>, <c>res1.conv1.weight</c>,
+/// <c>hidden1.weight</c>, ..., <c>output.bias</c>), <c>forward</c> as one statement per layer, the size constants,
+/// and <c>Fit</c>/<c>Evaluate</c>/<c>Predict</c> bound to the runtime's shared loops. Operations without state
+/// (pooling, flattening, global average pooling) are functional calls in <c>forward</c>.
 /// </summary>
 internal static class NetworkEmitter
 {
+    private const string Functional = "global::TorchSharp.torch.nn.functional";
+
     public static string Emit(NetworkSpec network)
     {
         var writer = new SourceWriter();
         int blocks = Open(writer, network.Type);
         var layers = network.Layers;
-        int hiddenCount = layers.Count - 2;
-        bool dropout = network.Dropout > 0 && hiddenCount > 0;
+        bool classDropout = layers.Any(l => l.Dropped);
         string name = network.Type.Identifier;
+        string input = network.Input.ToString();
 
         writer.Line("/// <summary>")
-            .Line($"/// {RoleText(network.Role)} network {string.Join(" → ", layers)} ({Describe(network.Activation, hiddenCount)}{(dropout ? ", dropout " + Literals.Format(network.Dropout) : "")}),")
+            .Line($"/// {RoleText(network.Role)} network {Chain(network)} ({Describe(network)}{(classDropout ? ", dropout " + Literals.Format(network.Dropout) : "")}),")
             .Line($"/// a TorchSharp module generated from its [{(network.Role == NetworkRole.Student ? "Student" : "Teacher")}] attribute.")
             .Line("/// </summary>")
             .Open($"partial class {name} : {Module}");
 
-        writer.Line($"/// <summary>Features per example: the width of the input layer.</summary>")
-            .Line($"public const int InputSize = {layers[0]};")
+        writer.Line(network.Input.IsImage
+                ? $"/// <summary>Features per example: the {input} input image has {network.InputSize} values.</summary>"
+                : $"/// <summary>Features per example: the width of the input layer.</summary>")
+            .Line($"public const int {GeneratedMembers.InputSize} = {network.InputSize};")
             .Line()
             .Line($"/// <summary>Outputs (classes): the width of the last layer.</summary>")
-            .Line($"public const int OutputSize = {layers[layers.Count - 1]};")
+            .Line($"public const int {GeneratedMembers.OutputSize} = {network.OutputSize};")
             .Line()
-            .Line($"/// <summary>Trainable parameters: the weights and biases of {LayerCount(layers.Count - 1)}.</summary>")
-            .Line($"public const long ParameterCount = {Literals.Format(network.ParameterCount)};")
+            .Line($"/// <summary>Trainable parameters: {ParameterText(network)}.</summary>")
+            .Line($"public const long {GeneratedMembers.ParameterCount} = {Literals.Format(network.ParameterCount)};")
             .Line()
-            .Line($"/// <summary>The layer widths, input first.</summary>")
-            .Line($"public const string Architecture = \"{network.Architecture}\";")
+            .Line(network.IsFullyConnected
+                ? $"/// <summary>The layer widths, input first.</summary>"
+                : $"/// <summary>The layers, input first, as declared.</summary>")
+            .Line($"public const string {GeneratedMembers.Architecture} = \"{network.Architecture}\";")
             .Line();
 
-        var fields = LayerFields(hiddenCount);
-        foreach (string field in fields)
+        var fields = layers.Where(l => l.Field is not null).ToList();
+        foreach (var layer in fields)
         {
-            writer.Line($"private readonly global::TorchSharp.Modules.Linear {field};");
+            writer.Line($"private readonly {FieldType(layer)} {layer.Field};");
         }
-        if (dropout)
+        if (classDropout)
         {
-            writer.Line("private readonly global::TorchSharp.Modules.Dropout dropout;");
+            writer.Line($"private readonly global::TorchSharp.Modules.Dropout {GeneratedMembers.ClassDropout};");
         }
         writer.Line();
 
@@ -55,31 +65,19 @@ internal static class NetworkEmitter
             .Line($"public {name}()")
             .Indent().Line($": base(nameof({name}))").Outdent()
             .Line("{").Indent();
-        for (int i = 0; i < fields.Count; i++)
+        foreach (var layer in fields)
         {
-            writer.Line($"{fields[i]} = global::TorchSharp.torch.nn.Linear({layers[i]}, {layers[i + 1]});");
+            writer.Line($"{layer.Field} = {Construct(layer, network.Activation)};");
         }
-        if (dropout)
+        if (classDropout)
         {
-            writer.Line($"dropout = global::TorchSharp.torch.nn.Dropout({Literals.Format(network.Dropout)});");
+            writer.Line($"{GeneratedMembers.ClassDropout} = global::TorchSharp.torch.nn.Dropout({Literals.Format(network.Dropout)});");
         }
         writer.Line("RegisterComponents();").Outdent().Line("}").Line();
 
-        writer.Line($"/// <summary>The logits (temperature 1) for a batch of shape [N, {layers[0]}]; returns [N, {layers[layers.Count - 1]}].</summary>")
+        writer.Line($"/// <summary>The logits (temperature 1) for a batch of shape [N, {network.InputSize}]; returns [N, {network.OutputSize}].</summary>")
             .Open($"public override {Tensor} forward({Tensor} input)");
-        if (hiddenCount == 0)
-        {
-            writer.Line("return output.forward(input);");
-        }
-        else
-        {
-            for (int i = 0; i < hiddenCount; i++)
-            {
-                string activated = Activate(network.Activation, $"{fields[i]}.forward({(i == 0 ? "input" : "x")})");
-                writer.Line($"{(i == 0 ? "var x" : "x")} = {(dropout ? $"dropout.forward({activated})" : activated)};");
-            }
-            writer.Line("return output.forward(x);");
-        }
+        WriteForward(writer, network);
         writer.Close().Line();
 
         writer.Line("/// <summary>Trains this network on hard labels with cross-entropy; see <see cref=\"global::DeclarativeDistill.TrainingOptions\"/>.</summary>")
@@ -90,7 +88,7 @@ internal static class NetworkEmitter
             .Line($"public {Runtime}.Evaluation Evaluate({Runtime}.LabeledDataset test) =>")
             .Indent().Line($"{Runtime}.Metrics.Evaluate(this, InputSize, OutputSize, test);").Outdent()
             .Line()
-            .Line($"/// <summary>The most probable class of each row of <paramref name=\"features\"/> ([N, {layers[0]}]), as int64 [N].</summary>")
+            .Line($"/// <summary>The most probable class of each row of <paramref name=\"features\"/> ([N, {network.InputSize}]), as int64 [N].</summary>")
             .Line($"public {Tensor} Predict({Tensor} features) =>")
             .Indent().Line($"{Runtime}.Metrics.Predict(this, features);").Outdent();
 
@@ -99,35 +97,97 @@ internal static class NetworkEmitter
         return writer.ToString();
     }
 
-    /// <summary><c>hidden1</c> ... <c>hiddenN</c>, then <c>output</c>.</summary>
-    private static List<string> LayerFields(int hiddenCount)
+    /// <summary>One statement per layer, <c>x</c> flowing through; the last one returns the logits.</summary>
+    private static void WriteForward(SourceWriter writer, NetworkSpec network)
     {
-        var fields = new List<string>(hiddenCount + 1);
-        for (int i = 1; i <= hiddenCount; i++)
+        string current = "input";
+        bool declared = false;
+        for (int i = 0; i < network.Layers.Count; i++)
         {
-            fields.Add("hidden" + i.ToString(CultureInfo.InvariantCulture));
+            var layer = network.Layers[i];
+            string expression = Call(layer, current);
+            if (layer.Activated)
+            {
+                expression = Activate(network.Activation, expression);
+            }
+            if (layer.Dropped)
+            {
+                expression = $"{GeneratedMembers.ClassDropout}.forward({expression})";
+            }
+            if (i == network.Layers.Count - 1)
+            {
+                writer.Line($"return {expression};");
+            }
+            else
+            {
+                writer.Line($"{(declared ? "x" : "var x")} = {expression};");
+                declared = true;
+                current = "x";
+            }
         }
-        fields.Add("output");
-        return fields;
     }
+
+    /// <summary>The layer applied to <paramref name="x"/>, before the activation and dropout that may follow it.</summary>
+    private static string Call(Layer layer, string x) => layer.Spec switch
+    {
+        PoolSpec pool => $"{Functional}.{(pool.Kind == PoolKind.Max ? "max_pool2d" : "avg_pool2d")}({x}, {pool.Kernel}{(pool.Stride != pool.Kernel ? $", stride: {pool.Stride}" : "")})",
+        GlobalAvgPoolSpec => $"{x}.mean(new long[] {{ 2, 3 }})",
+        FlattenSpec => $"{x}.flatten(1)",
+        _ => $"{layer.Field}.forward({x})",
+    };
+
+    private static string FieldType(Layer layer) => layer.Spec switch
+    {
+        DenseSpec => "global::TorchSharp.Modules.Linear",
+        ConvSpec => "global::TorchSharp.Modules.Conv2d",
+        BatchNormSpec => layer.Input.IsImage ? "global::TorchSharp.Modules.BatchNorm2d" : "global::TorchSharp.Modules.BatchNorm1d",
+        ResidualSpec => $"{Runtime}.Modules.ResidualBlock",
+        _ => "global::TorchSharp.Modules.Dropout",
+    };
+
+    private static string Construct(Layer layer, ActivationKind activation) => layer.Spec switch
+    {
+        DenseSpec dense => $"global::TorchSharp.torch.nn.Linear({layer.Input.Size}, {dense.Units})",
+        ConvSpec conv => $"global::TorchSharp.torch.nn.Conv2d({layer.Input.Channels}, {layer.Output.Channels}, {conv.Kernel}"
+            + (conv.Stride != 1 ? $", stride: {conv.Stride}" : "")
+            + (conv.Pad != 0 ? $", padding: {conv.Pad}" : "")
+            + (conv.Depthwise ? $", groups: {layer.Input.Channels}" : "")
+            + (layer.Bias ? "" : ", bias: false")
+            + ")",
+        BatchNormSpec => $"global::TorchSharp.torch.nn.{(layer.Input.IsImage ? "BatchNorm2d" : "BatchNorm1d")}({layer.Input.Channels})",
+        ResidualSpec residual => $"new {Runtime}.Modules.ResidualBlock({layer.Input.Channels}, {residual.Channels}, {residual.Stride}, {Runtime}.Activation.{activation})",
+        DropoutSpec drop => $"global::TorchSharp.torch.nn.Dropout({Literals.Format(drop.Probability)})",
+        _ => throw new System.InvalidOperationException($"{layer.Spec.Text} has no field"),
+    };
 
     private static string Activate(ActivationKind activation, string expression) => activation switch
     {
-        ActivationKind.Tanh => $"global::TorchSharp.torch.nn.functional.tanh({expression})",
-        ActivationKind.GELU => $"global::TorchSharp.torch.nn.functional.gelu({expression})",
-        ActivationKind.Sigmoid => $"global::TorchSharp.torch.nn.functional.sigmoid({expression})",
-        _ => $"global::TorchSharp.torch.nn.functional.relu({expression})",
+        ActivationKind.Tanh => $"{Functional}.tanh({expression})",
+        ActivationKind.GELU => $"{Functional}.gelu({expression})",
+        ActivationKind.Sigmoid => $"{Functional}.sigmoid({expression})",
+        _ => $"{Functional}.relu({expression})",
     };
 
-    private static string LayerCount(int linearLayers) => linearLayers switch
+    /// <summary><c>784 → 800 → 10</c>, or the declared items of a network with other layers.</summary>
+    private static string Chain(NetworkSpec network) =>
+        network.Input + " → " + string.Join(" → ", network.Layers.Where(l => l.Spec is not FlattenSpec { Implicit: true }).Select(l => l.Spec.Text));
+
+    private static string ParameterText(NetworkSpec network)
     {
-        1 => "its one linear layer",
-        2 => "both linear layers",
-        _ => $"all {linearLayers} linear layers",
-    };
+        if (network.IsFullyConnected)
+        {
+            return "the weights and biases of " + (network.Layers.Count switch
+            {
+                1 => "its one linear layer",
+                2 => "both linear layers",
+                _ => $"all {network.Layers.Count} linear layers",
+            });
+        }
+        return "the weights and biases of every layer (batch-norm running statistics are buffers, not counted)";
+    }
 
-    private static string Describe(ActivationKind activation, int hiddenCount) =>
-        hiddenCount == 0 ? "linear" : activation.ToString();
+    private static string Describe(NetworkSpec network) =>
+        network.Layers.Any(l => l.Activated || l.Spec is ResidualSpec) ? network.Activation.ToString() : "linear";
 
     private static string RoleText(NetworkRole role) => role switch
     {

@@ -1,3 +1,6 @@
+using System.Linq;
+using DeclarativeDistill.Generators.Architecture;
+
 namespace DeclarativeDistill.Generators.Model;
 
 /// <summary>The nonlinearities the generator knows; values match the runtime's <c>Activation</c> enum.</summary>
@@ -18,7 +21,8 @@ internal enum NetworkRole
 }
 
 /// <summary>
-/// A valid network declaration: everything the emitter needs to write the module, as plain data.
+/// A valid network declaration after analysis: its input, its layers with their shapes, and everything the
+/// emitter needs to write the module, as plain data.
 /// </summary>
 /// <remarks>
 /// Like every model of this generator it holds only strings, numbers, enums and equatable arrays:
@@ -28,38 +32,53 @@ internal enum NetworkRole
 internal sealed record NetworkSpec(
     TypeDeclaration Type,
     NetworkRole Role,
-    EquatableArray<int> Layers,
+    TensorShape Input,
+    EquatableArray<Layer> Layers,
     ActivationKind Activation,
     double Dropout)
 {
-    public int InputSize => Layers[0];
+    /// <summary>Features per example (C·H·W for an image). Analysis guarantees it fits in an int.</summary>
+    public int InputSize => (int)Input.Size;
 
-    public int OutputSize => Layers[Layers.Count - 1];
+    /// <summary>The width of the last layer: the number of classes.</summary>
+    public int OutputSize => (int)Layers[Layers.Count - 1].Output.Channels;
 
-    /// <summary>Weights and biases of all layers. Parsing guarantees it fits in a long.</summary>
-    public long ParameterCount => CountParameters(Layers);
+    /// <summary>Trainable parameters of all layers. Analysis guarantees the sum fits in a long.</summary>
+    public long ParameterCount => Layers.Sum(l => l.Parameters);
 
-    /// <summary><c>784-800-800-10</c>.</summary>
-    public string Architecture => string.Join("-", Layers);
+    /// <summary>Multiply-accumulates of one example through the convolutions and fully connected layers.</summary>
+    public long MultiplyAdds => Layers.Sum(l => l.MultiplyAdds);
+
+    /// <summary>Whether the network is a vector input followed by fully connected layers only (a v1 list).</summary>
+    public bool IsFullyConnected => !Input.IsImage && Layers.All(l => l.Spec is DenseSpec);
+
+    /// <summary>
+    /// <c>784-800-800-10</c> for a fully connected network; otherwise the items in their normal form,
+    /// e.g. <c>1x28x28, conv(32, 3), maxpool(2), 128, 10</c>.
+    /// </summary>
+    public string Architecture => IsFullyConnected
+        ? Input + "-" + string.Join("-", Layers.Select(l => l.Spec.Text))
+        : Input + ", " + string.Join(", ", Layers.Where(l => l.Spec is not FlattenSpec { Implicit: true }).Select(l => l.Spec.Text));
 
     /// <summary>What a distillation needs to know of this network.</summary>
     public NetworkSummary Summary() =>
-        new(Type.Namespace, Type.FullyQualifiedName, Type.DisplayName, Role != NetworkRole.Student, InputSize, OutputSize, ParameterCount);
-
-    public static long CountParameters(EquatableArray<int> layers)
-    {
-        long count = 0;
-        for (int i = 1; i < layers.Count; i++)
-        {
-            count = checked(count + (long)layers[i - 1] * layers[i] + layers[i]);
-        }
-        return count;
-    }
+        new(Type.Namespace, Type.FullyQualifiedName, Type.DisplayName, Role != NetworkRole.Student, Input, OutputSize, ParameterCount);
 }
 
 /// <summary>The outcome of parsing one network declaration: the spec when it is valid, and what was wrong.</summary>
 internal sealed record NetworkResult(NetworkSpec? Network, EquatableArray<DiagnosticInfo> Diagnostics);
 
-/// <summary>What a distillation needs to know of a network: enough to check sizes and to name its type.</summary>
+/// <summary>What a distillation needs to know of a network: enough to check shapes and to name its type.</summary>
 internal sealed record NetworkSummary(
-    string Namespace, string FullyQualifiedName, string DisplayName, bool IsTeacher, int InputSize, int OutputSize, long ParameterCount);
+    string Namespace, string FullyQualifiedName, string DisplayName, bool IsTeacher, TensorShape Input, int OutputSize, long ParameterCount)
+{
+    /// <summary>Features per example.</summary>
+    public long InputSize => Input.Size;
+
+    /// <summary>
+    /// Whether this network and <paramref name="other"/> read the same examples: the same number of features and,
+    /// when both take images, the same channels, height and width (a vector network reads an image flattened).
+    /// </summary>
+    public bool ReadsTheSameInputAs(NetworkSummary other) =>
+        Input.Size == other.Input.Size && (!Input.IsImage || !other.Input.IsImage || Input == other.Input);
+}

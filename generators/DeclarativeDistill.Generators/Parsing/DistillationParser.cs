@@ -21,8 +21,7 @@ internal static class DistillationParser
         ["Beta"] = "a number in [0, 1], or nothing for 1 - Alpha",
     };
 
-    /// <summary>What the generator adds to a student with <c>[Distill]</c>, besides the Distill method's overloads.</summary>
-    private static readonly HashSet<string> GeneratedMembers = new() { "Temperature", "Alpha", "Beta", "DistillationLoss" };
+    private static readonly HashSet<string> DistillationMembers = new(GeneratedMembers.Distillation);
 
     public static DistillationRequest Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
@@ -41,7 +40,7 @@ internal static class DistillationParser
 
         var teachers = ReadNamedTeachers(arguments, student, diagnostics, cancellationToken);
 
-        DeclarationChecks.CheckMemberConflicts(student, network: false, GeneratedMembers, arguments.Location, diagnostics);
+        DeclarationChecks.CheckMemberConflicts(student, network: false, DistillationMembers, arguments.Location, diagnostics);
 
         double temperature = ReadWeight(arguments, "Temperature", 4, t => t > 0 && !double.IsInfinity(t), DiagnosticDescriptors.InvalidTemperature, diagnostics);
         double alpha = ReadWeight(arguments, "Alpha", 0.9, a => a >= 0 && a <= 1, DiagnosticDescriptors.InvalidAlpha, diagnostics);
@@ -94,7 +93,7 @@ internal static class DistillationParser
         {
             return (null, null);
         }
-        var (input, output) = LayerList.Ends(layers);
+        var (input, output) = Architecture.ArchitectureParser.Ends(layers);
         return (arguments.LocationWithin("Layers", layers, input.Start, input.Length),
             arguments.LocationWithin("Layers", layers, output.Start, output.Length));
     }

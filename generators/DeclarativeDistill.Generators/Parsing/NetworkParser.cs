@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using DeclarativeDistill.Generators.Architecture;
 using DeclarativeDistill.Generators.Diagnostics;
 using DeclarativeDistill.Generators.Model;
 using Microsoft.CodeAnalysis;
@@ -59,38 +60,47 @@ internal static class NetworkParser
         student?.ReportWrongTypes(ExpectedTypes, null, diagnostics);
 
         string className = type.Name;
-        var layers = ReadLayers(className, teacher, student, diagnostics);
+        var architecture = ReadLayers(className, teacher, student, diagnostics);
         var activation = ReadActivation(className, teacher, student, diagnostics);
         double dropout = ReadDropout(className, teacher, student, diagnostics);
 
-        if (dropout > 0 && layers is { Count: 2 })
+        IReadOnlyList<Layer>? layers = null;
+        if (architecture is { } declared)
+        {
+            layers = Analyse(declared, dropout, diagnostics);
+        }
+
+        if (dropout > 0 && layers is not null && !layers.Any(l => l.Dropped))
         {
             var source = teacher is not null && teacher.IsWritten(DropoutName) ? teacher : student!;
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DropoutWithoutHiddenLayers, source.LocationOf(DropoutName),
                 className, Literals.Format(dropout)));
         }
 
-        if (layers is { } declared)
+        if (layers is not null)
         {
-            var generated = new HashSet<string> { "InputSize", "OutputSize", "ParameterCount", "Architecture", "output" };
-            for (int i = 1; i < declared.Count - 1; i++)
+            var generated = new HashSet<string>(GeneratedMembers.Network);
+            foreach (var layer in layers)
             {
-                generated.Add("hidden" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                if (layer.Field is { } field)
+                {
+                    generated.Add(field);
+                }
             }
-            if (dropout > 0 && declared.Count > 2)
+            if (layers.Any(l => l.Dropped))
             {
-                generated.Add("dropout");
+                generated.Add(GeneratedMembers.ClassDropout);
             }
             DeclarationChecks.CheckMemberConflicts(type, network: true, generated, primary.Location, diagnostics);
         }
 
         NetworkSpec? spec = null;
-        if (!diagnostics.Any(d => d.IsError) && layers is { } sizes)
+        if (!diagnostics.Any(d => d.IsError) && architecture is { } items && layers is not null)
         {
             var role = teacher is not null && student is not null ? NetworkRole.TeacherAndStudent
                 : teacher is not null ? NetworkRole.Teacher
                 : NetworkRole.Student;
-            spec = new NetworkSpec(DeclarationChecks.Describe(type), role, sizes, activation, dropout);
+            spec = new NetworkSpec(DeclarationChecks.Describe(type), role, items.Items.Input.Shape, layers.ToEquatableArray(), activation, dropout);
         }
         return new NetworkResult(spec, diagnostics.ToEquatableArray());
     }
@@ -108,18 +118,43 @@ internal static class NetworkParser
         return null;
     }
 
-    private static EquatableArray<int>? ReadLayers(string className, AttributeArguments? teacher, AttributeArguments? student, List<DiagnosticInfo> diagnostics)
+    /// <summary>The items of a <c>Layers</c> string, and the attribute and text they were read from (for locations).</summary>
+    private readonly struct Architecture
     {
-        EquatableArray<int>? teacherLayers = teacher is null ? null : ParseLayers(teacher, diagnostics, required: student is null || !Written(student));
-        EquatableArray<int>? studentLayers = student is null ? null : ParseLayers(student, diagnostics, required: teacher is null);
-        return Agree(className, LayersName, teacherLayers, studentLayers, student, layers => "\"" + string.Join(",", layers) + "\"", diagnostics);
+        public Architecture(ArchitectureParser.Items items, AttributeArguments source, string text)
+        {
+            Items = items;
+            Source = source;
+            Text = text;
+        }
+
+        public ArchitectureParser.Items Items { get; }
+
+        public AttributeArguments Source { get; }
+
+        public string Text { get; }
+
+        /// <summary>The items in their normal form: what a teacher assistant's two attributes must agree on.</summary>
+        public string Normalized => string.Join(",", new[] { Items.Input.Text }.Concat(Items.Layers.Select(l => l.Text)));
+    }
+
+    private static Architecture? ReadLayers(string className, AttributeArguments? teacher, AttributeArguments? student, List<DiagnosticInfo> diagnostics)
+    {
+        var teacherLayers = teacher is null ? null : ParseLayers(teacher, diagnostics, required: student is null || !Written(student));
+        var studentLayers = student is null ? null : ParseLayers(student, diagnostics, required: teacher is null);
+        if (teacherLayers is { } t && studentLayers is { } s && t.Normalized != s.Normalized)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConflictingArchitecture, student!.LocationOf(LayersName),
+                className, LayersName, "\"" + t.Text + "\"", "\"" + s.Text + "\""));
+        }
+        return teacherLayers ?? studentLayers;
 
         static bool Written(AttributeArguments arguments) =>
             arguments.TryGetValue(LayersName, out var value) && !string.IsNullOrEmpty(value.Value as string);
     }
 
     /// <summary>Parses one attribute's Layers; an empty or missing list is an error only when <paramref name="required"/>.</summary>
-    private static EquatableArray<int>? ParseLayers(AttributeArguments arguments, List<DiagnosticInfo> diagnostics, bool required)
+    private static Architecture? ParseLayers(AttributeArguments arguments, List<DiagnosticInfo> diagnostics, bool required)
     {
         if (!arguments.TryGetValue(LayersName, out var constant))
         {
@@ -135,28 +170,35 @@ internal static class NetworkParser
             return null;
         }
 
-        var (sizes, problem) = LayerList.Parse(text);
+        var (items, count, problem) = ArchitectureParser.Parse(text);
         if (problem is not null)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MalformedLayers,
                 arguments.LocationWithin(LayersName, text, problem.Start, problem.Length), problem.Start + 1, problem.Message));
             return null;
         }
-        if (sizes.Count < 2)
+        if (count < 2)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooFewLayers, arguments.LocationOf(LayersName), text, sizes.Count));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooFewLayers, arguments.LocationOf(LayersName), text, count));
             return null;
         }
-        try
+        return new Architecture(items!, arguments, text);
+    }
+
+    /// <summary>Shape inference over the declared items, reporting the first problem inside the string.</summary>
+    private static IReadOnlyList<Layer>? Analyse(Architecture architecture, double dropout, List<DiagnosticInfo> diagnostics)
+    {
+        var (layers, problem) = ShapeRules.Analyse(architecture.Items, dropout);
+        if (problem is null)
         {
-            _ = NetworkSpec.CountParameters(sizes);
+            return layers;
         }
-        catch (System.OverflowException)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkTooLarge, arguments.LocationOf(LayersName), text));
-            return null;
-        }
-        return sizes;
+        var source = architecture.Source;
+        diagnostics.Add(problem.Descriptor == DiagnosticDescriptors.NetworkTooLarge
+            ? DiagnosticInfo.Create(problem.Descriptor, source.LocationOf(LayersName), architecture.Text)
+            : DiagnosticInfo.Create(problem.Descriptor, source.LocationWithin(LayersName, architecture.Text, problem.Start, problem.Length),
+                problem.Start + 1, problem.Message));
+        return null;
     }
 
     /// <summary>

@@ -39,10 +39,10 @@ internal static class DistillationResolver
                         student.DisplayName, student.ParameterCount.ToString("N0", CultureInfo.InvariantCulture),
                         teacher.DisplayName, teacher.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)));
                 }
-                if (teacher.InputSize != student.InputSize)
+                if (!teacher.ReadsTheSameInputAs(student))
                 {
                     ReportAtBothEnds(DiagnosticDescriptors.InputSizeMismatch, reference.Location, request.StudentInputSize, diagnostics,
-                        student.DisplayName, student.InputSize, teacher.DisplayName, teacher.InputSize);
+                        student.DisplayName, student.Input, teacher.DisplayName, teacher.Input);
                 }
                 if (teacher.OutputSize != student.OutputSize)
                 {
@@ -89,10 +89,10 @@ internal static class DistillationResolver
         for (int i = 1; i < teachers.Count; i++)
         {
             NetworkSummary first = teachers[0].Shape!, other = teachers[i].Shape!;
-            if (other.InputSize != first.InputSize)
+            if (!other.ReadsTheSameInputAs(first))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.EnsembleSizeMismatch, teachers[i].Location,
-                    "input sizes", first.DisplayName, first.InputSize, other.DisplayName, other.InputSize));
+                    "inputs", first.DisplayName, first.Input, other.DisplayName, other.Input));
             }
             if (other.OutputSize != first.OutputSize)
             {

@@ -1,0 +1,31 @@
+namespace DeclarativeDistill.Generators.Model;
+
+/// <summary>
+/// The names of the members the generator adds, in one place: the member-conflict check (DD0025) and the
+/// emitters read them from here, so a member cannot be emitted under a name the check does not know.
+/// Layer fields (<c>conv1</c>, <c>hidden2</c>, ...) come from analysis, one per layer with state.
+/// </summary>
+internal static class GeneratedMembers
+{
+    public const string InputSize = nameof(InputSize);
+    public const string OutputSize = nameof(OutputSize);
+    public const string ParameterCount = nameof(ParameterCount);
+    public const string Architecture = nameof(Architecture);
+
+    /// <summary>The last fully connected layer, whose width is the number of classes.</summary>
+    public const string OutputLayer = "output";
+
+    /// <summary>The module of the class-level <c>Dropout</c>, after every hidden fully connected layer.</summary>
+    public const string ClassDropout = "dropout";
+
+    public const string Temperature = nameof(Temperature);
+    public const string Alpha = nameof(Alpha);
+    public const string Beta = nameof(Beta);
+    public const string DistillationLoss = nameof(DistillationLoss);
+
+    /// <summary>What every network gets, besides its layer fields, constructor and <c>forward</c>.</summary>
+    public static readonly string[] Network = { InputSize, OutputSize, ParameterCount, Architecture, OutputLayer };
+
+    /// <summary>What a student with <c>[Distill]</c> gets, besides the <c>Distill</c> method's overloads.</summary>
+    public static readonly string[] Distillation = { Temperature, Alpha, Beta, DistillationLoss };
+}
