@@ -133,6 +133,83 @@ public class DiagnosticTests
             result.Diagnostics.Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).OrderBy(m => m));
     }
 
+    /// <summary>Mistakes in the architecture grammar: ID, the item marked inside the string, and what the message must say.</summary>
+    public static readonly TheoryData<string, string, string> ArchitectureMistakes = new()
+    {
+        { "DD0001", "1x28x28, [|convv|](32, 3), 10", "'convv' is not a layer; a layer is a width such as 128, conv(C, K)" },
+        { "DD0001", "1x28x28, [|Conv|](32, 3), 10", "names are lower case: conv" },
+        { "DD0001", "1x28x28, [|conv(32)|], 10", "conv needs its channels and kernel" },
+        { "DD0001", "1x28x28, conv(32, 3, [|1|]), 10", "conv takes 2 positional arguments (channels, kernel)" },
+        { "DD0001", "1x28x28, conv(32, 3, [|padding: 1|]), 10", "conv has no named argument 'padding'; it has stride and pad" },
+        { "DD0001", "1x28x28, conv(32, 3, stride: 2, [|stride: 1|]), 10", "conv gives 'stride' twice" },
+        { "DD0001", "1x28x28, conv(32, 3, stride: 2, [|3|]), 10", "positional arguments come before named ones" },
+        { "DD0001", "1x28x28, conv([|0|], 3), 10", "conv's channels must be at least 1; found 0" },
+        { "DD0001", "1x28x28, conv(32, [|three|]), 10", "conv's kernel must be a whole number; found 'three'" },
+        { "DD0001", "1x28x28, maxpool(2, stride: [|0|]), 10", "maxpool's stride must be at least 1" },
+        { "DD0001", "784, 100, dropout([|1.5|]), 10", "dropout needs a probability in [0, 1)" },
+        { "DD0001", "1x28x28, conv[|(|]32, 3, 10", "'conv(32, 3, 10' has no closing parenthesis" },
+        { "DD0001", "1x28x28, conv(32, 3)[|)|], 10", "')' closes no '('" },
+        { "DD0001", "784, [|1x28x28|], 10", "an image shape such as 1x28x28 can only be the first item" },
+        { "DD0001", "[|1x28|], 10", "'1x28' is not an image shape: write channels x height x width" },
+        { "DD0001", "1x[|0|]x28, 10", "image height of 0" },
+        { "DD0001", "[|conv(32, 3)|], 10", "the first item is the input" },
+        { "DD0001", "1x28x28, [|bn(32)|], 10", "bn takes no arguments" },
+        { "DD0050", "1x28x28, conv(64, 3, stride: 2), maxpool(4), maxpool(3), [|maxpool(2)|], 10", "maxpool(2) needs at least 2x2 but the input here is 64x1x1" },
+        { "DD0050", "1x4x4, [|conv(8, 5)|], 10", "conv(8, 5) needs at least 5x5 but the input here is 1x4x4" },
+        { "DD0050", "1x4x4, [|conv(8, 7, pad: 1)|], 10", "conv(8, 7, pad: 1) needs at least 7x7 with pad 1 but the input here is 1x4x4" },
+        { "DD0050", "3x32x32, avgpool(8), [|dwconv(5)|], 10", "dwconv(5) needs at least 5x5 but the input here is 3x4x4" },
+        { "DD0051", "1x28x28, 128, [|conv(8, 3)|], 10", "conv(8, 3) needs an image (channels x height x width) but the input here is a vector of 128" },
+        { "DD0051", "784, [|maxpool(2)|], 10", "maxpool(2) needs an image (channels x height x width) but the input here is a vector of 784" },
+        { "DD0051", "3x32x32, gap, [|res(16)|], 10", "res(16) needs an image (channels x height x width) but the input here is a vector of 3" },
+        { "DD0051", "3x32x32, flatten, [|flatten|], 10", "flatten needs an image" },
+        { "DD0052", "3x32x32, conv(8, 3), [|gap|]", "Layers at position 22: the last item must be a fully connected layer whose width is the number of classes; found gap (the output here is a vector of 8)" },
+        { "DD0052", "784, 100, [|dropout(0.5)|]", "found dropout(0.5)" },
+        { "DD0053", "[|3x65536x65536|], 10", "the input 3x65536x65536 has 12,884,901,888 features" },
+        { "DD0053", "1x40000x40000, [|conv(2, 1)|], 10", "conv(2, 1) makes 2x40000x40000 = 3,200,000,000 features per example" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ArchitectureMistakes))]
+    public void An_architecture_mistake_is_reported_on_its_item_naming_the_shape_there(string id, string markedLayers, string message)
+    {
+        var source = MarkedSource.Parse(Prelude + $"[Teacher(Layers = \"{markedLayers}\")] public partial class T {{ }}");
+        var result = GeneratorHarness.Run(source.Text);
+
+        Assert.False(result.GeneratorCrashed);
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(source.Span, diagnostic.Location.SourceSpan);
+        Assert.Contains(message, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.DoesNotContain(result.Sources.Keys, k => k.EndsWith(".T.g.cs", System.StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("1x28x28", "784, 100, 10", null)]                            // an MLP student of a conv teacher: same 784 features
+    [InlineData("1x28x28", "1x28x28, conv(4, 3), 10", null)]
+    [InlineData("1x28x28", "3x28x28, conv(4, 3), 10", "Student 'Demo.S' takes 3x28x28 inputs but teacher 'Demo.T' takes 1x28x28")]
+    [InlineData("1x28x28", "4x14x14, conv(4, 3), 10", "Student 'Demo.S' takes 4x14x14 inputs but teacher 'Demo.T' takes 1x28x28")]
+    [InlineData("1x28x28", "785, 10", "Student 'Demo.S' takes 785 inputs but teacher 'Demo.T' takes 1x28x28")]
+    public void Conv_teachers_and_their_students_agree_on_the_input(string teacherInput, string studentLayers, string? mismatch)
+    {
+        var result = GeneratorHarness.Run(Prelude + $$"""
+            [Teacher(Layers = "{{teacherInput}}, conv(32, 3), maxpool(2), 128, 10")] public partial class T { }
+            [Student(Layers = "{{studentLayers}}")] [Distill] public partial class S { }
+            """);
+
+        if (mismatch is null)
+        {
+            Assert.Empty(result.Diagnostics);
+            Assert.Contains("Demo.S.Distill.g.cs", result.Sources.Keys);
+            Assert.Empty(result.CompilerDiagnostics);
+        }
+        else
+        {
+            Assert.Equal(2, result.Diagnostics.Count); // on [Distill] and on the student's input item
+            Assert.All(result.Diagnostics, d => Assert.Equal("DD0041", d.Id));
+            Assert.All(result.Diagnostics, d => Assert.Contains(mismatch, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Mistakes))]
     public void Mistake_is_reported_at_the_wrong_argument(string id, string marked)

@@ -54,6 +54,46 @@ public class FuzzTests(ITestOutputHelper output)
         }
     }
 
+    private static readonly string[] Inputs = { "1x28x28", "3x32x32", "784", "1x1x1", "2x3x4", "1x28", "0x28x28", "1x28x28x3", "x", "3X32X32", "1x2147483647x2" };
+    private static readonly string[] Items =
+    {
+        "conv(32, 3)", "conv(8, 5, pad: 2)", "conv(16, 3, stride: 2, pad: 1)", "dwconv(3)", "dwconv(3, pad: 1)", "maxpool(2)", "avgpool(3, stride: 2)",
+        "bn", "res(16)", "res(32, stride: 2)", "gap", "flatten", "dropout(0.25)", "128", "10", "1",
+        "conv(", "conv(32,", "conv(32, 3", "conv)", "conv(())", "conv(32, 3, stride: )", "conv(32, 3, : 2)", "conv(-1, 3)", "conv(99999999999, 3)",
+        "maxpool(0)", "dropout(1)", "dropout(.5)", "dropout(abc)", "res()", "bn()", "gap(2)", "Conv(3, 3)", "pool(2)", "conv (8, 3)",
+        "conv(8, 3, stride: 2, stride: 3)", "conv(2147483647, 2147483647)", "1x28x28", "", " ", "((", "))", ",", "dwconv(2147483647, pad: 2147483647)",
+    };
+
+    [Fact]
+    public void Random_architectures_never_crash_the_generator()
+    {
+        int seed = Seed();
+        var random = new Random(seed);
+        for (int i = 0; i < Declarations; i++)
+        {
+            var items = new System.Collections.Generic.List<string> { Pick(random, Inputs) };
+            items.AddRange(Enumerable.Range(0, random.Next(12)).Select(_ => Pick(random, Items)));
+            if (random.Next(2) == 0)
+            {
+                items.Add(Pick(random, new[] { "10", "4", "gap" }));
+            }
+            string layers = string.Join(Pick(random, new[] { ",", ", ", " ,", ",," }), items);
+            if (random.Next(4) == 0)
+            {
+                layers = layers[..random.Next(layers.Length + 1)]; // half-typed
+            }
+            string source = $$"""
+                using DeclarativeDistill;
+                namespace N;
+                [Teacher(Layers = "1x28x28, conv(8, 3), maxpool(2), 10")] public partial class T { }
+                [Student(Layers = "{{layers}}", Dropout = {{Pick(random, new[] { "0", "0.5" })}})] [Distill] public partial class S { }
+                """;
+            var result = GeneratorHarness.Run(source);
+            Check(result, seed, i, source);
+            Assert.DoesNotContain(result.CompilerDiagnostics, d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error && d.Id.StartsWith("CS", StringComparison.Ordinal));
+        }
+    }
+
     private int Seed()
     {
         int seed = int.TryParse(Environment.GetEnvironmentVariable("DD_FUZZ_SEED"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int fixedSeed)

@@ -93,6 +93,40 @@ public class IncrementalityTests
         Assert.DoesNotContain(result.GeneratedSources, s => s.HintName.EndsWith(".Distill.g.cs", System.StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Editing_one_kernel_size_reanalyses_that_network_only()
+    {
+        const string convModels = """
+            using DeclarativeDistill;
+            namespace Vision;
+
+            [Teacher(Layers = "1x28x28, conv(32, 3), conv(64, 3), maxpool(2), 128, 10")]
+            public partial class Teacher { }
+
+            [Student(Layers = "1x28x28, conv(8, 5), maxpool(2), 10")]
+            [Distill(Temperature = 4)]
+            public partial class Student { }
+
+            [Student(Layers = "784, 64, 10")]
+            [Distill(typeof(Teacher))]
+            public partial class Flat { }
+            """;
+        var compilation = GeneratorHarness.Compilation(convModels, Unrelated);
+        var driver = GeneratorHarness.Driver(trackSteps: true).RunGenerators(compilation);
+        var oldTree = compilation.SyntaxTrees.Single(t => t.ToString() == convModels);
+        var newTree = CSharpSyntaxTree.ParseText(convModels.Replace("conv(8, 5)", "conv(8, 3)"), GeneratorHarness.ParseOptions, oldTree.FilePath);
+        var result = driver.RunGenerators(compilation.ReplaceSyntaxTree(oldTree, newTree)).GetRunResult().Results[0];
+
+        // The edited student's network is analysed again and regenerated; the teacher and the other student are not.
+        Assert.Equal(1, Reasons(result, StepNames.Students).Count(r => r == IncrementalStepRunReason.Modified));
+        Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.Teachers));
+        var modified = result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs)
+            .Count(o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Equal(1, modified); // Vision.Student.g.cs; its distillation's inputs (shapes, T) did not change
+        Assert.Contains("Vision.Student.g.cs", result.GeneratedSources.Select(s => s.HintName));
+        Assert.Contains("conv(8, 3)", result.GeneratedSources.Single(s => s.HintName == "Vision.Student.g.cs").SourceText.ToString());
+    }
+
     /// <summary>Runs the generator on <see cref="Models"/> and <see cref="Unrelated"/>, then again with one file edited.</summary>
     private static GeneratorRunResult RunEdited(string original, string edited)
     {

@@ -83,6 +83,36 @@ public class SnapshotTests
             partial class GlobalStudent { }
             """
         },
+        {
+            "ConvNets",
+            """
+            using DeclarativeDistill;
+
+            namespace Vision;
+
+            // The PyTorch MNIST example network.
+            [Teacher(Layers = "1x28x28, conv(32, 3), conv(64, 3), maxpool(2), dropout(0.25), 128, dropout(0.5), 10")]
+            public partial class DigitNet { }
+
+            // An MLP student of a conv teacher with the same input size.
+            [Student(Layers = "784, 100, 10")]
+            [Distill(typeof(DigitNet), Temperature = 4)]
+            public partial class FlatStudent { }
+
+            // A small MobileNet-style student: depthwise-separable convolutions with batch norm.
+            [Student(Layers = "1x28x28, conv(8, 3, stride: 2, pad: 1), bn, dwconv(3, pad: 1), bn, conv(16, 1), bn, avgpool(2, stride: 2), gap, 10", Activation = Activation.GELU)]
+            [Distill(typeof(DigitNet), Temperature = 4)]
+            public partial class SeparableStudent { }
+
+            // A ResNet for 32x32 colour images.
+            [Teacher(Layers = "3x32x32, conv(16, 3, pad: 1), bn, res(16), res(32, stride: 2), res(64, stride: 2), gap, 10")]
+            public partial class TinyResNet { }
+
+            [Student(Layers = "3x32x32, conv(8, 3, pad: 1), bn, maxpool(4), flatten, 32, bn, 10", Dropout = 0.2)]
+            [Distill(typeof(TinyResNet))]
+            public partial class CifarStudent { }
+            """
+        },
     };
 
     [Theory]

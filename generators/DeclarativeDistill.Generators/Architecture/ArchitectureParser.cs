@@ -241,7 +241,7 @@ internal static class ArchitectureParser
         {
             open++;
         }
-        var arguments = new List<(string? Name, string Value, int Start, int Length)>();
+        var arguments = new List<(string? Name, string Value, int Start, int Length, int ValueStart)>();
         if (open < to)
         {
             if (text[open] != '(' || text[to - 1] != ')')
@@ -260,12 +260,13 @@ internal static class ArchitectureParser
             return new Problem(from, length, $"{name} takes no arguments; write {signature.Example}");
         }
         int positional = 0;
+        bool sawNamed = false;
         var named = new Dictionary<string, (string Value, int Start, int Length)>();
         foreach (var argument in arguments)
         {
             if (argument.Name is null)
             {
-                if (named.Count > 0)
+                if (sawNamed)
                 {
                     return new Problem(argument.Start, argument.Length, $"{name}: positional arguments come before named ones; write {signature.Example}");
                 }
@@ -286,7 +287,8 @@ internal static class ArchitectureParser
             {
                 return new Problem(argument.Start, argument.Length, $"{name} gives '{argument.Name}' twice");
             }
-            named[argument.Name] = (argument.Value, argument.Start, argument.Length);
+            sawNamed = true;
+            named[argument.Name] = (argument.Value, argument.ValueStart, argument.Value.Length);
         }
         if (positional < signature.Positional.Length)
         {
@@ -333,7 +335,7 @@ internal static class ArchitectureParser
     }
 
     /// <summary>Splits <c>32, 3, stride: 2</c> (between the parentheses) into arguments, each trimmed.</summary>
-    private static Problem? SplitArguments(string text, int from, int to, List<(string? Name, string Value, int Start, int Length)> arguments)
+    private static Problem? SplitArguments(string text, int from, int to, List<(string? Name, string Value, int Start, int Length, int ValueStart)> arguments)
     {
         int start = from;
         for (int i = from; i <= to; i++)
@@ -355,7 +357,7 @@ internal static class ArchitectureParser
             int colon = argument.IndexOf(':');
             if (colon < 0)
             {
-                arguments.Add((null, argument, first, last - first));
+                arguments.Add((null, argument, first, last - first, first));
             }
             else
             {
@@ -365,7 +367,7 @@ internal static class ArchitectureParser
                 {
                     return new Problem(first, last - first, $"'{Escape(argument)}' is not an argument: write name: value, e.g. stride: 2");
                 }
-                arguments.Add((name, value, first, last - first));
+                arguments.Add((name, value, first, last - first, last - value.Length));
             }
             start = i + 1;
         }

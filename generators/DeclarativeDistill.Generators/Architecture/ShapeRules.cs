@@ -38,11 +38,6 @@ internal static class ShapeRules
                 var spec = specs[i];
                 bool last = i == specs.Count - 1;
                 bool bnFollows = !last && specs[i + 1] is BatchNormSpec;
-                if (last && spec is not DenseSpec)
-                {
-                    return (null, new Problem(DiagnosticDescriptors.LastLayerNotDense, spec.Start, spec.Length,
-                        $"the last item must be a fully connected layer whose width is the number of classes; found {spec.Text} (the output here is {shape.Describe()})"));
-                }
                 if (spec is DenseSpec && shape.IsImage)
                 {
                     var flatten = new FlattenSpec(Implicit: true, spec.Start, spec.Length);
@@ -69,6 +64,11 @@ internal static class ShapeRules
                 if (layer!.Output.Size > int.MaxValue)
                 {
                     return (null, TooLarge(spec, $"{spec.Text} makes {layer.Output} = {layer.Output.Size:N0} features per example, more than a tensor row can hold"));
+                }
+                if (last && spec is not DenseSpec)
+                {
+                    return (null, new Problem(DiagnosticDescriptors.LastLayerNotDense, spec.Start, spec.Length,
+                        $"the last item must be a fully connected layer whose width is the number of classes; found {spec.Text} (the output here is {layer.Output.Describe()})"));
                 }
                 layers.Add(layer);
                 shape = layer.Output;

@@ -204,11 +204,11 @@ internal static class DiagnosticDescriptors
         "The ensemble's teachers disagree on their {0}: '{1}' has {2} but '{3}' has {4}",
         "An ensemble averages its teachers' probabilities class by class, so all its teachers must have the same input and output sizes.");
 
-    /// <summary>DD1001: the student is larger than its teacher. {0} student, {1} its parameters, {2} teacher, {3} its parameters.</summary>
+    /// <summary>DD1001: the student is larger than its teacher in parameters and multiply-adds. {0} student, {1} its parameters, {2} its multiply-adds, {3} teacher, {4} its parameters, {5} its multiply-adds.</summary>
     public static readonly DiagnosticDescriptor StudentLargerThanTeacher = Warning(
         "DD1001", Distillation, "Student larger than its teacher",
-        "Student '{0}' has {1} parameters, more than its teacher '{2}' with {3}; distillation usually compresses a large model into a small one",
-        "Distilling into a larger model is legal (self- or reverse distillation) but is often a swapped pair of Layers.");
+        "Student '{0}' has {1} parameters and {2} multiply-adds, more than its teacher '{3}' with {4} and {5}; distillation usually compresses a large model into a small one",
+        "Distilling into a model that is larger in both parameters and multiply-adds is legal (self- or reverse distillation) but is often a swapped pair of Layers.");
 
     /// <summary>DD1002: Alpha = 0. {0} class.</summary>
     public static readonly DiagnosticDescriptor NoSoftLoss = Warning(

@@ -38,11 +38,19 @@ internal static class NetworkEmitter
                 : $"/// <summary>Features per example: the width of the input layer.</summary>")
             .Line($"public const int {GeneratedMembers.InputSize} = {network.InputSize};")
             .Line()
+            .Line(network.Input.IsImage
+                ? "/// <summary>One example: channels x height x width.</summary>"
+                : "/// <summary>One example: a vector of InputSize features.</summary>")
+            .Line($"public const string {GeneratedMembers.InputShape} = \"{input}\";")
+            .Line()
             .Line($"/// <summary>Outputs (classes): the width of the last layer.</summary>")
             .Line($"public const int {GeneratedMembers.OutputSize} = {network.OutputSize};")
             .Line()
             .Line($"/// <summary>Trainable parameters: {ParameterText(network)}.</summary>")
             .Line($"public const long {GeneratedMembers.ParameterCount} = {Literals.Format(network.ParameterCount)};")
+            .Line()
+            .Line("/// <summary>Multiply-accumulates of one example's forward pass through the convolutions and fully connected layers.</summary>")
+            .Line($"public const long {GeneratedMembers.MultiplyAdds} = {Literals.Format(network.MultiplyAdds)};")
             .Line()
             .Line(network.IsFullyConnected
                 ? $"/// <summary>The layer widths, input first.</summary>"
@@ -75,20 +83,20 @@ internal static class NetworkEmitter
         }
         writer.Line("RegisterComponents();").Outdent().Line("}").Line();
 
-        writer.Line($"/// <summary>The logits (temperature 1) for a batch of shape [N, {network.InputSize}]; returns [N, {network.OutputSize}].</summary>")
+        writer.Line($"/// <summary>The logits (temperature 1) for a batch of shape {BatchShapes(network)}; returns [N, {network.OutputSize}].</summary>")
             .Open($"public override {Tensor} forward({Tensor} input)");
         WriteForward(writer, network);
         writer.Close().Line();
 
         writer.Line("/// <summary>Trains this network on hard labels with cross-entropy; see <see cref=\"global::DeclarativeDistill.TrainingOptions\"/>.</summary>")
             .Line($"public {Runtime}.TrainingReport Fit({Runtime}.LabeledDataset train, {Runtime}.TrainingOptions? options = null) =>")
-            .Indent().Line($"{Runtime}.Trainer.Fit(this, InputSize, OutputSize, train, options);").Outdent()
+            .Indent().Line($"{Runtime}.Trainer.Fit(this, {DeclaredShape}, OutputSize, train, options);").Outdent()
             .Line()
             .Line("/// <summary>Accuracy, errors and mean cross-entropy on <paramref name=\"test\"/>, predicting at temperature 1.</summary>")
             .Line($"public {Runtime}.Evaluation Evaluate({Runtime}.LabeledDataset test) =>")
-            .Indent().Line($"{Runtime}.Metrics.Evaluate(this, InputSize, OutputSize, test);").Outdent()
+            .Indent().Line($"{Runtime}.Metrics.Evaluate(this, {DeclaredShape}, OutputSize, test);").Outdent()
             .Line()
-            .Line($"/// <summary>The most probable class of each row of <paramref name=\"features\"/> ([N, {network.InputSize}]), as int64 [N].</summary>")
+            .Line($"/// <summary>The most probable class of each example of <paramref name=\"features\"/> ({BatchShapes(network)}), as int64 [N].</summary>")
             .Line($"public {Tensor} Predict({Tensor} features) =>")
             .Indent().Line($"{Runtime}.Metrics.Predict(this, features);").Outdent();
 
@@ -97,11 +105,22 @@ internal static class NetworkEmitter
         return writer.ToString();
     }
 
-    /// <summary>One statement per layer, <c>x</c> flowing through; the last one returns the logits.</summary>
+    /// <summary>
+    /// One statement per layer, <c>x</c> flowing through; the last one returns the logits. An image network first
+    /// views its input as images (rows of C·H·W values become [N, C, H, W]); a vector network flattens it (an
+    /// image batch becomes rows), so that both layouts of a dataset reach the first layer in its shape.
+    /// </summary>
     private static void WriteForward(SourceWriter writer, NetworkSpec network)
     {
-        string current = "input";
+        string current = "input.flatten(1)";
         bool declared = false;
+        if (network.Input.IsImage)
+        {
+            var shape = network.Input;
+            writer.Line($"var x = input.reshape(input.shape[0], {shape.Channels}, {shape.Height}, {shape.Width});");
+            current = "x";
+            declared = true;
+        }
         for (int i = 0; i < network.Layers.Count; i++)
         {
             var layer = network.Layers[i];
@@ -126,6 +145,14 @@ internal static class NetworkEmitter
             }
         }
     }
+
+    /// <summary>The network's <c>InputShape</c> for the runtime's shape checks.</summary>
+    public const string DeclaredShape = Runtime + ".FeatureShape.Parse(" + GeneratedMembers.InputShape + ")";
+
+    /// <summary><c>[N, 784]</c>, or <c>[N, 784] or [N, 1, 28, 28]</c> for an image network.</summary>
+    private static string BatchShapes(NetworkSpec network) => network.Input.IsImage
+        ? $"[N, {network.InputSize}] or [N, {network.Input.Channels}, {network.Input.Height}, {network.Input.Width}]"
+        : $"[N, {network.InputSize}]";
 
     /// <summary>The layer applied to <paramref name="x"/>, before the activation and dropout that may follow it.</summary>
     private static string Call(Layer layer, string x) => layer.Spec switch

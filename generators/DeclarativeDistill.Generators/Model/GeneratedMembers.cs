@@ -11,6 +11,8 @@ internal static class GeneratedMembers
     public const string OutputSize = nameof(OutputSize);
     public const string ParameterCount = nameof(ParameterCount);
     public const string Architecture = nameof(Architecture);
+    public const string InputShape = nameof(InputShape);
+    public const string MultiplyAdds = nameof(MultiplyAdds);
 
     /// <summary>The last fully connected layer, whose width is the number of classes.</summary>
     public const string OutputLayer = "output";
@@ -24,7 +26,7 @@ internal static class GeneratedMembers
     public const string DistillationLoss = nameof(DistillationLoss);
 
     /// <summary>What every network gets, besides its layer fields, constructor and <c>forward</c>.</summary>
-    public static readonly string[] Network = { InputSize, OutputSize, ParameterCount, Architecture, OutputLayer };
+    public static readonly string[] Network = { InputSize, InputShape, OutputSize, ParameterCount, MultiplyAdds, Architecture, OutputLayer };
 
     /// <summary>What a student with <c>[Distill]</c> gets, besides the <c>Distill</c> method's overloads.</summary>
     public static readonly string[] Distillation = { Temperature, Alpha, Beta, DistillationLoss };

@@ -62,7 +62,7 @@ internal sealed record NetworkSpec(
 
     /// <summary>What a distillation needs to know of this network.</summary>
     public NetworkSummary Summary() =>
-        new(Type.Namespace, Type.FullyQualifiedName, Type.DisplayName, Role != NetworkRole.Student, Input, OutputSize, ParameterCount);
+        new(Type.Namespace, Type.FullyQualifiedName, Type.DisplayName, Role != NetworkRole.Student, Input, OutputSize, ParameterCount, MultiplyAdds);
 }
 
 /// <summary>The outcome of parsing one network declaration: the spec when it is valid, and what was wrong.</summary>
@@ -70,7 +70,8 @@ internal sealed record NetworkResult(NetworkSpec? Network, EquatableArray<Diagno
 
 /// <summary>What a distillation needs to know of a network: enough to check shapes and to name its type.</summary>
 internal sealed record NetworkSummary(
-    string Namespace, string FullyQualifiedName, string DisplayName, bool IsTeacher, TensorShape Input, int OutputSize, long ParameterCount)
+    string Namespace, string FullyQualifiedName, string DisplayName, bool IsTeacher, TensorShape Input, int OutputSize, long ParameterCount,
+    long MultiplyAdds)
 {
     /// <summary>Features per example.</summary>
     public long InputSize => Input.Size;

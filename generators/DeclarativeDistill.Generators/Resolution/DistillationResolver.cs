@@ -33,11 +33,15 @@ internal static class DistillationResolver
                 {
                     continue;
                 }
-                if (student.ParameterCount > teacher.ParameterCount)
+                // Larger in both size and compute: an MLP student of a conv teacher often has more parameters but
+                // far fewer multiply-adds, which is a fine way to compress.
+                if (student.ParameterCount > teacher.ParameterCount && student.MultiplyAdds > teacher.MultiplyAdds)
                 {
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StudentLargerThanTeacher, reference.Location,
                         student.DisplayName, student.ParameterCount.ToString("N0", CultureInfo.InvariantCulture),
-                        teacher.DisplayName, teacher.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)));
+                        student.MultiplyAdds.ToString("N0", CultureInfo.InvariantCulture),
+                        teacher.DisplayName, teacher.ParameterCount.ToString("N0", CultureInfo.InvariantCulture),
+                        teacher.MultiplyAdds.ToString("N0", CultureInfo.InvariantCulture)));
                 }
                 if (!teacher.ReadsTheSameInputAs(student))
                 {

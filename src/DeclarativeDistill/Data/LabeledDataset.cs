@@ -1,18 +1,19 @@
 using System;
+using System.Linq;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DeclarativeDistill;
 
 /// <summary>
-/// Examples and their class labels, held as two tensors: features float32 <c>[N, D]</c> and labels
-/// int64 <c>[N]</c>. Validated on construction. It owns the tensors it is given: they are detached from
+/// Examples and their class labels, held as two tensors: features float32 <c>[N, D]</c> (vectors) or
+/// <c>[N, C, H, W]</c> (images), and labels int64 <c>[N]</c>. Validated on construction. It owns the tensors it is given: they are detached from
 /// any dispose scope, and <see cref="Dispose"/> frees them.
 /// </summary>
 public sealed class LabeledDataset : IDisposable
 {
     /// <summary>Wraps <paramref name="features"/> and <paramref name="labels"/> after checking them.</summary>
-    /// <param name="features">float32 <c>[N, D]</c>, finite values.</param>
+    /// <param name="features">float32 <c>[N, D]</c> or <c>[N, C, H, W]</c>, finite values.</param>
     /// <param name="labels">int64 <c>[N]</c>, each in <c>[0, classCount)</c>.</param>
     /// <param name="classCount">The number of classes; default: the largest label + 1.</param>
     /// <exception cref="ArgumentException">A shape, type or value is wrong; the message says which.</exception>
@@ -20,9 +21,10 @@ public sealed class LabeledDataset : IDisposable
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(labels);
-        if (features.dim() != 2)
+        if (features.dim() is not (2 or 4))
         {
-            throw new ArgumentException($"Features must be a 2-D tensor [N, D]; got shape [{string.Join(", ", features.shape)}].", nameof(features));
+            throw new ArgumentException(
+                $"Features must be a 2-D tensor [N, D] or a 4-D tensor of images [N, C, H, W]; got shape [{string.Join(", ", features.shape)}].", nameof(features));
         }
         if (features.dtype != ScalarType.Float32)
         {
@@ -40,9 +42,13 @@ public sealed class LabeledDataset : IDisposable
         {
             throw new ArgumentException($"Features have {features.shape[0]} rows but there are {labels.shape[0]} labels.", nameof(labels));
         }
-        if (features.shape[0] == 0 || features.shape[1] == 0)
+        if (features.shape.Any(size => size == 0))
         {
             throw new ArgumentException($"A dataset needs at least one example of at least one feature; got [{string.Join(", ", features.shape)}].", nameof(features));
+        }
+        if (features.shape.Skip(1).Any(size => size > int.MaxValue) || features.shape.Skip(1).Aggregate(1L, (p, size) => p * size) > int.MaxValue)
+        {
+            throw new ArgumentException($"An example of shape [{string.Join(", ", features.shape.Skip(1))}] has more than {int.MaxValue:N0} features.", nameof(features));
         }
 
         long smallest, largest;
@@ -75,10 +81,14 @@ public sealed class LabeledDataset : IDisposable
         Features = features.contiguous().DetachFromDisposeScope();
         Labels = labels.contiguous().DetachFromDisposeScope();
         ClassCount = classCount ?? checked((int)largest + 1);
+        Shape = new FeatureShape(features.shape.Skip(1).Select(size => (int)size).ToArray());
     }
 
-    /// <summary>float32 <c>[N, D]</c>.</summary>
+    /// <summary>float32 <c>[N, D]</c> or <c>[N, C, H, W]</c>.</summary>
     public Tensor Features { get; }
+
+    /// <summary>The shape of one example: <c>784</c> for rows of 784 features, <c>1x28x28</c> for images.</summary>
+    public FeatureShape Shape { get; }
 
     /// <summary>int64 <c>[N]</c>.</summary>
     public Tensor Labels { get; }
@@ -86,8 +96,8 @@ public sealed class LabeledDataset : IDisposable
     /// <summary>N, the number of examples.</summary>
     public int Count => checked((int)Features.shape[0]);
 
-    /// <summary>D, the width of one example.</summary>
-    public int FeatureSize => checked((int)Features.shape[1]);
+    /// <summary>The number of features of one example: D, or C·H·W for images.</summary>
+    public int FeatureSize => Shape.Size;
 
     /// <summary>The number of classes (given, or the largest label + 1).</summary>
     public int ClassCount { get; }
@@ -102,6 +112,21 @@ public sealed class LabeledDataset : IDisposable
         return new LabeledDataset(Features.narrow(0, start, count).clone(), Labels.narrow(0, start, count).clone(), ClassCount);
     }
 
+    /// <summary>
+    /// The same examples and labels with each example viewed as <paramref name="shape"/> (e.g. rows of 784 pixels as
+    /// <c>1x28x28</c> images, or images flattened to <c>784</c>): a new dataset over the same memory.
+    /// </summary>
+    /// <exception cref="ArgumentException">The shape has another number of features.</exception>
+    public LabeledDataset WithShape(FeatureShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        if (shape.Size != FeatureSize)
+        {
+            throw new ArgumentException($"Examples of {Shape.Describe()} cannot be viewed as {shape.Describe()}.", nameof(shape));
+        }
+        return new LabeledDataset(Features.reshape(shape.BatchShape(Count)), Labels.alias(), ClassCount);
+    }
+
     /// <summary>Frees the two tensors.</summary>
     public void Dispose()
     {
@@ -110,5 +135,7 @@ public sealed class LabeledDataset : IDisposable
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"LabeledDataset({Count} examples × {FeatureSize} features, {ClassCount} classes)";
+    public override string ToString() => Shape.IsImage
+        ? $"LabeledDataset({Count} examples of {Shape}, {ClassCount} classes)"
+        : $"LabeledDataset({Count} examples × {FeatureSize} features, {ClassCount} classes)";
 }

@@ -11,11 +11,15 @@ public static class Metrics
 {
     private const int Chunk = 4096;
 
-    /// <summary>Accuracy, errors and mean cross-entropy of <paramref name="model"/> on <paramref name="test"/>.</summary>
-    public static Evaluation Evaluate(Model model, int inputSize, int outputSize, LabeledDataset test)
+    /// <summary>Accuracy, errors and mean cross-entropy of <paramref name="model"/>, which reads vectors of <paramref name="inputSize"/> features, on <paramref name="test"/>.</summary>
+    public static Evaluation Evaluate(Model model, int inputSize, int outputSize, LabeledDataset test) =>
+        Evaluate(model, new FeatureShape(inputSize), outputSize, test);
+
+    /// <summary>Accuracy, errors and mean cross-entropy of <paramref name="model"/>, which reads examples of <paramref name="input"/>, on <paramref name="test"/>.</summary>
+    public static Evaluation Evaluate(Model model, FeatureShape input, int outputSize, LabeledDataset test)
     {
         ArgumentNullException.ThrowIfNull(model);
-        Trainer.CheckData(model, inputSize, outputSize, test, "test set");
+        Trainer.CheckData(model, input, outputSize, test, "test set");
         long correct = 0;
         double lossSum = 0;
         var device = DeviceOf(model);
@@ -25,7 +29,7 @@ public static class Metrics
             {
                 using var scope = NewDisposeScope();
                 long size = Math.Min(Chunk, test.Count - start);
-                var logits = model.forward(test.Features.narrow(0, start, size).to(device));
+                var logits = model.call(test.Features.narrow(0, start, size).to(device));
                 var labels = test.Labels.narrow(0, start, size).to(device);
                 correct += logits.argmax(1).eq(labels).sum().item<long>();
                 lossSum += nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).item<float>();
@@ -36,7 +40,7 @@ public static class Metrics
     }
 
     /// <summary>
-    /// Top-1 agreement: the fraction of <paramref name="features"/> ([N, D]) on which both models predict
+    /// Top-1 agreement: the fraction of <paramref name="features"/> ([N, D] or [N, C, H, W]) on which both models predict
     /// the same class, the fidelity measure of Stanton et al. (2021).
     /// </summary>
     public static double Agreement(Model first, Model second, Tensor features)
@@ -56,8 +60,8 @@ public static class Metrics
             {
                 using var scope = NewDisposeScope();
                 var input = features.narrow(0, start, Math.Min(Chunk, count - start));
-                var firstClass = first.forward(input.to(DeviceOf(first))).argmax(1).cpu();
-                same += firstClass.eq(second.forward(input.to(DeviceOf(second))).argmax(1).cpu()).sum().item<long>();
+                var firstClass = first.call(input.to(DeviceOf(first))).argmax(1).cpu();
+                same += firstClass.eq(second.call(input.to(DeviceOf(second))).argmax(1).cpu()).sum().item<long>();
             }
         }));
         return (double)same / count;
@@ -71,7 +75,7 @@ public static class Metrics
         WithEvalMode(model, () =>
         {
             using var scope = NewDisposeScope();
-            predictions = model.forward(features.to(DeviceOf(model))).argmax(1).to(features.device).MoveToOuterDisposeScope();
+            predictions = model.call(features.to(DeviceOf(model))).argmax(1).to(features.device).MoveToOuterDisposeScope();
         });
         return predictions!;
     }

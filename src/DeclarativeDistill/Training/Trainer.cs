@@ -17,17 +17,24 @@ namespace DeclarativeDistill;
 /// </summary>
 public static class Trainer
 {
-    /// <summary>Trains <paramref name="model"/> on hard labels with cross-entropy.</summary>
-    public static TrainingReport Fit(Model model, int inputSize, int outputSize, LabeledDataset train, TrainingOptions? options = null)
+    /// <summary>Trains <paramref name="model"/>, which reads vectors of <paramref name="inputSize"/> features, on hard labels with cross-entropy.</summary>
+    public static TrainingReport Fit(Model model, int inputSize, int outputSize, LabeledDataset train, TrainingOptions? options = null) =>
+        Fit(model, new FeatureShape(inputSize), outputSize, train, options);
+
+    /// <summary>
+    /// Trains <paramref name="model"/> on hard labels with cross-entropy. The model reads examples of
+    /// <paramref name="input"/> (the generated <c>InputShape</c>); the training set must match it.
+    /// </summary>
+    public static TrainingReport Fit(Model model, FeatureShape input, int outputSize, LabeledDataset train, TrainingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        CheckData(model, inputSize, outputSize, train, "training set");
+        CheckData(model, input, outputSize, train, "training set");
         options ??= new TrainingOptions();
         options.Validate();
         var device = options.Device ?? CPU;
         model.to(device);
         return TrainingLoop.Run(model, train, options, Fingerprint("Fit", model, train, options), TimeSpan.Zero, device,
-            batch => nn.functional.cross_entropy(model.forward(batch.Features), batch.Labels));
+            batch => nn.functional.cross_entropy(model.call(batch.Features), batch.Labels));
     }
 
     /// <summary>
@@ -39,7 +46,7 @@ public static class Trainer
     /// </summary>
     public static TrainingReport Distill(
         Model student,
-        int inputSize,
+        FeatureShape input,
         int outputSize,
         IReadOnlyList<Model> teachers,
         DistillationObjective objective,
@@ -48,8 +55,19 @@ public static class Trainer
     {
         ArgumentNullException.ThrowIfNull(objective);
         using var terms = objective.Terms();
-        return Distill(student, inputSize, outputSize, teachers, objective.Temperature, transferSet, options, TeacherSignal.Objective(terms));
+        return Distill(student, input, outputSize, teachers, objective.Temperature, transferSet, options, TeacherSignal.Objective(terms));
     }
+
+    /// <summary>As the overload with a <see cref="FeatureShape"/>, for a student that reads vectors of <paramref name="inputSize"/> features.</summary>
+    public static TrainingReport Distill(
+        Model student,
+        int inputSize,
+        int outputSize,
+        IReadOnlyList<Model> teachers,
+        DistillationObjective objective,
+        LabeledDataset transferSet,
+        TrainingOptions? options = null) =>
+        Distill(student, new FeatureShape(inputSize), outputSize, teachers, objective, transferSet, options);
 
     /// <summary>
     /// Trains <paramref name="student"/> on <paramref name="transferSet"/> with a <paramref name="loss"/> of your own,
@@ -69,12 +87,12 @@ public static class Trainer
         TrainingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(loss);
-        return Distill(student, inputSize, outputSize, teachers, temperature, transferSet, options, TeacherSignal.Logits(loss));
+        return Distill(student, new FeatureShape(inputSize), outputSize, teachers, temperature, transferSet, options, TeacherSignal.Logits(loss));
     }
 
     private static TrainingReport Distill(
         Model student,
-        int inputSize,
+        FeatureShape input,
         int outputSize,
         IReadOnlyList<Model> teachers,
         double temperature,
@@ -92,7 +110,7 @@ public static class Trainer
         {
             throw new ArgumentException("A model cannot be its own teacher.", nameof(teachers));
         }
-        CheckData(student, inputSize, outputSize, transferSet, "transfer set");
+        CheckData(student, input, outputSize, transferSet, "transfer set");
         options ??= new TrainingOptions();
         options.Validate();
 
@@ -124,10 +142,10 @@ public static class Trainer
                 if (cached is null)
                 {
                     using var logits = TeacherLogits(teachers, temperature, batch.Features, device);
-                    return signal.FromLogits(student.forward(batch.Features), logits, batch);
+                    return signal.FromLogits(student.call(batch.Features), logits, batch);
                 }
                 using var rows = cached.index_select(0, onCpu ? batch.Indices : batch.Indices.to(device));
-                return signal.FromCache(student.forward(batch.Features), rows, batch);
+                return signal.FromCache(student.call(batch.Features), rows, batch);
             }, offsets);
         }
         finally
@@ -154,7 +172,7 @@ public static class Trainer
             {
                 using var scope = NewDisposeScope();
                 var input = features.narrow(0, start, Math.Min(Chunk, count - start)).to(device);
-                var outputs = teachers.Select(t => t.forward(input)).ToArray();
+                var outputs = teachers.Select(t => t.call(input)).ToArray();
                 chunks.Add(KnowledgeDistillation.EnsembleLogits(outputs, temperature).MoveToOuterDisposeScope());
             }
             return chunks.Count == 1 ? chunks[0].alias() : cat(chunks, 0);
@@ -179,13 +197,14 @@ public static class Trainer
         return FormattableString.Invariant($"{what}; {how}, seed {options.Seed}, {augmentation}");
     }
 
-    internal static void CheckData(Model model, int inputSize, int outputSize, LabeledDataset data, string role)
+    internal static void CheckData(Model model, FeatureShape input, int outputSize, LabeledDataset data, string role)
     {
         ArgumentNullException.ThrowIfNull(data, role);
-        if (data.FeatureSize != inputSize)
+        ArgumentNullException.ThrowIfNull(input);
+        if (!input.Accepts(data.Shape))
         {
             throw new ArgumentException(
-                $"{model.GetName()} takes {inputSize} inputs but the {role} has {data.FeatureSize} features per example.", nameof(data));
+                $"{model.GetName()} takes {input.Describe()} per example but the {role} has examples of {data.Shape.Describe()}.", nameof(data));
         }
         if (data.ClassCount > outputSize)
         {

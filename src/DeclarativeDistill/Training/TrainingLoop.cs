@@ -35,6 +35,12 @@ internal static class TrainingLoop
         int count = data.Count;
         int batchSize = Math.Min(options.BatchSize, count);
         int batchesPerEpoch = (count + batchSize - 1) / batchSize;
+        if (count % batchSize == 1 && batchesPerEpoch > 1)
+        {
+            // A last batch of one example joins the batch before it: batch norm cannot train on one value per
+            // channel, and a step on one example's gradient is mostly noise.
+            batchesPerEpoch--;
+        }
         long totalBatches = (long)batchesPerEpoch * options.Epochs;
 
         torch.manual_seed(options.Seed);
@@ -68,7 +74,7 @@ internal static class TrainingLoop
                 {
                     options.CancellationToken.ThrowIfCancellationRequested();
                     int start = (batch - 1) * batchSize;
-                    int size = Math.Min(batchSize, count - start);
+                    int size = batch == batchesPerEpoch ? count - start : batchSize;
                     using (var scope = NewDisposeScope())
                     {
                         var indices = order.narrow(0, start, size);

@@ -52,8 +52,10 @@ public sealed record TrainingOptions
     public long Seed { get; init; } = 42;
 
     /// <summary>
-    /// A transform applied to every training batch of features ([B, D] in, [B, D] out), e.g.
-    /// <see cref="Augmentations.RandomShift"/>. Default none.
+    /// A transform applied to every training batch of features, which returns a batch of the same shape
+    /// (rows <c>[B, D]</c> or images <c>[B, C, H, W]</c>, as the dataset holds them), e.g.
+    /// <see cref="Augmentations.RandomShift(int, int, int)"/>, <see cref="Augmentations.RandomCrop"/> or
+    /// <see cref="Augmentations.HorizontalFlip"/>. Default none.
     /// </summary>
     public Func<Tensor, Tensor>? Augment { get; init; }
 

@@ -33,7 +33,7 @@ namespace Zoo
             global::DeclarativeDistill.TrainingOptions? options = null) =>
             global::DeclarativeDistill.Trainer.Distill(
                 this,
-                InputSize,
+                global::DeclarativeDistill.FeatureShape.Parse(InputShape),
                 OutputSize,
                 new global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>[] { wideTeacher, deepTeacher },
                 new global::DeclarativeDistill.DistillationObjective(Temperature, Alpha, Beta),

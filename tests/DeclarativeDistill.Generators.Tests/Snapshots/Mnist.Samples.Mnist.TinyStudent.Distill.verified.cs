@@ -32,7 +32,7 @@ namespace Samples.Mnist
             global::DeclarativeDistill.TrainingOptions? options = null) =>
             global::DeclarativeDistill.Trainer.Distill(
                 this,
-                InputSize,
+                global::DeclarativeDistill.FeatureShape.Parse(InputShape),
                 OutputSize,
                 new global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>[] { teacher },
                 new global::DeclarativeDistill.DistillationObjective(Temperature, Alpha, Beta),

@@ -11,11 +11,17 @@ partial class GlobalStudent : global::TorchSharp.torch.nn.Module<global::TorchSh
     /// <summary>Features per example: the width of the input layer.</summary>
     public const int InputSize = 4;
 
+    /// <summary>One example: a vector of InputSize features.</summary>
+    public const string InputShape = "4";
+
     /// <summary>Outputs (classes): the width of the last layer.</summary>
     public const int OutputSize = 2;
 
     /// <summary>Trainable parameters: the weights and biases of its one linear layer.</summary>
     public const long ParameterCount = 10;
+
+    /// <summary>Multiply-accumulates of one example's forward pass through the convolutions and fully connected layers.</summary>
+    public const long MultiplyAdds = 8;
 
     /// <summary>The layer widths, input first.</summary>
     public const string Architecture = "4-2";
@@ -33,18 +39,18 @@ partial class GlobalStudent : global::TorchSharp.torch.nn.Module<global::TorchSh
     /// <summary>The logits (temperature 1) for a batch of shape [N, 4]; returns [N, 2].</summary>
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
     {
-        return output.forward(input);
+        return output.forward(input.flatten(1));
     }
 
     /// <summary>Trains this network on hard labels with cross-entropy; see <see cref="global::DeclarativeDistill.TrainingOptions"/>.</summary>
     public global::DeclarativeDistill.TrainingReport Fit(global::DeclarativeDistill.LabeledDataset train, global::DeclarativeDistill.TrainingOptions? options = null) =>
-        global::DeclarativeDistill.Trainer.Fit(this, InputSize, OutputSize, train, options);
+        global::DeclarativeDistill.Trainer.Fit(this, global::DeclarativeDistill.FeatureShape.Parse(InputShape), OutputSize, train, options);
 
     /// <summary>Accuracy, errors and mean cross-entropy on <paramref name="test"/>, predicting at temperature 1.</summary>
     public global::DeclarativeDistill.Evaluation Evaluate(global::DeclarativeDistill.LabeledDataset test) =>
-        global::DeclarativeDistill.Metrics.Evaluate(this, InputSize, OutputSize, test);
+        global::DeclarativeDistill.Metrics.Evaluate(this, global::DeclarativeDistill.FeatureShape.Parse(InputShape), OutputSize, test);
 
-    /// <summary>The most probable class of each row of <paramref name="features"/> ([N, 4]), as int64 [N].</summary>
+    /// <summary>The most probable class of each example of <paramref name="features"/> ([N, 4]), as int64 [N].</summary>
     public global::TorchSharp.torch.Tensor Predict(global::TorchSharp.torch.Tensor features) =>
         global::DeclarativeDistill.Metrics.Predict(this, features);
 }

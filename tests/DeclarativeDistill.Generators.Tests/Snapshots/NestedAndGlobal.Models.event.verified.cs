@@ -13,11 +13,17 @@ partial class Models
         /// <summary>Features per example: the width of the input layer.</summary>
         public const int InputSize = 4;
 
+        /// <summary>One example: a vector of InputSize features.</summary>
+        public const string InputShape = "4";
+
         /// <summary>Outputs (classes): the width of the last layer.</summary>
         public const int OutputSize = 2;
 
         /// <summary>Trainable parameters: the weights and biases of both linear layers.</summary>
         public const long ParameterCount = 58;
+
+        /// <summary>Multiply-accumulates of one example's forward pass through the convolutions and fully connected layers.</summary>
+        public const long MultiplyAdds = 48;
 
         /// <summary>The layer widths, input first.</summary>
         public const string Architecture = "4-8-2";
@@ -37,19 +43,19 @@ partial class Models
         /// <summary>The logits (temperature 1) for a batch of shape [N, 4]; returns [N, 2].</summary>
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
-            var x = global::TorchSharp.torch.nn.functional.relu(hidden1.forward(input));
+            var x = global::TorchSharp.torch.nn.functional.relu(hidden1.forward(input.flatten(1)));
             return output.forward(x);
         }
 
         /// <summary>Trains this network on hard labels with cross-entropy; see <see cref="global::DeclarativeDistill.TrainingOptions"/>.</summary>
         public global::DeclarativeDistill.TrainingReport Fit(global::DeclarativeDistill.LabeledDataset train, global::DeclarativeDistill.TrainingOptions? options = null) =>
-            global::DeclarativeDistill.Trainer.Fit(this, InputSize, OutputSize, train, options);
+            global::DeclarativeDistill.Trainer.Fit(this, global::DeclarativeDistill.FeatureShape.Parse(InputShape), OutputSize, train, options);
 
         /// <summary>Accuracy, errors and mean cross-entropy on <paramref name="test"/>, predicting at temperature 1.</summary>
         public global::DeclarativeDistill.Evaluation Evaluate(global::DeclarativeDistill.LabeledDataset test) =>
-            global::DeclarativeDistill.Metrics.Evaluate(this, InputSize, OutputSize, test);
+            global::DeclarativeDistill.Metrics.Evaluate(this, global::DeclarativeDistill.FeatureShape.Parse(InputShape), OutputSize, test);
 
-        /// <summary>The most probable class of each row of <paramref name="features"/> ([N, 4]), as int64 [N].</summary>
+        /// <summary>The most probable class of each example of <paramref name="features"/> ([N, 4]), as int64 [N].</summary>
         public global::TorchSharp.torch.Tensor Predict(global::TorchSharp.torch.Tensor features) =>
             global::DeclarativeDistill.Metrics.Predict(this, features);
     }

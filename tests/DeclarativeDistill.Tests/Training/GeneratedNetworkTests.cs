@@ -102,6 +102,6 @@ public class GeneratedNetworkTests
         using var network = new ClusterTeacher();
         using var data = new LabeledDataset(zeros(4, 7), tensor(new long[] { 0, 1, 2, 3 }));
         var error = Assert.Throws<System.ArgumentException>(() => network.Fit(data));
-        Assert.Contains("takes 12 inputs but the training set has 7 features", error.Message);
+        Assert.Contains("takes 12 features per example but the training set has examples of 7 features", error.Message);
     }
 }

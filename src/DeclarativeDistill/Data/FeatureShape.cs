@@ -1,0 +1,103 @@
+using System;
+using System.Globalization;
+using System.Linq;
+
+namespace DeclarativeDistill;
+
+/// <summary>
+/// The shape of one example: a vector of D features (<c>784</c>) or an image of C channels, H rows and W
+/// columns (<c>1x28x28</c>), written as in the first item of <c>Layers</c>. Generated networks declare theirs
+/// as <c>InputShape</c>; a <see cref="LabeledDataset"/> has the shape of its feature tensor's rows.
+/// </summary>
+public sealed class FeatureShape : IEquatable<FeatureShape>
+{
+    private readonly int[] dimensions;
+
+    /// <summary>A vector of <paramref name="dimensions"/>[0] features, or an image of C, H, W.</summary>
+    /// <exception cref="ArgumentException">Not one or three positive sizes, or more than int.MaxValue elements.</exception>
+    public FeatureShape(params int[] dimensions)
+    {
+        ArgumentNullException.ThrowIfNull(dimensions);
+        if (dimensions.Length is not (1 or 3) || dimensions.Any(d => d <= 0))
+        {
+            throw new ArgumentException(
+                $"A feature shape is one positive size (a vector) or three (channels, height, width); got [{string.Join(", ", dimensions)}].",
+                nameof(dimensions));
+        }
+        long size = dimensions.Aggregate(1L, (product, d) => product * d);
+        if (size > int.MaxValue)
+        {
+            throw new ArgumentException($"A feature shape of {string.Join("x", dimensions)} has {size:N0} elements, more than {int.MaxValue:N0}.", nameof(dimensions));
+        }
+        this.dimensions = (int[])dimensions.Clone();
+        Size = (int)size;
+    }
+
+    /// <summary>One size for a vector; channels, height and width for an image.</summary>
+    public ReadOnlySpan<int> Dimensions => dimensions;
+
+    /// <summary>Whether this is an image (channels × height × width).</summary>
+    public bool IsImage => dimensions.Length == 3;
+
+    /// <summary>Elements per example: D, or C·H·W.</summary>
+    public int Size { get; }
+
+    /// <summary>Channels of an image (the features of a vector).</summary>
+    public int Channels => dimensions[0];
+
+    /// <summary>Rows of an image (1 for a vector).</summary>
+    public int Height => IsImage ? dimensions[1] : 1;
+
+    /// <summary>Columns of an image (1 for a vector).</summary>
+    public int Width => IsImage ? dimensions[2] : 1;
+
+    /// <summary>Reads <c>784</c> or <c>1x28x28</c>.</summary>
+    /// <exception cref="FormatException">The text is neither.</exception>
+    public static FeatureShape Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parts = text.Trim().Split('x');
+        var sizes = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] == 0)
+            {
+                throw new FormatException($"'{text}' is not a feature shape: write a width such as 784 or an image shape such as 1x28x28.");
+            }
+        }
+        if (sizes.Length is not (1 or 3))
+        {
+            throw new FormatException($"'{text}' is not a feature shape: write a width such as 784 or an image shape such as 1x28x28.");
+        }
+        return new FeatureShape(sizes);
+    }
+
+    /// <summary>
+    /// Whether a network of this input shape reads examples of shape <paramref name="data"/>: the same number
+    /// of elements and, when both are images, the same channels, height and width (a vector network reads an
+    /// image flattened, an image network reads a flat row as its image).
+    /// </summary>
+    public bool Accepts(FeatureShape data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return Size == data.Size && (!IsImage || !data.IsImage || Equals(data));
+    }
+
+    /// <summary>The shape of a batch of <paramref name="count"/> such examples: <c>[count, D]</c> or <c>[count, C, H, W]</c>.</summary>
+    public long[] BatchShape(long count) => new[] { count }.Concat(dimensions.Select(d => (long)d)).ToArray();
+
+    /// <inheritdoc/>
+    public bool Equals(FeatureShape? other) => other is not null && dimensions.AsSpan().SequenceEqual(other.dimensions);
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => Equals(obj as FeatureShape);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => dimensions.Aggregate(17, (hash, d) => hash * 31 + d);
+
+    /// <summary><c>784</c> or <c>1x28x28</c>.</summary>
+    public override string ToString() => string.Join("x", dimensions.Select(d => d.ToString(CultureInfo.InvariantCulture)));
+
+    /// <summary>For messages: <c>1x28x28 (784 features)</c> for an image, <c>784 features</c> for a vector.</summary>
+    internal string Describe() => IsImage ? FormattableString.Invariant($"{this} ({Size} features)") : FormattableString.Invariant($"{Size} features");
+}
