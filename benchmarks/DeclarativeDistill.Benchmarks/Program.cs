@@ -4,7 +4,7 @@ using DeclarativeDistill.Benchmarks;
 
 // dotnet run -c Release --project benchmarks/DeclarativeDistill.Benchmarks -- --filter '*'    (generator, BenchmarkDotNet)
 // dotnet run -c Release --project benchmarks/DeclarativeDistill.Benchmarks -- training 9     (training engine, 9 repetitions)
-// dotnet run -c Release --project benchmarks/DeclarativeDistill.Benchmarks -- training 9 gemm    (one part: handwritten, marginal, gemm, memory)
+// dotnet run -c Release --project benchmarks/DeclarativeDistill.Benchmarks -- training 9 gemm    (one part: handwritten, marginal, gemm, memory, conv)
 if (args is ["training", ..])
 {
     DeclarativeDistill.Benchmarks.Training.TrainingBenchmarks.Run(
@@ -12,8 +12,11 @@ if (args is ["training", ..])
         only: args.Length > 2 ? args[2] : null);
     return;
 }
-var check = new GeneratorBenchmarks();
-check.Setup();
-Console.WriteLine($"Generator benchmark: {GeneratorBenchmarks.Namespaces * GeneratorBenchmarks.DeclarationsPerNamespace} declarations, "
-    + $"{check.GeneratedFiles()} generated files on {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}.");
+foreach (string architectures in new[] { "mlp", "conv" })
+{
+    var check = new GeneratorBenchmarks { Architectures = architectures };
+    check.Setup();
+    Console.WriteLine($"Generator benchmark ({architectures}): {GeneratorBenchmarks.Namespaces * GeneratorBenchmarks.DeclarationsPerNamespace} declarations, "
+        + $"{check.GeneratedFiles()} generated files, {check.Errors()} errors, on {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}.");
+}
 BenchmarkSwitcher.FromAssembly(typeof(GeneratorBenchmarks).Assembly).Run(args);

@@ -2,13 +2,17 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using DeclarativeDistill;
+using Samples.Mnist.Conv;
 using Spectre.Console;
 using TorchSharp;
 using Model = TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>;
 
 namespace Samples.Mnist;
 
-/// <summary>Trains the teacher, then each student twice (hard labels only, and distilled), and prints the comparison.</summary>
+/// <summary>
+/// Trains each teacher (an MLP and a conv net), then each of its students twice (hard labels only, and distilled),
+/// and prints the comparison.
+/// </summary>
 public static class Experiment
 {
     public static int Run(Recipe recipe, DirectoryInfo? dataDirectory, int threads)
@@ -72,18 +76,35 @@ public static class Experiment
             ProgressInterval = display.ProgressInterval,
         }));
         results.Add(Result.Of($"Teacher {MnistTeacher.Architecture}, dropout, ±{recipe.TeacherJitter} px jitter",
-            MnistTeacher.ParameterCount, teacher, teacher.Evaluate(test), teacher, test, teacherReport));
+            MnistTeacher.ParameterCount, MnistTeacher.MultiplyAdds, teacher, teacher.Evaluate(test), teacher, test, teacherReport));
 
-        results.Add(TrainStudent(display, $"Student {MnistStudent.Architecture}, hard labels", MnistStudent.ParameterCount,
+        results.Add(TrainStudent(display, $"Student {MnistStudent.Architecture}, hard labels", MnistStudent.ParameterCount, MnistStudent.MultiplyAdds,
             () => new MnistStudent(), (s, o) => s.Fit(train, o), baseline, recipe.Seed, teacher, test));
-        results.Add(TrainStudent(display, $"Student {MnistStudent.Architecture}, distilled (T = {MnistStudent.Temperature})", MnistStudent.ParameterCount,
+        results.Add(TrainStudent(display, $"Student {MnistStudent.Architecture}, distilled (T = {MnistStudent.Temperature})", MnistStudent.ParameterCount, MnistStudent.MultiplyAdds,
             () => new MnistStudent(), (s, o) => s.Distill(teacher, train, o), distilled, recipe.Seed, teacher, test));
-        results.Add(TrainStudent(display, $"Student {TinyStudent.Architecture}, hard labels", TinyStudent.ParameterCount,
+        results.Add(TrainStudent(display, $"Student {TinyStudent.Architecture}, hard labels", TinyStudent.ParameterCount, TinyStudent.MultiplyAdds,
             () => new TinyStudent(), (s, o) => s.Fit(train, o), baseline, recipe.Seed, teacher, test));
-        results.Add(TrainStudent(display, $"Student {TinyStudent.Architecture}, distilled (T = {TinyStudent.Temperature})", TinyStudent.ParameterCount,
+        results.Add(TrainStudent(display, $"Student {TinyStudent.Architecture}, distilled (T = {TinyStudent.Temperature})", TinyStudent.ParameterCount, TinyStudent.MultiplyAdds,
             () => new TinyStudent(), (s, o) => s.Distill(teacher, train, o), distilled, recipe.Seed, teacher, test));
-
         teacher.Dispose();
+
+        // The same comparison with convolutional networks.
+        using var convTeacher = Create(() => new ConvTeacher(), recipe.Seed);
+        var convTeacherReport = display.Train("conv teacher", progress => convTeacher.Fit(train, baseline with
+        {
+            Epochs = recipe.ConvTeacherEpochs,
+            LearningRate = recipe.TeacherLearningRate,
+            Augment = Augmentations.RandomShift(28, 28, recipe.TeacherJitter),
+            Progress = progress,
+            ProgressInterval = display.ProgressInterval,
+        }));
+        results.Add(Result.Of($"Conv teacher {ConvTeacher.Architecture}, dropout, ±{recipe.TeacherJitter} px jitter",
+            ConvTeacher.ParameterCount, ConvTeacher.MultiplyAdds, convTeacher, convTeacher.Evaluate(test), convTeacher, test, convTeacherReport));
+        var convOptions = baseline with { LearningRate = recipe.ConvStudentLearningRate };
+        results.Add(TrainStudent(display, $"Conv student {ConvStudent.Architecture}, hard labels", ConvStudent.ParameterCount, ConvStudent.MultiplyAdds,
+            () => new ConvStudent(), (s, o) => s.Fit(train, o), convOptions, recipe.Seed, convTeacher, test));
+        results.Add(TrainStudent(display, $"Conv student, distilled (T = {ConvStudent.Temperature})", ConvStudent.ParameterCount, ConvStudent.MultiplyAdds,
+            () => new ConvStudent(), (s, o) => s.Distill(convTeacher, train, o), convOptions, recipe.Seed, convTeacher, test));
         return results;
     }
 
@@ -91,16 +112,16 @@ public static class Experiment
     /// One run of one student: created from the seed (so its two runs start from the same weights), trained
     /// under the display, compared with the teacher on the test set, and freed.
     /// </summary>
-    private static Result TrainStudent<T>(TrainingDisplay display, string name, long parameters, Func<T> create,
-        Func<T, TrainingOptions, TrainingReport> train, TrainingOptions options, long seed, MnistTeacher teacher, LabeledDataset test)
+    private static Result TrainStudent<T>(TrainingDisplay display, string name, long parameters, long multiplyAdds, Func<T> create,
+        Func<T, TrainingOptions, TrainingReport> train, TrainingOptions options, long seed, Model teacher, LabeledDataset test)
         where T : Model
     {
         using var student = Create(create, seed);
         var report = display.Train(name,
             progress => train(student, options with { Progress = progress, ProgressInterval = display.ProgressInterval }));
-        // Every student has the teacher's input and output sizes: the generator checks that at compile time.
+        // Every student reads the teacher's 784 inputs and has its 10 outputs: the generator checks that at compile time.
         var evaluation = Metrics.Evaluate(student, MnistTeacher.InputSize, MnistTeacher.OutputSize, test);
-        return Result.Of(name, parameters, student, evaluation, teacher, test, report);
+        return Result.Of(name, parameters, multiplyAdds, student, evaluation, teacher, test, report);
     }
 
     /// <summary>Seeds TorchSharp before construction, so both runs of a student start from the same weights.</summary>
@@ -112,8 +133,9 @@ public static class Experiment
 }
 
 /// <summary>One row of the comparison.</summary>
-public sealed record Result(string Model, long Parameters, Evaluation Evaluation, double Agreement, TrainingReport Training)
+public sealed record Result(string Model, long Parameters, long MultiplyAdds, Evaluation Evaluation, double Agreement, TrainingReport Training)
 {
-    public static Result Of(string name, long parameters, Model model, Evaluation evaluation, Model teacher, LabeledDataset test, TrainingReport report) =>
-        new(name, parameters, evaluation, Metrics.Agreement(model, teacher, test.Features), report);
+    public static Result Of(string name, long parameters, long multiplyAdds, Model model, Evaluation evaluation, Model teacher, LabeledDataset test,
+        TrainingReport report) =>
+        new(name, parameters, multiplyAdds, evaluation, Metrics.Agreement(model, teacher, test.Features), report);
 }

@@ -6,7 +6,7 @@ using Samples.Mnist;
 // dotnet run --project samples/Mnist [-- --epochs 30 --seed 1 --data ~/mnist]
 var epochs = new Option<int>("--epochs")
 {
-    Description = "Epochs for each student; the teacher trains for twice as many.",
+    Description = "Epochs for each student and the conv teacher; the MLP teacher trains for twice as many.",
     DefaultValueFactory = _ => Recipe.Default.StudentEpochs,
 };
 var seed = new Option<long>("--seed")
@@ -28,7 +28,7 @@ var threads = new Option<int>("--threads")
     DefaultValueFactory = _ => Environment.ProcessorCount,
 };
 
-var root = new RootCommand("Trains Hinton et al.'s MNIST teacher, then the same students with and without distillation, and compares them.")
+var root = new RootCommand("Trains Hinton et al.'s MNIST teacher and a conv teacher, then their students with and without distillation, and compares them.")
 {
     epochs, seed, teacherLearningRate, baselineLearningRate, distillLearningRate, data, threads,
 };
@@ -52,6 +52,7 @@ root.SetAction(result =>
     {
         StudentEpochs = result.GetValue(epochs),
         TeacherEpochs = 2 * result.GetValue(epochs),
+        ConvTeacherEpochs = result.GetValue(epochs),
         Seed = result.GetValue(seed),
         TeacherLearningRate = result.GetValue(teacherLearningRate),
         BaselineLearningRate = result.GetValue(baselineLearningRate),

@@ -13,6 +13,7 @@ public static class ResultsTable
             .Title($"Test set: {testCount:N0} images")
             .AddColumn("Model")
             .AddColumn(new TableColumn("Parameters").RightAligned())
+            .AddColumn(new TableColumn("Multiply-adds").RightAligned())
             .AddColumn(new TableColumn("Test errors").RightAligned())
             .AddColumn(new TableColumn("Accuracy").RightAligned())
             .AddColumn(new TableColumn("Agrees with teacher").RightAligned())
@@ -22,6 +23,7 @@ public static class ResultsTable
             table.AddRow(
                 Markup.Escape(result.Model),
                 result.Parameters.ToString("N0", CultureInfo.InvariantCulture),
+                result.MultiplyAdds.ToString("N0", CultureInfo.InvariantCulture),
                 result.Evaluation.Errors.ToString(CultureInfo.InvariantCulture),
                 result.Evaluation.Accuracy.ToString("P2", CultureInfo.InvariantCulture),
                 result.Agreement.ToString("P2", CultureInfo.InvariantCulture),

@@ -11,14 +11,19 @@ namespace DeclarativeDistill.Benchmarks;
 
 /// <summary>
 /// The generator over a compilation of 500 declarations in 100 files (per namespace: one teacher and four
-/// distilled students, two of them inferring their teacher): a whole run from scratch, as a command-line
-/// build does, and the incremental run after one student's Temperature is edited, as an IDE does per keystroke.
+/// distilled students, two of them inferring their teacher), fully connected (<c>mlp</c>) or conv and ResNet
+/// (<c>conv</c>): a whole run from scratch, as a command-line build does, and the incremental run after one
+/// student's Temperature is edited, as an IDE does per keystroke.
 /// </summary>
 [MemoryDiagnoser]
 public class GeneratorBenchmarks
 {
     public const int Namespaces = 100;
     public const int DeclarationsPerNamespace = 5;
+
+    /// <summary>Which architectures the 500 declarations use.</summary>
+    [Params("mlp", "conv")]
+    public string Architectures { get; set; } = "mlp";
 
     private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
     private IReadOnlyList<SyntaxTree> trees = null!;
@@ -35,7 +40,7 @@ public class GeneratorBenchmarks
             .Append(MetadataReference.CreateFromFile(typeof(TeacherAttribute).Assembly.Location))
             .ToList();
         trees = Enumerable.Range(0, Namespaces)
-            .Select(i => CSharpSyntaxTree.ParseText(File(i, temperature: 4), ParseOptions, path: $"Models{i}.cs"))
+            .Select(i => CSharpSyntaxTree.ParseText(File(i, temperature: 4, Architectures), ParseOptions, path: $"Models{i}.cs"))
             .ToList();
 
         current = Compilation();
@@ -47,7 +52,7 @@ public class GeneratorBenchmarks
         syntaxDriver = CSharpGeneratorDriver.Create(new[] { new SyntaxOnlyGenerator().AsSourceGenerator() }, parseOptions: ParseOptions)
             .RunGenerators(syntaxCurrent);
         original = trees[Namespaces / 2];
-        edited = CSharpSyntaxTree.ParseText(File(Namespaces / 2, temperature: 5), ParseOptions, path: original.FilePath);
+        edited = CSharpSyntaxTree.ParseText(File(Namespaces / 2, temperature: 5, Architectures), ParseOptions, path: original.FilePath);
     }
 
     /// <summary>A fresh compilation and driver: nothing cached, every declaration parsed, resolved and emitted.</summary>
@@ -75,6 +80,9 @@ public class GeneratorBenchmarks
     /// <summary>How many files the full run generates: a check that the benchmark exercises the generator.</summary>
     public int GeneratedFiles() => NewDriver().RunGenerators(Compilation()).GetRunResult().GeneratedTrees.Length;
 
+    /// <summary>Errors the full run reports: a check that the declarations are valid, so that every one is generated.</summary>
+    public int Errors() => NewDriver().RunGenerators(Compilation()).GetRunResult().Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
+
     private GeneratorDriver Edit(ref CSharpCompilation compilation, ref GeneratorDriver generatorDriver)
     {
         var (from, to) = compilation.SyntaxTrees.Contains(original) ? (original, edited) : (edited, original);
@@ -89,9 +97,18 @@ public class GeneratorBenchmarks
     private static GeneratorDriver NewDriver() =>
         CSharpGeneratorDriver.Create(new[] { new DistillationGenerator().AsSourceGenerator() }, parseOptions: ParseOptions);
 
-    private static string File(int index, double temperature)
+    private static string File(int index, double temperature, string architectures)
     {
         var text = new StringBuilder($"using DeclarativeDistill;\nnamespace Models{index};\n\n");
+        if (architectures == "conv")
+        {
+            text.Append("[Teacher(Layers = \"3x32x32, conv(16, 3, pad: 1), bn, res(16), res(16), res(16), res(32, stride: 2), res(32), res(32), res(64, stride: 2), res(64), res(64), gap, 10\")] public partial class Teacher { }\n");
+            text.Append($"[Student(Layers = \"3x32x32, conv(16, 3, pad: 1), bn, res(16), res(32, stride: 2), res(64, stride: 2), gap, 10\")] [Distill(Temperature = {temperature}, Alpha = 0.9)] public partial class Student{index}A {{ }}\n");
+            text.Append("[Student(Layers = \"3x32x32, conv(32, 3, pad: 1), bn, maxpool(2), conv(64, 3, pad: 1), bn, maxpool(2), dropout(0.25), 128, 10\")] [Distill(Temperature = 8)] public partial class StudentB { }\n");
+            text.Append("[Student(Layers = \"3x32x32, conv(16, 3, stride: 2, pad: 1), bn, dwconv(3, pad: 1), bn, conv(32, 1), bn, gap, 10\", Activation = Activation.GELU)] [Distill(typeof(Teacher), Temperature = 2.5, Beta = 0.5)] public partial class StudentC { }\n");
+            text.Append("[Student(Layers = \"3072,100,10\")] [Distill(typeof(Teacher))] public partial class StudentD { }\n");
+            return text.ToString();
+        }
         text.Append("[Teacher(Layers = \"784,1200,1200,10\", Dropout = 0.5)] public partial class Teacher { }\n");
         text.Append($"[Student(Layers = \"784,800,800,10\")] [Distill(Temperature = {temperature}, Alpha = 0.9)] public partial class Student{index}A {{ }}\n");
         text.Append("[Student(Layers = \"784,300,10\")] [Distill(Temperature = 8)] public partial class StudentB { }\n");

@@ -12,3 +12,12 @@ public partial class BenchStudent { }
 [Student(Layers = "784,64,10")]
 [Distill(typeof(BenchTeacher), Temperature = 4, Alpha = 0.9)]
 public partial class SmallBenchStudent { }
+
+/// <summary>A conv teacher for the embedded digits (two 5x5 convolutions with batch norm).</summary>
+[Teacher(Layers = "1x28x28, conv(32, 5), bn, maxpool(2), conv(64, 5), bn, maxpool(2), 256, 10")]
+public partial class BenchConvTeacher { }
+
+/// <summary>The conv student of the benchmarks; <see cref="HandConvStudent"/> is the same network written by hand.</summary>
+[Student(Layers = "1x28x28, conv(16, 5), bn, maxpool(2), conv(32, 5), bn, maxpool(2), 64, 10")]
+[Distill(typeof(BenchConvTeacher), Temperature = 4, Alpha = 0.9)]
+public partial class BenchConvStudent { }

@@ -19,7 +19,7 @@ internal static class TrainingBenchmarks
     private const int BatchSize = 128;
 
     /// <param name="repetitions">Measurements per comparison; medians are reported.</param>
-    /// <param name="only">One part (handwritten, marginal, gemm or memory), or null for all.</param>
+    /// <param name="only">One part (handwritten, marginal, gemm, memory or conv), or null for all.</param>
     public static void Run(int repetitions, string? only = null)
     {
         var (train, test) = Datasets.MnistSample();
@@ -56,6 +56,10 @@ internal static class TrainingBenchmarks
             if (Wanted("memory"))
             {
                 MemoryOverEpochs(train, teacher, fixedRate);
+            }
+            if (Wanted("conv"))
+            {
+                ConvAgainstHandWritten(train, fixedRate, repetitions);
             }
         }
     }
@@ -96,6 +100,55 @@ internal static class TrainingBenchmarks
         Row("  the same, counting the one-off caching pass spread over 30 epochs",
             Ratio((Median(cachedTimes) + preparation / 30) / handEpoch), "");
         Row("  (hand-written epoch, for scale)", Seconds(handEpoch), "");
+    }
+
+    /// <summary>
+    /// A generated conv network against the same network written by hand (<see cref="HandConvStudent"/>), trained
+    /// by the hand-written loop: Fit epochs on labels, then Distill epochs from a generated conv teacher (not
+    /// cached, and cached), alternated in one run.
+    /// </summary>
+    private static void ConvAgainstHandWritten(LabeledDataset train, TrainingOptions options, int repetitions)
+    {
+        manual_seed(6);
+        using var teacher = new BenchConvTeacher();
+        teacher.Fit(train, options);
+        using var fitted = new BenchConvStudent();
+        using var distilled = new BenchConvStudent();
+        using var cachedStudent = new BenchConvStudent();
+        using var handFitted = new HandConvStudent();
+        using var handDistilled = new HandConvStudent();
+        using var handFit = new HandWrittenLoop(handFitted, teacher: null, options.LearningRate);
+        using var handKd = new HandWrittenLoop(handDistilled, teacher, options.LearningRate, BenchConvStudent.Temperature, BenchConvStudent.Alpha);
+
+        var fit = new List<double>();
+        var handFitTimes = new List<double>();
+        var distill = new List<double>();
+        var handKdTimes = new List<double>();
+        var cached = new List<double>();
+        for (int r = 0; r <= repetitions; r++)
+        {
+            double f = fitted.Fit(train, options).Epochs[0].Duration.TotalSeconds;
+            var clock = Stopwatch.StartNew();
+            handFit.Epoch(train.Features, train.Labels, BatchSize);
+            double hf = clock.Elapsed.TotalSeconds;
+            double d = distilled.Distill(teacher, train, options with { CacheTeacherOutputs = false }).Epochs[0].Duration.TotalSeconds;
+            clock.Restart();
+            handKd.Epoch(train.Features, train.Labels, BatchSize);
+            double hk = clock.Elapsed.TotalSeconds;
+            double c = cachedStudent.Distill(teacher, train, options).Epochs[0].Duration.TotalSeconds;
+            if (r > 0)
+            {
+                fit.Add(f);
+                handFitTimes.Add(hf);
+                distill.Add(d);
+                handKdTimes.Add(hk);
+                cached.Add(c);
+            }
+        }
+        Row($"Conv Fit epoch ÷ hand-written conv epoch, {BenchConvStudent.Architecture}", Ratio(Median(fit) / Median(handFitTimes)), "≤ 1.03×");
+        Row("Conv Distill epoch ÷ hand-written conv KD epoch, teacher not cached", Ratio(Median(distill) / Median(handKdTimes)), "≤ 1.03×");
+        Row("Conv Distill epoch ÷ hand-written conv KD epoch, teacher outputs cached", Ratio(Median(cached) / Median(handKdTimes)), "far below 1");
+        Row("  (hand-written conv Fit epoch, KD epoch)", $"{Seconds(Median(handFitTimes))}, {Seconds(Median(handKdTimes))}", "");
     }
 
     /// <summary>

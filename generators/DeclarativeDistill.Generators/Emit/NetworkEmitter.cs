@@ -106,7 +106,8 @@ internal static class NetworkEmitter
     }
 
     /// <summary>
-    /// One statement per layer, <c>x</c> flowing through; the last one returns the logits. An image network first
+    /// One statement per layer, <c>x</c> flowing through, each commented with the shape of one example after it;
+    /// the last one returns the logits. An image network first
     /// views its input as images (rows of C·H·W values become [N, C, H, W]); a vector network flattens it (an
     /// image batch becomes rows), so that both layouts of a dataset reach the first layer in its shape.
     /// </summary>
@@ -117,7 +118,7 @@ internal static class NetworkEmitter
         if (network.Input.IsImage)
         {
             var shape = network.Input;
-            writer.Line($"var x = input.reshape(input.shape[0], {shape.Channels}, {shape.Height}, {shape.Width});");
+            writer.Line($"var x = input.reshape(input.shape[0], {shape.Channels}, {shape.Height}, {shape.Width}); // {shape}");
             current = "x";
             declared = true;
         }
@@ -135,11 +136,11 @@ internal static class NetworkEmitter
             }
             if (i == network.Layers.Count - 1)
             {
-                writer.Line($"return {expression};");
+                writer.Line($"return {expression}; // {layer.Output}");
             }
             else
             {
-                writer.Line($"{(declared ? "x" : "var x")} = {expression};");
+                writer.Line($"{(declared ? "x" : "var x")} = {expression}; // {layer.Output}");
                 declared = true;
                 current = "x";
             }

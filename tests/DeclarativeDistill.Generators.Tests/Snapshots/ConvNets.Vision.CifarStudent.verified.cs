@@ -51,14 +51,14 @@ namespace Vision
         /// <summary>The logits (temperature 1) for a batch of shape [N, 3072] or [N, 3, 32, 32]; returns [N, 10].</summary>
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
-            var x = input.reshape(input.shape[0], 3, 32, 32);
-            x = conv1.forward(x);
-            x = global::TorchSharp.torch.nn.functional.relu(bn1.forward(x));
-            x = global::TorchSharp.torch.nn.functional.max_pool2d(x, 4);
-            x = x.flatten(1);
-            x = hidden1.forward(x);
-            x = dropout.forward(global::TorchSharp.torch.nn.functional.relu(bn2.forward(x)));
-            return output.forward(x);
+            var x = input.reshape(input.shape[0], 3, 32, 32); // 3x32x32
+            x = conv1.forward(x); // 8x32x32
+            x = global::TorchSharp.torch.nn.functional.relu(bn1.forward(x)); // 8x32x32
+            x = global::TorchSharp.torch.nn.functional.max_pool2d(x, 4); // 8x8x8
+            x = x.flatten(1); // 512
+            x = hidden1.forward(x); // 32
+            x = dropout.forward(global::TorchSharp.torch.nn.functional.relu(bn2.forward(x))); // 32
+            return output.forward(x); // 10
         }
 
         /// <summary>Trains this network on hard labels with cross-entropy; see <see cref="global::DeclarativeDistill.TrainingOptions"/>.</summary>

@@ -51,15 +51,15 @@ namespace Vision
         /// <summary>The logits (temperature 1) for a batch of shape [N, 784] or [N, 1, 28, 28]; returns [N, 10].</summary>
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
-            var x = input.reshape(input.shape[0], 1, 28, 28);
-            x = global::TorchSharp.torch.nn.functional.relu(conv1.forward(x));
-            x = global::TorchSharp.torch.nn.functional.relu(conv2.forward(x));
-            x = global::TorchSharp.torch.nn.functional.max_pool2d(x, 2);
-            x = dropout1.forward(x);
-            x = x.flatten(1);
-            x = global::TorchSharp.torch.nn.functional.relu(hidden1.forward(x));
-            x = dropout2.forward(x);
-            return output.forward(x);
+            var x = input.reshape(input.shape[0], 1, 28, 28); // 1x28x28
+            x = global::TorchSharp.torch.nn.functional.relu(conv1.forward(x)); // 32x26x26
+            x = global::TorchSharp.torch.nn.functional.relu(conv2.forward(x)); // 64x24x24
+            x = global::TorchSharp.torch.nn.functional.max_pool2d(x, 2); // 64x12x12
+            x = dropout1.forward(x); // 64x12x12
+            x = x.flatten(1); // 9216
+            x = global::TorchSharp.torch.nn.functional.relu(hidden1.forward(x)); // 128
+            x = dropout2.forward(x); // 128
+            return output.forward(x); // 10
         }
 
         /// <summary>Trains this network on hard labels with cross-entropy; see <see cref="global::DeclarativeDistill.TrainingOptions"/>.</summary>

@@ -53,16 +53,16 @@ namespace Vision
         /// <summary>The logits (temperature 1) for a batch of shape [N, 784] or [N, 1, 28, 28]; returns [N, 10].</summary>
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
-            var x = input.reshape(input.shape[0], 1, 28, 28);
-            x = conv1.forward(x);
-            x = global::TorchSharp.torch.nn.functional.gelu(bn1.forward(x));
-            x = dwconv1.forward(x);
-            x = global::TorchSharp.torch.nn.functional.gelu(bn2.forward(x));
-            x = conv2.forward(x);
-            x = global::TorchSharp.torch.nn.functional.gelu(bn3.forward(x));
-            x = global::TorchSharp.torch.nn.functional.avg_pool2d(x, 2);
-            x = x.mean(new long[] { 2, 3 });
-            return output.forward(x);
+            var x = input.reshape(input.shape[0], 1, 28, 28); // 1x28x28
+            x = conv1.forward(x); // 8x14x14
+            x = global::TorchSharp.torch.nn.functional.gelu(bn1.forward(x)); // 8x14x14
+            x = dwconv1.forward(x); // 8x14x14
+            x = global::TorchSharp.torch.nn.functional.gelu(bn2.forward(x)); // 8x14x14
+            x = conv2.forward(x); // 16x14x14
+            x = global::TorchSharp.torch.nn.functional.gelu(bn3.forward(x)); // 16x14x14
+            x = global::TorchSharp.torch.nn.functional.avg_pool2d(x, 2); // 16x7x7
+            x = x.mean(new long[] { 2, 3 }); // 16
+            return output.forward(x); // 10
         }
 
         /// <summary>Trains this network on hard labels with cross-entropy; see <see cref="global::DeclarativeDistill.TrainingOptions"/>.</summary>

@@ -51,14 +51,14 @@ namespace Vision
         /// <summary>The logits (temperature 1) for a batch of shape [N, 3072] or [N, 3, 32, 32]; returns [N, 10].</summary>
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
-            var x = input.reshape(input.shape[0], 3, 32, 32);
-            x = conv1.forward(x);
-            x = global::TorchSharp.torch.nn.functional.relu(bn1.forward(x));
-            x = res1.forward(x);
-            x = res2.forward(x);
-            x = res3.forward(x);
-            x = x.mean(new long[] { 2, 3 });
-            return output.forward(x);
+            var x = input.reshape(input.shape[0], 3, 32, 32); // 3x32x32
+            x = conv1.forward(x); // 16x32x32
+            x = global::TorchSharp.torch.nn.functional.relu(bn1.forward(x)); // 16x32x32
+            x = res1.forward(x); // 16x32x32
+            x = res2.forward(x); // 32x16x16
+            x = res3.forward(x); // 64x8x8
+            x = x.mean(new long[] { 2, 3 }); // 64
+            return output.forward(x); // 10
         }
 
         /// <summary>Trains this network on hard labels with cross-entropy; see <see cref="global::DeclarativeDistill.TrainingOptions"/>.</summary>

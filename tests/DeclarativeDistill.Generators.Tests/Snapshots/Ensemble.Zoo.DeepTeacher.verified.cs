@@ -47,9 +47,9 @@ namespace Zoo
         /// <summary>The logits (temperature 1) for a batch of shape [N, 20]; returns [N, 5].</summary>
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
-            var x = dropout.forward(global::TorchSharp.torch.nn.functional.gelu(hidden1.forward(input.flatten(1))));
-            x = dropout.forward(global::TorchSharp.torch.nn.functional.gelu(hidden2.forward(x)));
-            return output.forward(x);
+            var x = dropout.forward(global::TorchSharp.torch.nn.functional.gelu(hidden1.forward(input.flatten(1)))); // 32
+            x = dropout.forward(global::TorchSharp.torch.nn.functional.gelu(hidden2.forward(x))); // 32
+            return output.forward(x); // 5
         }
 
         /// <summary>Trains this network on hard labels with cross-entropy; see <see cref="global::DeclarativeDistill.TrainingOptions"/>.</summary>

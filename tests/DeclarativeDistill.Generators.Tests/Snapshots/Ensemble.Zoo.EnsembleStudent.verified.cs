@@ -43,8 +43,8 @@ namespace Zoo
         /// <summary>The logits (temperature 1) for a batch of shape [N, 20]; returns [N, 5].</summary>
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
-            var x = global::TorchSharp.torch.nn.functional.sigmoid(hidden1.forward(input.flatten(1)));
-            return output.forward(x);
+            var x = global::TorchSharp.torch.nn.functional.sigmoid(hidden1.forward(input.flatten(1))); // 8
+            return output.forward(x); // 5
         }
 
         /// <summary>Trains this network on hard labels with cross-entropy; see <see cref="global::DeclarativeDistill.TrainingOptions"/>.</summary>

@@ -47,9 +47,9 @@ namespace Samples.Mnist
         /// <summary>The logits (temperature 1) for a batch of shape [N, 784]; returns [N, 10].</summary>
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
-            var x = dropout.forward(global::TorchSharp.torch.nn.functional.relu(hidden1.forward(input.flatten(1))));
-            x = dropout.forward(global::TorchSharp.torch.nn.functional.relu(hidden2.forward(x)));
-            return output.forward(x);
+            var x = dropout.forward(global::TorchSharp.torch.nn.functional.relu(hidden1.forward(input.flatten(1)))); // 1200
+            x = dropout.forward(global::TorchSharp.torch.nn.functional.relu(hidden2.forward(x))); // 1200
+            return output.forward(x); // 10
         }
 
         /// <summary>Trains this network on hard labels with cross-entropy; see <see cref="global::DeclarativeDistill.TrainingOptions"/>.</summary>

@@ -43,8 +43,8 @@ namespace Samples.Mnist
         /// <summary>The logits (temperature 1) for a batch of shape [N, 784]; returns [N, 10].</summary>
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
-            var x = global::TorchSharp.torch.nn.functional.relu(hidden1.forward(input.flatten(1)));
-            return output.forward(x);
+            var x = global::TorchSharp.torch.nn.functional.relu(hidden1.forward(input.flatten(1))); // 30
+            return output.forward(x); // 10
         }
 
         /// <summary>Trains this network on hard labels with cross-entropy; see <see cref="global::DeclarativeDistill.TrainingOptions"/>.</summary>

@@ -39,7 +39,7 @@ partial class GlobalStudent : global::TorchSharp.torch.nn.Module<global::TorchSh
     /// <summary>The logits (temperature 1) for a batch of shape [N, 4]; returns [N, 2].</summary>
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
     {
-        return output.forward(input.flatten(1));
+        return output.forward(input.flatten(1)); // 2
     }
 
     /// <summary>Trains this network on hard labels with cross-entropy; see <see cref="global::DeclarativeDistill.TrainingOptions"/>.</summary>

@@ -43,8 +43,8 @@ namespace Chain
         /// <summary>The logits (temperature 1) for a batch of shape [N, 10]; returns [N, 3].</summary>
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
-            var x = global::TorchSharp.torch.nn.functional.relu(hidden1.forward(input.flatten(1)));
-            return output.forward(x);
+            var x = global::TorchSharp.torch.nn.functional.relu(hidden1.forward(input.flatten(1))); // 40
+            return output.forward(x); // 3
         }
 
         /// <summary>Trains this network on hard labels with cross-entropy; see <see cref="global::DeclarativeDistill.TrainingOptions"/>.</summary>

@@ -41,7 +41,7 @@ namespace Chain
         /// <summary>The logits (temperature 1) for a batch of shape [N, 10]; returns [N, 3].</summary>
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
-            return output.forward(input.flatten(1));
+            return output.forward(input.flatten(1)); // 3
         }
 
         /// <summary>Trains this network on hard labels with cross-entropy; see <see cref="global::DeclarativeDistill.TrainingOptions"/>.</summary>
