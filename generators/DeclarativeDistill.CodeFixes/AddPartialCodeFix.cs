@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
 using System.Threading.Tasks;
+using DeclarativeDistill.Generators.Diagnostics;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -14,11 +15,8 @@ namespace DeclarativeDistill.CodeFixes;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddPartialCodeFix)), Shared]
 public sealed class AddPartialCodeFix : CodeFixProvider
 {
-    internal const string NotPartial = "DD0020";
-    internal const string ContainingTypeNotPartial = "DD0022";
-
     /// <inheritdoc/>
-    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(NotPartial, ContainingTypeNotPartial);
+    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(DiagnosticIds.NotPartial, DiagnosticIds.ContainingTypeNotPartial);
 
     /// <inheritdoc/>
     public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
@@ -33,7 +31,7 @@ public sealed class AddPartialCodeFix : CodeFixProvider
         }
         foreach (var diagnostic in context.Diagnostics)
         {
-            var targets = diagnostic.Id == NotPartial
+            var targets = diagnostic.Id == DiagnosticIds.NotPartial
                 ? new TypeDeclarationSyntax[] { declaration }
                 : declaration.Ancestors().OfType<TypeDeclarationSyntax>().Where(t => !t.Modifiers.Any(SyntaxKind.PartialKeyword)).ToArray();
             if (targets.Length == 0)

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
 using System.Threading.Tasks;
+using DeclarativeDistill.Generators.Diagnostics;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -15,13 +16,11 @@ namespace DeclarativeDistill.CodeFixes;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NameTeacherCodeFix)), Shared]
 public sealed class NameTeacherCodeFix : CodeFixProvider
 {
-    internal const string AmbiguousTeacher = "DD0033";
-
     /// <summary>Set by the generator on DD0033: the candidates' fully qualified names, separated by ';'.</summary>
     internal const string CandidatesProperty = "DeclarativeDistill.FixData";
 
     /// <inheritdoc/>
-    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(AmbiguousTeacher);
+    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(DiagnosticIds.AmbiguousTeacher);
 
     /// <inheritdoc/>
     public override FixAllProvider? GetFixAllProvider() => null; // which teacher is a choice per student
@@ -47,7 +46,7 @@ public sealed class NameTeacherCodeFix : CodeFixProvider
                     CodeAction.Create($"Learn from '{shown}'",
                         token => Simplifier.ReduceAsync(context.Document.WithSyntaxRoot(root.ReplaceNode(attribute, NameTeacher(attribute, teacher))),
                             Simplifier.Annotation, cancellationToken: token),
-                        equivalenceKey: AmbiguousTeacher + teacher),
+                        equivalenceKey: DiagnosticIds.AmbiguousTeacher + teacher),
                     diagnostic);
             }
         }

@@ -30,7 +30,8 @@ internal static class Guarded
         new(null, new[] { Failure(context, exception) }.ToEquatableArray());
 
     public static DistillationRequest FailedDistillation(GeneratorAttributeSyntaxContext context, Exception exception) =>
-        new(new TypeDeclaration("", context.TargetSymbol.Name, default, default), StudentDeclared: false, null, null, default, 4, 0.9, 0.1, false,
+        new(new TypeDeclaration("", context.TargetSymbol.Name, default, default), StudentDeclared: false, null, null, default,
+            DistillationDefaults.Temperature, DistillationDefaults.Alpha, 1 - DistillationDefaults.Alpha, false,
             LocationInfo.From(context.TargetNode), new[] { Failure(context, exception) }.ToEquatableArray());
 
     public static void AddSource(SourceProductionContext context, TypeDeclaration type, string suffix, Func<string> emit)

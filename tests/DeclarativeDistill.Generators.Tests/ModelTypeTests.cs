@@ -16,6 +16,20 @@ public class ModelTypeTests
     private static readonly Type[] Forbidden = { typeof(ISymbol), typeof(SyntaxNode), typeof(Compilation), typeof(Location), typeof(SyntaxTree), typeof(SemanticModel) };
 
     [Fact]
+    public void The_generators_mirrors_of_runtime_types_agree_with_them()
+    {
+        // The generator cannot reference the runtime, so it keeps copies: they must say the same.
+        var attribute = new DistillAttribute();
+        Assert.Equal(Model.DistillationDefaults.Temperature, attribute.Temperature);
+        Assert.Equal(Model.DistillationDefaults.Alpha, attribute.Alpha);
+        Assert.Equal(
+            Enum.GetValues<Activation>().Select(a => (a.ToString(), (int)a)),
+            Enum.GetValues<Model.ActivationKind>().Select(a => (a.ToString(), (int)a)));
+        Assert.Equal(new[] { "Activation", "Dropout", "Layers" },
+            typeof(NetworkAttribute).GetProperties().Select(p => p.Name).Where(n => n != "TypeId").OrderBy(n => n, StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void No_model_reaches_a_symbol_syntax_node_compilation_or_location()
     {
         var models = typeof(DistillationGenerator).Assembly.GetTypes()

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Globalization;
-using DeclarativeDistill.Generators.Model;
 
 namespace DeclarativeDistill.Generators.Architecture;
 

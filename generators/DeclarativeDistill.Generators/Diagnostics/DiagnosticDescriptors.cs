@@ -14,217 +14,217 @@ internal static class DiagnosticDescriptors
 
     /// <summary>DD0001: an item of <c>Layers</c> is not a layer of the grammar, or has wrong arguments. {0} position, {1} what is wrong.</summary>
     public static readonly DiagnosticDescriptor MalformedLayers = Error(
-        "DD0001", Declaration, "Malformed layer list",
+        DiagnosticIds.MalformedLayers, Declaration, "Malformed layer list",
         "Layers is malformed at position {0}: {1}",
         "Layers is a comma-separated list of items, the input first (784 or 1x28x28) and the number of classes last: widths of fully connected layers, conv(C, K), dwconv(K), maxpool(K), avgpool(K), bn, res(C), gap, flatten and dropout(p).");
 
     /// <summary>DD0002: fewer than two sizes. {0} the list, {1} how many sizes.</summary>
     public static readonly DiagnosticDescriptor TooFewLayers = Error(
-        "DD0002", Declaration, "Too few layers",
+        DiagnosticIds.TooFewLayers, Declaration, "Too few layers",
         "Layers \"{0}\" lists {1} size(s); a network needs at least an input and an output size",
         "A network maps inputs to classes, so Layers needs at least two sizes: the input width and the number of classes.");
 
     /// <summary>DD0003: the parameter count overflows. {0} the list.</summary>
     public static readonly DiagnosticDescriptor NetworkTooLarge = Error(
-        "DD0003", Declaration, "Network too large",
+        DiagnosticIds.NetworkTooLarge, Declaration, "Network too large",
         "Layers \"{0}\" has more parameters than a 64-bit count can hold",
         "The parameter count of the declared network overflows a long.");
 
     /// <summary>DD0050: a convolution or pooling window larger than its (padded) input. {0} position, {1} the item and the shape there.</summary>
     public static readonly DiagnosticDescriptor LayerDoesNotFit = Error(
-        "DD0050", Declaration, "Layer does not fit its input",
+        DiagnosticIds.LayerDoesNotFit, Declaration, "Layer does not fit its input",
         "Layers at position {0}: {1}",
         "A convolution or pooling window must fit inside its input (with padding): out = (in + 2*pad - kernel) / stride + 1 must be at least 1.");
 
     /// <summary>DD0051: an image-only item after the network has become a vector. {0} position, {1} the item and the shape there.</summary>
     public static readonly DiagnosticDescriptor ImageLayerOnVector = Error(
-        "DD0051", Declaration, "Image layer on a vector",
+        DiagnosticIds.ImageLayerOnVector, Declaration, "Image layer on a vector",
         "Layers at position {0}: {1}",
         "conv, dwconv, maxpool, avgpool, res, gap and flatten read images; after a fully connected layer, gap or flatten (or with a vector input) the network holds a vector.");
 
     /// <summary>DD0052: the last item is not a fully connected layer. {0} position, {1} the item and the shape there.</summary>
     public static readonly DiagnosticDescriptor LastLayerNotDense = Error(
-        "DD0052", Declaration, "Last layer is not fully connected",
+        DiagnosticIds.LastLayerNotDense, Declaration, "Last layer is not fully connected",
         "Layers at position {0}: {1}",
         "A network ends with a fully connected layer whose width is the number of classes, e.g. \"..., gap, 10\".");
 
     /// <summary>DD0053: a layer's output or the network's counts are too large to represent. {0} position, {1} what.</summary>
     public static readonly DiagnosticDescriptor LayerTooLarge = Error(
-        "DD0053", Declaration, "Layer too large",
+        DiagnosticIds.LayerTooLarge, Declaration, "Layer too large",
         "Layers at position {0}: {1}",
         "Each example must fit in one tensor row (at most 2,147,483,647 values) and the counts in 64 bits.");
 
     /// <summary>DD0004: dropout outside [0, 1). {0} the value.</summary>
     public static readonly DiagnosticDescriptor InvalidDropout = Error(
-        "DD0004", Declaration, "Dropout out of range",
+        DiagnosticIds.InvalidDropout, Declaration, "Dropout out of range",
         "Dropout is {0}; it must be a probability in [0, 1)",
         "Dropout is the probability of zeroing a hidden unit while training: 0 turns it off, 1 would zero everything.");
 
     /// <summary>DD0005: an activation value that is not a member of the enum. {0} the value.</summary>
     public static readonly DiagnosticDescriptor UnknownActivation = Error(
-        "DD0005", Declaration, "Unknown activation",
+        DiagnosticIds.UnknownActivation, Declaration, "Unknown activation",
         "Activation value {0} is not one of ReLU, Tanh, GELU, Sigmoid",
         "Activation must name a member of the DeclarativeDistill.Activation enum.");
 
     /// <summary>DD0006: [Teacher] and [Student] on one class describe different networks. {0} class, {1} property, {2} teacher value, {3} student value.</summary>
     public static readonly DiagnosticDescriptor ConflictingArchitecture = Error(
-        "DD0006", Declaration, "Teacher and student architectures differ",
+        DiagnosticIds.ConflictingArchitecture, Declaration, "Teacher and student architectures differ",
         "'{0}' is both teacher and student, but [Teacher] sets {1} = {2} and [Student] sets {1} = {3}; one class is one network",
         "A teacher assistant is one network: give its architecture once, or the same in both attributes.");
 
     /// <summary>DD0007: an argument of the wrong type. {0} the argument, {1} what it expects.</summary>
     public static readonly DiagnosticDescriptor WrongArgumentType = Error(
-        "DD0007", Declaration, "Argument of the wrong type",
+        DiagnosticIds.WrongArgumentType, Declaration, "Argument of the wrong type",
         "{0} expects {1}",
         "The attribute argument does not have the type the attribute declares; the compiler's own error says the same in general terms.");
 
     /// <summary>DD0010: temperature not positive and finite. {0} the value.</summary>
     public static readonly DiagnosticDescriptor InvalidTemperature = Error(
-        "DD0010", Distillation, "Temperature out of range",
+        DiagnosticIds.InvalidTemperature, Distillation, "Temperature out of range",
         "Temperature is {0}; it must be positive and finite",
         "The temperature divides the logits before the softmax: it must be a positive, finite number (Hinton et al. use 1 to 20).");
 
     /// <summary>DD0011: Alpha outside [0, 1]. {0} the value.</summary>
     public static readonly DiagnosticDescriptor InvalidAlpha = Error(
-        "DD0011", Distillation, "Alpha out of range",
+        DiagnosticIds.InvalidAlpha, Distillation, "Alpha out of range",
         "Alpha is {0}; the weight of the soft loss must be in [0, 1]",
         "Alpha weighs the soft (teacher) term of the loss and must lie in [0, 1].");
 
     /// <summary>DD0012: Beta outside [0, 1]. {0} the value.</summary>
     public static readonly DiagnosticDescriptor InvalidBeta = Error(
-        "DD0012", Distillation, "Beta out of range",
+        DiagnosticIds.InvalidBeta, Distillation, "Beta out of range",
         "Beta is {0}; the weight of the hard loss must be in [0, 1] (leave it unset for 1 - Alpha)",
         "Beta weighs the hard (label) term of the loss and must lie in [0, 1]; unset, it is 1 - Alpha.");
 
     /// <summary>DD0013: Alpha and Beta both zero. {0} class.</summary>
     public static readonly DiagnosticDescriptor NothingToLearn = Error(
-        "DD0013", Distillation, "Both loss weights are zero",
+        DiagnosticIds.NothingToLearn, Distillation, "Both loss weights are zero",
         "'{0}' has Alpha = 0 and Beta = 0, so its loss is always zero and it would learn nothing",
         "At least one of the soft (Alpha) and hard (Beta) loss weights must be positive.");
 
     /// <summary>DD0020: the class is not partial. {0} class, {1} attribute.</summary>
     public static readonly DiagnosticDescriptor NotPartial = Error(
-        "DD0020", Declaration, "Class must be partial",
+        DiagnosticIds.NotPartial, Declaration, "Class must be partial",
         "'{0}' must be declared partial so that [{1}] can generate its network",
         "The generator adds the network's members to the class, which needs the partial modifier.");
 
     /// <summary>DD0021: the class is generic. {0} class.</summary>
     public static readonly DiagnosticDescriptor GenericClass = Error(
-        "DD0021", Declaration, "Class must not be generic",
+        DiagnosticIds.GenericClass, Declaration, "Class must not be generic",
         "'{0}' is generic; a network class must not have type parameters",
         "A generated network has one fixed architecture, so its class cannot be generic.");
 
     /// <summary>DD0022: a containing type is not partial. {0} class, {1} containing type.</summary>
     public static readonly DiagnosticDescriptor ContainingTypeNotPartial = Error(
-        "DD0022", Declaration, "Containing type must be partial",
+        DiagnosticIds.ContainingTypeNotPartial, Declaration, "Containing type must be partial",
         "'{0}' is nested in '{1}', which must be partial too",
         "To add members to a nested class, the generator must redeclare every type around it, which needs them partial.");
 
     /// <summary>DD0023: the class already has a base class. {0} class, {1} base class.</summary>
     public static readonly DiagnosticDescriptor HasBaseClass = Error(
-        "DD0023", Declaration, "Class must not have a base class",
+        DiagnosticIds.HasBaseClass, Declaration, "Class must not have a base class",
         "'{0}' derives from '{1}', but a generated network derives from TorchSharp's Module<Tensor, Tensor>",
         "The generator makes the class a TorchSharp module; remove the base class.");
 
     /// <summary>DD0024: a record, struct, interface, static, abstract or file-local class. {0} class, {1} what it is.</summary>
     public static readonly DiagnosticDescriptor NotAPlainClass = Error(
-        "DD0024", Declaration, "Network must be a plain class",
+        DiagnosticIds.NotAPlainClass, Declaration, "Network must be a plain class",
         "'{0}' is {1}; a network must be a plain class: not static, abstract, file-local, a record or a struct",
         "A generated network is a TorchSharp module: an instantiable class that is not a record, and visible outside its file, where the generated part of it lives.");
 
     /// <summary>DD0025: the class declares a member the generator emits. {0} class, {1} the member.</summary>
     public static readonly DiagnosticDescriptor MemberConflict = Error(
-        "DD0025", Declaration, "Member conflicts with the generated network",
+        DiagnosticIds.MemberConflict, Declaration, "Member conflicts with the generated network",
         "'{0}' declares {1}, which the generated network defines; remove or rename it",
         "The generator defines the constructor, forward, the size constants, the layers and, for students, Temperature, Alpha, Beta and DistillationLoss.");
 
     /// <summary>DD0030: [Distill] without [Student]. {0} class.</summary>
     public static readonly DiagnosticDescriptor DistillWithoutStudent = Error(
-        "DD0030", Distillation, "[Distill] needs [Student]",
+        DiagnosticIds.DistillWithoutStudent, Distillation, "[Distill] needs [Student]",
         "'{0}' has [Distill] but no [Student]; declare the student's layers with [Student(Layers = ...)]",
         "[Distill] describes how a student learns, so the class must also be a [Student].");
 
     /// <summary>DD0031: a named teacher lacks [Teacher]. {0} type.</summary>
     public static readonly DiagnosticDescriptor NotATeacher = Error(
-        "DD0031", Distillation, "Not a teacher",
+        DiagnosticIds.NotATeacher, Distillation, "Not a teacher",
         "'{0}' is not a teacher: it has no valid [Teacher] attribute",
         "Every type named in [Distill(typeof(...))] must carry [Teacher] with a valid layer list.");
 
     /// <summary>DD0032: no teacher to infer. {0} student, {1} namespace.</summary>
     public static readonly DiagnosticDescriptor NoTeacherFound = Error(
-        "DD0032", Distillation, "No teacher found",
+        DiagnosticIds.NoTeacherFound, Distillation, "No teacher found",
         "'{0}' names no teacher and namespace '{1}' has no [Teacher] class; name one with [Distill(typeof(...))]",
         "Without arguments, [Distill] uses the only [Teacher] class of the student's namespace.");
 
     /// <summary>DD0033: several teachers to infer from. {0} student, {1} namespace, {2} the candidates.</summary>
     public static readonly DiagnosticDescriptor AmbiguousTeacher = Error(
-        "DD0033", Distillation, "Teacher is ambiguous",
+        DiagnosticIds.AmbiguousTeacher, Distillation, "Teacher is ambiguous",
         "'{0}' names no teacher and namespace '{1}' has several: {2}; name one with [Distill(typeof(...))]",
         "Without arguments, [Distill] needs exactly one [Teacher] class in the student's namespace.");
 
     /// <summary>DD0034: the same teacher listed twice. {0} type.</summary>
     public static readonly DiagnosticDescriptor DuplicateTeacher = Error(
-        "DD0034", Distillation, "Teacher listed twice",
+        DiagnosticIds.DuplicateTeacher, Distillation, "Teacher listed twice",
         "'{0}' is listed more than once in [Distill]; an ensemble names each teacher once",
         "List each teacher of an ensemble once.");
 
     /// <summary>DD0035: a cycle of distillations. {0} class, {1} the cycle.</summary>
     public static readonly DiagnosticDescriptor DistillationCycle = Error(
-        "DD0035", Distillation, "Cycle of distillations",
+        DiagnosticIds.DistillationCycle, Distillation, "Cycle of distillations",
         "'{0}' learns from itself through a cycle of distillations: {1}",
         "Knowledge flows from a trained teacher to a student; a chain of teacher assistants must end in a teacher that is not distilled from its own students.");
 
     /// <summary>DD0036: a student names itself. {0} class.</summary>
     public static readonly DiagnosticDescriptor SelfTeacher = Error(
-        "DD0036", Distillation, "Student is its own teacher",
+        DiagnosticIds.SelfTeacher, Distillation, "Student is its own teacher",
         "'{0}' names itself as its teacher",
         "A model cannot learn from itself; name a different [Teacher].");
 
     /// <summary>DD0040: output sizes differ. {0} student, {1} its outputs, {2} teacher, {3} its outputs.</summary>
     public static readonly DiagnosticDescriptor OutputSizeMismatch = Error(
-        "DD0040", Distillation, "Student and teacher outputs differ",
+        DiagnosticIds.OutputSizeMismatch, Distillation, "Student and teacher outputs differ",
         "Student '{0}' has {1} outputs but teacher '{2}' has {3}; distillation compares them class by class",
         "The soft loss compares the student's and the teacher's probabilities for the same classes, so the last sizes of their Layers must be equal.");
 
     /// <summary>DD0041: input sizes differ. {0} student, {1} its inputs, {2} teacher, {3} its inputs.</summary>
     public static readonly DiagnosticDescriptor InputSizeMismatch = Error(
-        "DD0041", Distillation, "Student and teacher inputs differ",
+        DiagnosticIds.InputSizeMismatch, Distillation, "Student and teacher inputs differ",
         "Student '{0}' takes {1} inputs but teacher '{2}' takes {3}; both must read the same transfer set",
         "Student and teacher see the same examples, so the first sizes of their Layers must be equal.");
 
     /// <summary>DD9999: the generator failed on a declaration. {0} the declaration, {1} the exception.</summary>
     public static readonly DiagnosticDescriptor InternalError = Error(
-        "DD9999", Declaration, "Generator failure",
+        DiagnosticIds.InternalError, Declaration, "Generator failure",
         "DeclarativeDistill could not process '{0}': {1}. Please report this with the declaration.",
         "The generator met a case it does not handle. Other declarations are still generated.");
 
     /// <summary>DD0042: ensemble teachers disagree on a size. {0} what, {1} first teacher, {2} its size, {3} other teacher, {4} its size.</summary>
     public static readonly DiagnosticDescriptor EnsembleSizeMismatch = Error(
-        "DD0042", Distillation, "Ensemble teachers disagree",
+        DiagnosticIds.EnsembleSizeMismatch, Distillation, "Ensemble teachers disagree",
         "The ensemble's teachers disagree on their {0}: '{1}' has {2} but '{3}' has {4}",
         "An ensemble averages its teachers' probabilities class by class, so all its teachers must have the same input and output sizes.");
 
     /// <summary>DD1001: the student is larger than its teacher in parameters and multiply-adds. {0} student, {1} its parameters, {2} its multiply-adds, {3} teacher, {4} its parameters, {5} its multiply-adds.</summary>
     public static readonly DiagnosticDescriptor StudentLargerThanTeacher = Warning(
-        "DD1001", Distillation, "Student larger than its teacher",
+        DiagnosticIds.StudentLargerThanTeacher, Distillation, "Student larger than its teacher",
         "Student '{0}' has {1} parameters and {2} multiply-adds, more than its teacher '{3}' with {4} and {5}; distillation usually compresses a large model into a small one",
         "Distilling into a model that is larger in both parameters and multiply-adds is legal (self- or reverse distillation) but is often a swapped pair of Layers.");
 
     /// <summary>DD1002: Alpha = 0. {0} class.</summary>
     public static readonly DiagnosticDescriptor NoSoftLoss = Warning(
-        "DD1002", Distillation, "Alpha = 0 turns distillation off",
+        DiagnosticIds.NoSoftLoss, Distillation, "Alpha = 0 turns distillation off",
         "'{0}' has Alpha = 0: the teacher's outputs get no weight and Distill trains on the labels alone",
         "With Alpha = 0 the loss is Beta times the hard-label cross-entropy; Fit does the same without running the teacher.");
 
     /// <summary>DD1003: a temperature outside 1..20. {0} the value.</summary>
     public static readonly DiagnosticDescriptor UnusualTemperature = Warning(
-        "DD1003", Distillation, "Unusual temperature",
+        DiagnosticIds.UnusualTemperature, Distillation, "Unusual temperature",
         "Temperature is {0}; distillation papers use 1 to 20 (below 1 sharpens the teacher's probabilities instead of softening them)",
         "Hinton et al. (2015) found temperatures from about 2.5 to 20 useful depending on the student's size; outside 1..20 is legal but unusual.");
 
     /// <summary>DD1004: dropout on a network without hidden layers. {0} class, {1} the dropout.</summary>
     public static readonly DiagnosticDescriptor DropoutWithoutHiddenLayers = Warning(
-        "DD1004", Declaration, "Dropout has no effect",
+        DiagnosticIds.DropoutWithoutHiddenLayers, Declaration, "Dropout has no effect",
         "'{0}' has Dropout = {1} but no hidden layer; dropout is applied between hidden layers only",
         "A network with two sizes in Layers is one linear layer, with no hidden units to drop.");
 

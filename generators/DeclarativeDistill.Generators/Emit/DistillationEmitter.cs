@@ -62,7 +62,7 @@ internal static class DistillationEmitter
         writer.Line($"{Runtime}.Trainer.Distill(")
             .Indent()
             .Line("this,")
-            .Line(NetworkEmitter.DeclaredShape + ",")
+            .Line(DeclaredShape + ",")
             .Line("OutputSize,")
             .Line($"new {Module}[] {{ {string.Join(", ", parameters)} }},")
             .Line($"new {Runtime}.DistillationObjective(Temperature, Alpha, Beta),")

@@ -147,9 +147,6 @@ internal static class NetworkEmitter
         }
     }
 
-    /// <summary>The network's <c>InputShape</c> for the runtime's shape checks.</summary>
-    public const string DeclaredShape = Runtime + ".FeatureShape.Parse(" + GeneratedMembers.InputShape + ")";
-
     /// <summary><c>[N, 784]</c>, or <c>[N, 784] or [N, 1, 28, 28]</c> for an image network.</summary>
     private static string BatchShapes(NetworkSpec network) => network.Input.IsImage
         ? $"[N, {network.InputSize}] or [N, {network.Input.Channels}, {network.Input.Height}, {network.Input.Width}]"

@@ -9,6 +9,9 @@ internal static class TypeScaffold
     public const string Module = "global::TorchSharp.torch.nn.Module<" + Tensor + ", " + Tensor + ">";
     public const string Runtime = "global::DeclarativeDistill";
 
+    /// <summary>The class's <c>InputShape</c> as the runtime's <c>FeatureShape</c>, for its data checks.</summary>
+    public const string DeclaredShape = Runtime + ".FeatureShape.Parse(" + GeneratedMembers.InputShape + ")";
+
     /// <summary>Writes the header and opens the namespace and containing types; returns how many blocks to close.</summary>
     public static int Open(SourceWriter writer, TypeDeclaration type)
     {

@@ -42,8 +42,8 @@ internal static class DistillationParser
 
         DeclarationChecks.CheckMemberConflicts(student, network: false, DistillationMembers, arguments.Location, diagnostics);
 
-        double temperature = ReadWeight(arguments, "Temperature", 4, t => t > 0 && !double.IsInfinity(t), DiagnosticDescriptors.InvalidTemperature, diagnostics);
-        double alpha = ReadWeight(arguments, "Alpha", 0.9, a => a >= 0 && a <= 1, DiagnosticDescriptors.InvalidAlpha, diagnostics);
+        double temperature = ReadWeight(arguments, "Temperature", DistillationDefaults.Temperature, t => t > 0 && !double.IsInfinity(t), DiagnosticDescriptors.InvalidTemperature, diagnostics);
+        double alpha = ReadWeight(arguments, "Alpha", DistillationDefaults.Alpha, a => a >= 0 && a <= 1, DiagnosticDescriptors.InvalidAlpha, diagnostics);
         bool betaGiven = arguments.TryGetDouble("Beta", out double beta) && !double.IsNaN(beta);
         if (betaGiven && !(beta >= 0 && beta <= 1))
         {
