@@ -66,17 +66,15 @@ public static class Experiment
         };
         var distilled = baseline with { LearningRate = recipe.DistillLearningRate };
 
-        var teacher = Create(() => new MnistTeacher(), recipe.Seed);
-        var teacherReport = display.Train("teacher 784-1200-1200-10", progress => teacher.Fit(train, baseline with
+        var teacherOptions = baseline with
         {
             Epochs = recipe.TeacherEpochs,
             LearningRate = recipe.TeacherLearningRate,
             Augment = Augmentations.RandomShift(28, 28, recipe.TeacherJitter),
-            Progress = progress,
-            ProgressInterval = display.ProgressInterval,
-        }));
-        results.Add(Result.Of($"Teacher {MnistTeacher.Architecture}, dropout, ±{recipe.TeacherJitter} px jitter",
-            MnistTeacher.ParameterCount, MnistTeacher.MultiplyAdds, teacher, teacher.Evaluate(test), teacher, test, teacherReport));
+        };
+        var teacher = Create(() => new MnistTeacher(), recipe.Seed);
+        results.Add(TrainTeacher(display, $"Teacher {MnistTeacher.Architecture}, dropout, ±{recipe.TeacherJitter} px jitter",
+            MnistTeacher.ParameterCount, MnistTeacher.MultiplyAdds, teacher, o => teacher.Fit(train, o), teacherOptions, test));
 
         results.Add(TrainStudent(display, $"Student {MnistStudent.Architecture}, hard labels", MnistStudent.ParameterCount, MnistStudent.MultiplyAdds,
             () => new MnistStudent(), (s, o) => s.Fit(train, o), baseline, recipe.Seed, teacher, test));
@@ -90,22 +88,24 @@ public static class Experiment
 
         // The same comparison with convolutional networks.
         using var convTeacher = Create(() => new ConvTeacher(), recipe.Seed);
-        var convTeacherReport = display.Train("conv teacher", progress => convTeacher.Fit(train, baseline with
-        {
-            Epochs = recipe.ConvTeacherEpochs,
-            LearningRate = recipe.TeacherLearningRate,
-            Augment = Augmentations.RandomShift(28, 28, recipe.TeacherJitter),
-            Progress = progress,
-            ProgressInterval = display.ProgressInterval,
-        }));
-        results.Add(Result.Of($"Conv teacher {ConvTeacher.Architecture}, dropout, ±{recipe.TeacherJitter} px jitter",
-            ConvTeacher.ParameterCount, ConvTeacher.MultiplyAdds, convTeacher, convTeacher.Evaluate(test), convTeacher, test, convTeacherReport));
+        results.Add(TrainTeacher(display, $"Conv teacher {ConvTeacher.Architecture}, dropout, ±{recipe.TeacherJitter} px jitter",
+            ConvTeacher.ParameterCount, ConvTeacher.MultiplyAdds, convTeacher, o => convTeacher.Fit(train, o),
+            teacherOptions with { Epochs = recipe.ConvTeacherEpochs }, test));
         var convOptions = baseline with { LearningRate = recipe.ConvStudentLearningRate };
         results.Add(TrainStudent(display, $"Conv student {ConvStudent.Architecture}, hard labels", ConvStudent.ParameterCount, ConvStudent.MultiplyAdds,
             () => new ConvStudent(), (s, o) => s.Fit(train, o), convOptions, recipe.Seed, convTeacher, test));
         results.Add(TrainStudent(display, $"Conv student, distilled (T = {ConvStudent.Temperature})", ConvStudent.ParameterCount, ConvStudent.MultiplyAdds,
             () => new ConvStudent(), (s, o) => s.Distill(convTeacher, train, o), convOptions, recipe.Seed, convTeacher, test));
         return results;
+    }
+
+    /// <summary>A teacher trained under the display and evaluated on the test set.</summary>
+    private static Result TrainTeacher(TrainingDisplay display, string name, long parameters, long multiplyAdds, Model teacher,
+        Func<TrainingOptions, TrainingReport> fit, TrainingOptions options, LabeledDataset test)
+    {
+        var report = display.Train(name, progress => fit(options with { Progress = progress, ProgressInterval = display.ProgressInterval }));
+        var evaluation = Metrics.Evaluate(teacher, MnistTeacher.InputSize, MnistTeacher.OutputSize, test);
+        return Result.Of(name, parameters, multiplyAdds, teacher, evaluation, teacher, test, report);
     }
 
     /// <summary>

@@ -98,7 +98,7 @@ internal static class NetworkEmitter
             .Line()
             .Line($"/// <summary>The most probable class of each example of <paramref name=\"features\"/> ({BatchShapes(network)}), as int64 [N].</summary>")
             .Line($"public {Tensor} Predict({Tensor} features) =>")
-            .Indent().Line($"{Runtime}.Metrics.Predict(this, features);").Outdent();
+            .Indent().Line($"{Runtime}.Metrics.Predict(this, {DeclaredShape}, features);").Outdent();
 
         writer.Close();
         Close(writer, blocks);

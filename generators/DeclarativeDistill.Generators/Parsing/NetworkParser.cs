@@ -170,7 +170,7 @@ internal static class NetworkParser
             return null;
         }
 
-        var (items, count, problem) = ArchitectureParser.Parse(text);
+        var (items, count, problem) = ArchitectureCache.Parse(text);
         if (problem is not null)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MalformedLayers,
@@ -188,7 +188,7 @@ internal static class NetworkParser
     /// <summary>Shape inference over the declared items, reporting the first problem inside the string.</summary>
     private static IReadOnlyList<Layer>? Analyse(Architecture architecture, double dropout, List<DiagnosticInfo> diagnostics)
     {
-        var (layers, problem) = ShapeRules.Analyse(architecture.Items, dropout);
+        var (layers, problem) = ArchitectureCache.Analyse(architecture.Text, architecture.Items, dropout);
         if (problem is null)
         {
             return layers;

@@ -67,6 +67,33 @@ public static class Metrics
         return (double)same / count;
     }
 
+    /// <summary>
+    /// The most probable class of every example of <paramref name="features"/> (<c>[N, ...]</c> with
+    /// <paramref name="input"/>'s number of features per example), as int64 [N] on the features' device.
+    /// </summary>
+    /// <exception cref="ArgumentException">The examples have another shape; the message names both.</exception>
+    public static Tensor Predict(Model model, FeatureShape input, Tensor features)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(features);
+        if (features.dim() < 2)
+        {
+            throw new ArgumentException(
+                $"{model?.GetName()} predicts a batch [N, ...] of examples of {input.Describe()}; got a tensor of shape [{string.Join(", ", features.shape)}].", nameof(features));
+        }
+        var shape = features.shape.Skip(1).ToArray();
+        bool image = shape.Length == 3;
+        long size = shape.Aggregate(1L, (p, d) => p * d);
+        bool fits = size == input.Size && (shape.Length is 1 or 3)
+            && (!image || !input.IsImage || shape.SequenceEqual(new long[] { input.Channels, input.Height, input.Width }));
+        if (!fits)
+        {
+            throw new ArgumentException(
+                $"{model?.GetName()} takes {input.Describe()} per example but the features have examples of [{string.Join(", ", shape)}].", nameof(features));
+        }
+        return Predict(model!, features);
+    }
+
     /// <summary>The most probable class of every row of <paramref name="features"/>, as int64 [N] on the features' device.</summary>
     public static Tensor Predict(Model model, Tensor features)
     {

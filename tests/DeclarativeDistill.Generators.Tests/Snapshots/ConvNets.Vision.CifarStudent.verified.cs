@@ -71,6 +71,6 @@ namespace Vision
 
         /// <summary>The most probable class of each example of <paramref name="features"/> ([N, 3072] or [N, 3, 32, 32]), as int64 [N].</summary>
         public global::TorchSharp.torch.Tensor Predict(global::TorchSharp.torch.Tensor features) =>
-            global::DeclarativeDistill.Metrics.Predict(this, features);
+            global::DeclarativeDistill.Metrics.Predict(this, global::DeclarativeDistill.FeatureShape.Parse(InputShape), features);
     }
 }

@@ -75,6 +75,6 @@ namespace Vision
 
         /// <summary>The most probable class of each example of <paramref name="features"/> ([N, 784] or [N, 1, 28, 28]), as int64 [N].</summary>
         public global::TorchSharp.torch.Tensor Predict(global::TorchSharp.torch.Tensor features) =>
-            global::DeclarativeDistill.Metrics.Predict(this, features);
+            global::DeclarativeDistill.Metrics.Predict(this, global::DeclarativeDistill.FeatureShape.Parse(InputShape), features);
     }
 }

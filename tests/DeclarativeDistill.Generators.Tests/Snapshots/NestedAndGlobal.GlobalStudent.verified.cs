@@ -52,5 +52,5 @@ partial class GlobalStudent : global::TorchSharp.torch.nn.Module<global::TorchSh
 
     /// <summary>The most probable class of each example of <paramref name="features"/> ([N, 4]), as int64 [N].</summary>
     public global::TorchSharp.torch.Tensor Predict(global::TorchSharp.torch.Tensor features) =>
-        global::DeclarativeDistill.Metrics.Predict(this, features);
+        global::DeclarativeDistill.Metrics.Predict(this, global::DeclarativeDistill.FeatureShape.Parse(InputShape), features);
 }

@@ -60,6 +60,6 @@ namespace Chain
 
         /// <summary>The most probable class of each example of <paramref name="features"/> ([N, 10]), as int64 [N].</summary>
         public global::TorchSharp.torch.Tensor Predict(global::TorchSharp.torch.Tensor features) =>
-            global::DeclarativeDistill.Metrics.Predict(this, features);
+            global::DeclarativeDistill.Metrics.Predict(this, global::DeclarativeDistill.FeatureShape.Parse(InputShape), features);
     }
 }

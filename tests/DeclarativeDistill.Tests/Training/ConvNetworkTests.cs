@@ -114,6 +114,16 @@ public sealed class ConvNetworkTests
         using var student = new FlatDigitStudent();
         using var teacher = new SmallConvTeacher();
         Assert.Throws<ArgumentException>(() => student.Distill(teacher, colour));
+
+        using var wrongRows = zeros(2, 100);
+        error = Assert.Throws<ArgumentException>(() => network.Predict(wrongRows));
+        Assert.Contains("[100]", error.Message);
+        using var rows = zeros(2, 784);
+        using var images = zeros(2, 1, 28, 28);
+        using var predictedFromRows = network.Predict(rows);
+        using var predictedFromImages = network.Predict(images);
+        Assert.Equal(new long[] { 2 }, predictedFromRows.shape);
+        Assert.Throws<ArgumentException>(() => network.Predict(zeros(2, 4, 14, 14)));
     }
 
     [Fact]
