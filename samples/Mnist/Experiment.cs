@@ -47,16 +47,24 @@ public static class Experiment
             AnsiConsole.MarkupLineInterpolated(
                 $"Data: {(dataDirectory?.FullName ?? "embedded MNIST sample")}: {train.Count:N0} training and {test.Count:N0} test images. Seed {recipe.Seed}, {threads} threads. Learning rates: teacher {recipe.TeacherLearningRate}, baselines {recipe.BaselineLearningRate}, distilled {recipe.DistillLearningRate}.");
             AnsiConsole.WriteLine();
-            var results = Compare(recipe, train, test);
+            var (results, comparisons) = Compare(recipe, train, test);
             ResultsTable.Write(results, test.Count);
+            Verdict.Write(comparisons);
         }
         return 0;
     }
 
-    private static List<Result> Compare(Recipe recipe, LabeledDataset train, LabeledDataset test)
+    private static (List<Result> Results, List<Comparison> Comparisons) Compare(Recipe recipe, LabeledDataset train, LabeledDataset test)
     {
         var display = new TrainingDisplay();
         var results = new List<Result>();
+        var comparisons = new List<Comparison>();
+        void AddPair(string student, string teacherName, Result teacher, Result hardLabels, Result distilled)
+        {
+            results.Add(hardLabels);
+            results.Add(distilled);
+            comparisons.Add(new Comparison(student, teacherName, teacher, hardLabels, distilled));
+        }
         var baseline = new TrainingOptions
         {
             Epochs = recipe.StudentEpochs,
@@ -73,30 +81,35 @@ public static class Experiment
             Augment = Augmentations.RandomShift(28, 28, recipe.TeacherJitter),
         };
         var teacher = Create(() => new MnistTeacher(), recipe.Seed);
-        results.Add(TrainTeacher(display, $"Teacher {MnistTeacher.Architecture}, dropout, ±{recipe.TeacherJitter} px jitter",
-            MnistTeacher.ParameterCount, MnistTeacher.MultiplyAdds, teacher, o => teacher.Fit(train, o), teacherOptions, test));
+        var teacherResult = TrainTeacher(display, $"Teacher {MnistTeacher.Architecture}, dropout, ±{recipe.TeacherJitter} px jitter",
+            MnistTeacher.ParameterCount, MnistTeacher.MultiplyAdds, teacher, o => teacher.Fit(train, o), teacherOptions, test);
+        results.Add(teacherResult);
 
-        results.Add(TrainStudent(display, $"Student {MnistStudent.Architecture}, hard labels", MnistStudent.ParameterCount, MnistStudent.MultiplyAdds,
-            () => new MnistStudent(), (s, o) => s.Fit(train, o), baseline, recipe.Seed, teacher, test));
-        results.Add(TrainStudent(display, $"Student {MnistStudent.Architecture}, distilled (T = {MnistStudent.Temperature})", MnistStudent.ParameterCount, MnistStudent.MultiplyAdds,
-            () => new MnistStudent(), (s, o) => s.Distill(teacher, train, o), distilled, recipe.Seed, teacher, test));
-        results.Add(TrainStudent(display, $"Student {TinyStudent.Architecture}, hard labels", TinyStudent.ParameterCount, TinyStudent.MultiplyAdds,
-            () => new TinyStudent(), (s, o) => s.Fit(train, o), baseline, recipe.Seed, teacher, test));
-        results.Add(TrainStudent(display, $"Student {TinyStudent.Architecture}, distilled (T = {TinyStudent.Temperature})", TinyStudent.ParameterCount, TinyStudent.MultiplyAdds,
-            () => new TinyStudent(), (s, o) => s.Distill(teacher, train, o), distilled, recipe.Seed, teacher, test));
+        AddPair($"Student {MnistStudent.Architecture}", "the MLP teacher", teacherResult,
+            TrainStudent(display, $"Student {MnistStudent.Architecture}, hard labels", MnistStudent.ParameterCount, MnistStudent.MultiplyAdds,
+                () => new MnistStudent(), (s, o) => s.Fit(train, o), baseline, recipe.Seed, teacher, test),
+            TrainStudent(display, $"Student {MnistStudent.Architecture}, distilled (T = {MnistStudent.Temperature})", MnistStudent.ParameterCount, MnistStudent.MultiplyAdds,
+                () => new MnistStudent(), (s, o) => s.Distill(teacher, train, o), distilled, recipe.Seed, teacher, test));
+        AddPair($"Student {TinyStudent.Architecture}", "the MLP teacher", teacherResult,
+            TrainStudent(display, $"Student {TinyStudent.Architecture}, hard labels", TinyStudent.ParameterCount, TinyStudent.MultiplyAdds,
+                () => new TinyStudent(), (s, o) => s.Fit(train, o), baseline, recipe.Seed, teacher, test),
+            TrainStudent(display, $"Student {TinyStudent.Architecture}, distilled (T = {TinyStudent.Temperature})", TinyStudent.ParameterCount, TinyStudent.MultiplyAdds,
+                () => new TinyStudent(), (s, o) => s.Distill(teacher, train, o), distilled, recipe.Seed, teacher, test));
         teacher.Dispose();
 
         // The same comparison with convolutional networks.
         using var convTeacher = Create(() => new ConvTeacher(), recipe.Seed);
-        results.Add(TrainTeacher(display, $"Conv teacher {ConvTeacher.Architecture}, dropout, ±{recipe.TeacherJitter} px jitter",
+        var convTeacherResult = TrainTeacher(display, $"Conv teacher {ConvTeacher.Architecture}, dropout, ±{recipe.TeacherJitter} px jitter",
             ConvTeacher.ParameterCount, ConvTeacher.MultiplyAdds, convTeacher, o => convTeacher.Fit(train, o),
-            teacherOptions with { Epochs = recipe.ConvTeacherEpochs }, test));
+            teacherOptions with { Epochs = recipe.ConvTeacherEpochs }, test);
+        results.Add(convTeacherResult);
         var convOptions = baseline with { LearningRate = recipe.ConvStudentLearningRate };
-        results.Add(TrainStudent(display, $"Conv student {ConvStudent.Architecture}, hard labels", ConvStudent.ParameterCount, ConvStudent.MultiplyAdds,
-            () => new ConvStudent(), (s, o) => s.Fit(train, o), convOptions, recipe.Seed, convTeacher, test));
-        results.Add(TrainStudent(display, $"Conv student, distilled (T = {ConvStudent.Temperature})", ConvStudent.ParameterCount, ConvStudent.MultiplyAdds,
-            () => new ConvStudent(), (s, o) => s.Distill(convTeacher, train, o), convOptions, recipe.Seed, convTeacher, test));
-        return results;
+        AddPair("Conv student", "the conv teacher", convTeacherResult,
+            TrainStudent(display, $"Conv student {ConvStudent.Architecture}, hard labels", ConvStudent.ParameterCount, ConvStudent.MultiplyAdds,
+                () => new ConvStudent(), (s, o) => s.Fit(train, o), convOptions, recipe.Seed, convTeacher, test),
+            TrainStudent(display, $"Conv student, distilled (T = {ConvStudent.Temperature})", ConvStudent.ParameterCount, ConvStudent.MultiplyAdds,
+                () => new ConvStudent(), (s, o) => s.Distill(convTeacher, train, o), convOptions, recipe.Seed, convTeacher, test));
+        return (results, comparisons);
     }
 
     /// <summary>A teacher trained under the display and evaluated on the test set.</summary>

@@ -1,17 +1,25 @@
 using System;
+using System.Diagnostics;
 using System.Globalization;
 using DeclarativeDistill;
 using Spectre.Console;
 
 namespace Samples.Mnist;
 
-/// <summary>A live progress bar on a terminal; one plain line per model when the output is redirected.</summary>
+/// <summary>
+/// A live progress bar on a terminal. In a log (output redirected), a plain line at most every
+/// <see cref="LogInterval"/> with the epoch, loss, throughput and time left, so that a long run is visibly
+/// alive, and one line per model when it is done.
+/// </summary>
 public sealed class TrainingDisplay
 {
+    /// <summary>How often a log gets a progress line while a model trains.</summary>
+    public static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(10);
+
     private readonly bool interactive = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
 
-    /// <summary>Batches between reports: often enough for a live bar on a terminal, epochs only in a log.</summary>
-    public int ProgressInterval => interactive ? 5 : 0;
+    /// <summary>Batches between reports: often enough for a live bar on a terminal, and for a log's clock.</summary>
+    public int ProgressInterval => interactive ? 5 : 20;
 
     public TrainingReport Train(string name, Func<IProgress<TrainingProgress>, TrainingReport> train)
     {
@@ -26,16 +34,31 @@ public sealed class TrainingDisplay
                     return train(new SynchronousProgress<TrainingProgress>(update =>
                     {
                         task.Value = update.Fraction;
-                        task.Description = Markup.Escape($"{name}  epoch {update.Epoch}/{update.Epochs}  loss {update.Loss.ToString("G4", CultureInfo.InvariantCulture)}");
+                        task.Description = Markup.Escape($"{name}  epoch {update.Epoch}/{update.Epochs}  loss {Number(update.Loss)}");
                     }));
                 });
         }
         else
         {
-            Console.Write($"Training {name} ... ");
-            report = train(new SynchronousProgress<TrainingProgress>(_ => { }));
+            Console.WriteLine($"Training {name}");
+            var sinceLine = Stopwatch.StartNew();
+            report = train(new SynchronousProgress<TrainingProgress>(update =>
+            {
+                if (sinceLine.Elapsed >= LogInterval && update.Fraction < 1)
+                {
+                    Console.WriteLine(FormattableString.Invariant(
+                        $"  epoch {update.Epoch}/{update.Epochs}, batch {update.Batch}/{update.BatchesPerEpoch}: loss {Number(update.Loss)}, {update.SamplesPerSecond:N0} samples/s, {Duration(update.Remaining)} left"));
+                    sinceLine.Restart();
+                }
+            }));
         }
-        Console.WriteLine($"{name}: {report.Epochs.Count} epochs in {report.TotalTime.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s, final loss {report.FinalLoss.ToString("G4", CultureInfo.InvariantCulture)}");
+        Console.WriteLine($"{name}: {report.Epochs.Count} epochs in {report.TotalTime.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s, final loss {Number(report.FinalLoss)}");
         return report;
     }
+
+    private static string Number(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
+
+    private static string Duration(TimeSpan span) => span.TotalMinutes >= 1
+        ? FormattableString.Invariant($"{(int)span.TotalMinutes} min {span.Seconds} s")
+        : FormattableString.Invariant($"{span.Seconds} s");
 }
