@@ -155,6 +155,8 @@ public class SnapshotTests
             var result = GeneratorHarness.Run(source);
 
             Assert.Contains("Dropout(0.5)", result.Sources["N.T.g.cs"]);
+            var tooLarge = GeneratorHarness.Run("using DeclarativeDistill; [Teacher(Layers = \"3x65536x65536, 10\")] public partial class Big { }");
+            Assert.Contains("12,884,901,888 features", Assert.Single(tooLarge.Diagnostics).GetMessage(CultureInfo.InvariantCulture));
             Assert.Contains("Temperature = 2.5;", result.Sources["N.S.Distill.g.cs"]);
             Assert.Contains("Alpha = 0.25;", result.Sources["N.S.Distill.g.cs"]);
             Assert.Empty(result.CompilerDiagnostics);

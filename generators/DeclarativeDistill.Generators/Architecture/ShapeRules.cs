@@ -29,7 +29,7 @@ internal static class ShapeRules
         var shape = items.Input.Shape;
         if (shape.IsImage && shape.Size > int.MaxValue)
         {
-            return (null, TooLarge(items.Input, $"the input {shape} has {shape.Size:N0} features, more than a tensor row can hold"));
+            return (null, TooLarge(items.Input, FormattableString.Invariant($"the input {shape} has {shape.Size:N0} features, more than a tensor row can hold")));
         }
         try
         {
@@ -63,7 +63,7 @@ internal static class ShapeRules
                 }
                 if (layer!.Output.Size > int.MaxValue)
                 {
-                    return (null, TooLarge(spec, $"{spec.Text} makes {layer.Output} = {layer.Output.Size:N0} features per example, more than a tensor row can hold"));
+                    return (null, TooLarge(spec, FormattableString.Invariant($"{spec.Text} makes {layer.Output} = {layer.Output.Size:N0} features per example, more than a tensor row can hold")));
                 }
                 if (last && spec is not DenseSpec)
                 {
