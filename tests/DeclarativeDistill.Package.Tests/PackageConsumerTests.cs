@@ -84,6 +84,58 @@ public sealed class PackageConsumerTests(PackageFixture package, ITestOutputHelp
         double accuracy = double.Parse(run.Output.Split("student accuracy ")[1].Split('\n')[0], System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(accuracy, 0.8, 1.0);
     }
+
+    [Fact]
+    public void A_residual_teacher_and_an_mlp_student_build_and_train()
+    {
+        string program = """
+            using System.Linq;
+            var (train, test) = Datasets.MnistSample();
+            using (train) using (test)
+            {
+                TorchSharp.torch.manual_seed(1);
+                var teacher = new ConvTeacher();
+                teacher.Fit(train, new TrainingOptions { Epochs = 2 });
+                var student = new FlatStudent();
+                student.Distill(teacher, train, new TrainingOptions { Epochs = 2 });
+                System.Console.WriteLine($"teacher accuracy {teacher.Evaluate(test).Accuracy:F3}");
+                System.Console.WriteLine($"student accuracy {student.Evaluate(test).Accuracy:F3}");
+                long parameters = teacher.parameters().Sum(p => p.numel());
+                System.Console.WriteLine($"parameters {parameters} declared {ConvTeacher.ParameterCount}");
+            }
+
+            [Teacher(Layers = "1x28x28, conv(8, 3, pad: 1), bn, res(8, stride: 2), res(16, stride: 2), 10")] public partial class ConvTeacher { }
+            [Student(Layers = "784, 32, 10")] [Distill(Temperature = 4)] public partial class FlatStudent { }
+            """;
+        string app = package.CreateApp("ConvTrains", program);
+
+        var build = Dotnet.Run(app, output, "build");
+        Assert.True(build.ExitCode == 0, build.Output);
+        var run = Dotnet.Run(app, output, "run", "--no-build");
+        Assert.True(run.ExitCode == 0, run.Output);
+
+        Assert.InRange(Value(run.Output, "teacher accuracy "), 0.9, 1.0);
+        Assert.InRange(Value(run.Output, "student accuracy "), 0.8, 1.0);
+        Assert.Equal(Value(run.Output, "declared "), Value(run.Output, "parameters "));
+    }
+
+    [Fact]
+    public void A_window_that_no_longer_fits_fails_the_build_on_its_item()
+    {
+        string app = package.CreateApp("ShapeMistake", """
+            System.Console.WriteLine(Bad.InputSize);
+            [DeclarativeDistill.Teacher(Layers = "1x28x28, conv(64, 3, stride: 2), maxpool(4), maxpool(3), maxpool(2), 10")] public partial class Bad { }
+            """);
+
+        var build = Dotnet.Run(app, output, "build");
+
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Contains("error DD0050: Layers at position 58: maxpool(2) needs at least 2x2 but the input here is 64x1x1", build.Output);
+        Assert.Contains("Program.cs(3,96)", build.Output); // line 3 (after the using and the Console line), the column of maxpool(2)
+    }
+
+    private static double Value(string output, string label) =>
+        double.Parse(output.Split(label)[1].Split(' ', '\n')[0], System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>Packs the repository's DeclarativeDistill project once, with a version no NuGet cache has seen.</summary>
