@@ -19,6 +19,7 @@ internal sealed class AttributeArguments
 {
     private readonly AttributeData data;
     private readonly AttributeSyntax? syntax;
+    private LocationInfo? location;
 
     public AttributeArguments(AttributeData data, CancellationToken cancellationToken)
     {
@@ -26,8 +27,8 @@ internal sealed class AttributeArguments
         syntax = data.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
     }
 
-    /// <summary>The whole attribute, e.g. <c>Teacher(Layers = "...")</c>.</summary>
-    public LocationInfo? Location => LocationInfo.From(syntax);
+    /// <summary>The whole attribute, e.g. <c>Teacher(Layers = "...")</c>; computed once, when first asked for.</summary>
+    public LocationInfo? Location => location ??= LocationInfo.From(syntax);
 
     /// <summary>True when the argument was written and has a well-typed value (a mistyped one is the compiler's error).</summary>
     public bool TryGetValue(string name, out TypedConstant value)

@@ -11,8 +11,8 @@ namespace DeclarativeDistill.Generators.Parsing;
 /// <summary>What the annotated class must be for the generator to extend it, and how to name it.</summary>
 internal static class DeclarationChecks
 {
-    /// <summary>Reports why <paramref name="type"/> cannot become a network, at <paramref name="location"/>.</summary>
-    public static void Check(INamedTypeSymbol type, string attributeName, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    /// <summary>Reports why <paramref name="type"/> cannot become a network, on the attribute <paramref name="where"/>.</summary>
+    public static void Check(INamedTypeSymbol type, string attributeName, AttributeArguments where, List<DiagnosticInfo> diagnostics)
     {
         if (!type.Locations.Any(l => l.IsInSource))
         {
@@ -31,7 +31,7 @@ internal static class DeclarationChecks
         };
         if (kind is not null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotAPlainClass, location, Name(type), kind));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotAPlainClass, where.Location, Name(type), kind));
             if (type.TypeKind != TypeKind.Class)
             {
                 return; // the other checks assume a class
@@ -40,13 +40,13 @@ internal static class DeclarationChecks
 
         if (!IsPartial(type))
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, location, Name(type), attributeName));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, where.Location, Name(type), attributeName));
         }
         for (var t = type; t is not null; t = t.ContainingType)
         {
             if (t.TypeParameters.Length > 0)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericClass, location,
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericClass, where.Location,
                     t.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)));
                 break;
             }
@@ -55,7 +55,7 @@ internal static class DeclarationChecks
         {
             if (!IsPartial(outer))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, location, Name(type),
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, where.Location, Name(type),
                     outer.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)));
                 break;
             }
@@ -65,7 +65,7 @@ internal static class DeclarationChecks
             && baseType.TypeKind != TypeKind.Error
             && baseType.ToDisplayString() != KnownNames.TorchModule)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HasBaseClass, location, Name(type),
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HasBaseClass, where.Location, Name(type),
                 baseType.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)));
         }
     }
@@ -77,7 +77,7 @@ internal static class DeclarationChecks
     /// <c>Fit</c> with other parameters are legal overloads and are not reported.
     /// </summary>
     public static void CheckMemberConflicts(INamedTypeSymbol type, bool network, ICollection<string> generatedNames,
-        LocationInfo? location, List<DiagnosticInfo> diagnostics)
+        AttributeArguments where, List<DiagnosticInfo> diagnostics)
     {
         if (!type.Locations.Any(l => l.IsInSource))
         {
@@ -105,7 +105,7 @@ internal static class DeclarationChecks
             };
             if (conflict is not null)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberConflict, location, name, conflict));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberConflict, where.Location, name, conflict));
             }
         }
     }
@@ -118,12 +118,26 @@ internal static class DeclarationChecks
         {
             containing.Insert(0, outer);
         }
-        string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "";
+        string ns = NamespaceName(type.ContainingNamespace);
         return new TypeDeclaration(
             ns,
             type.Name,
             containing.Select(t => "partial " + Keyword(t) + " " + Identifiers.Escape(t.Name)).ToEquatableArray(),
             containing.Select(t => t.Name).ToEquatableArray());
+    }
+
+    /// <summary>
+    /// <c>Outer.Inner</c>, or empty for the global namespace: the names joined directly, as this runs for every
+    /// declaration after every edit and <c>ToDisplayString</c> goes through the symbol display machinery.
+    /// </summary>
+    private static string NamespaceName(INamespaceSymbol? symbol)
+    {
+        if (symbol is null || symbol.IsGlobalNamespace)
+        {
+            return "";
+        }
+        string outer = NamespaceName(symbol.ContainingNamespace);
+        return outer.Length == 0 ? symbol.Name : outer + "." + symbol.Name;
     }
 
     /// <summary>The class as messages name it; built only when there is something to report.</summary>

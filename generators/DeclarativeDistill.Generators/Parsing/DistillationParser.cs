@@ -40,7 +40,7 @@ internal static class DistillationParser
 
         var teachers = ReadNamedTeachers(arguments, student, diagnostics, cancellationToken);
 
-        DeclarationChecks.CheckMemberConflicts(student, network: false, DistillationMembers, arguments.Location, diagnostics);
+        DeclarationChecks.CheckMemberConflicts(student, network: false, DistillationMembers, arguments, diagnostics);
 
         double temperature = ReadWeight(arguments, "Temperature", DistillationDefaults.Temperature, t => t > 0 && !double.IsInfinity(t), DiagnosticDescriptors.InvalidTemperature, diagnostics);
         double alpha = ReadWeight(arguments, "Alpha", DistillationDefaults.Alpha, a => a >= 0 && a <= 1, DiagnosticDescriptors.InvalidAlpha, diagnostics);

@@ -55,7 +55,7 @@ internal static class NetworkParser
         }
 
         string attributeName = teacher is null ? "Student" : "Teacher";
-        DeclarationChecks.Check(type, attributeName, primary.Location, diagnostics);
+        DeclarationChecks.Check(type, attributeName, primary, diagnostics);
         teacher?.ReportWrongTypes(ExpectedTypes, null, diagnostics);
         student?.ReportWrongTypes(ExpectedTypes, null, diagnostics);
 
@@ -91,7 +91,7 @@ internal static class NetworkParser
             {
                 generated.Add(GeneratedMembers.ClassDropout);
             }
-            DeclarationChecks.CheckMemberConflicts(type, network: true, generated, primary.Location, diagnostics);
+            DeclarationChecks.CheckMemberConflicts(type, network: true, generated, primary, diagnostics);
         }
 
         NetworkSpec? spec = null;
