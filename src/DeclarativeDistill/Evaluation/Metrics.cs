@@ -74,12 +74,13 @@ public static class Metrics
     /// <exception cref="ArgumentException">The examples have another shape; the message names both.</exception>
     public static Tensor Predict(Model model, FeatureShape input, Tensor features)
     {
+        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(features);
         if (features.dim() < 2)
         {
             throw new ArgumentException(
-                $"{model?.GetName()} predicts a batch [N, ...] of examples of {input.Describe()}; got a tensor of shape [{string.Join(", ", features.shape)}].", nameof(features));
+                $"{model.GetName()} predicts a batch [N, ...] of examples of {input.Describe()}; got a tensor of shape [{string.Join(", ", features.shape)}].", nameof(features));
         }
         var shape = features.shape.Skip(1).ToArray();
         bool image = shape.Length == 3;
@@ -89,9 +90,9 @@ public static class Metrics
         if (!fits)
         {
             throw new ArgumentException(
-                $"{model?.GetName()} takes {input.Describe()} per example but the features have examples of [{string.Join(", ", shape)}].", nameof(features));
+                $"{model.GetName()} takes {input.Describe()} per example but the features have examples of [{string.Join(", ", shape)}].", nameof(features));
         }
-        return Predict(model!, features);
+        return Predict(model, features);
     }
 
     /// <summary>The most probable class of every row of <paramref name="features"/>, as int64 [N] on the features' device.</summary>
