@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using DeclarativeDistill;
 using Samples.Mnist.Conv;
 using Spectre.Console;
@@ -46,15 +47,25 @@ public static class Experiment
             }
             AnsiConsole.MarkupLineInterpolated(
                 $"Data: {(dataDirectory?.FullName ?? "embedded MNIST sample")}: {train.Count:N0} training and {test.Count:N0} test images. Seed {recipe.Seed}, {threads} threads. Learning rates: teacher {recipe.TeacherLearningRate}, baselines {recipe.BaselineLearningRate}, distilled {recipe.DistillLearningRate}.");
+            // The recipe was chosen on the embedded digits. On other data, each student's learning rate (hard labels)
+            // and temperature and Alpha (distilled) are chosen on a held-out tenth of the training set instead.
+            var selection = dataDirectory is null ? null : Selection.HoldOut(train, recipe);
+            if (selection is not null)
+            {
+                AnsiConsole.MarkupLineInterpolated(
+                    $"Held out {selection.Validation.Count:N0} training images to choose each student's settings; everything trains on the other {selection.Train.Count:N0}.");
+            }
             AnsiConsole.WriteLine();
-            var (results, comparisons) = Compare(recipe, train, test);
+            var (results, comparisons) = Compare(recipe, selection?.Train ?? train, test, selection);
             ResultsTable.Write(results, test.Count);
             Verdict.Write(comparisons);
+            selection?.Dispose();
         }
         return 0;
     }
 
-    private static (List<Result> Results, List<Comparison> Comparisons) Compare(Recipe recipe, LabeledDataset train, LabeledDataset test)
+    private static (List<Result> Results, List<Comparison> Comparisons) Compare(Recipe recipe, LabeledDataset train, LabeledDataset test,
+        Selection? selection)
     {
         var display = new TrainingDisplay();
         var results = new List<Result>();
@@ -86,15 +97,19 @@ public static class Experiment
         results.Add(teacherResult);
 
         AddPair($"Student {MnistStudent.Architecture}", "the MLP teacher", teacherResult,
-            TrainStudent(display, $"Student {MnistStudent.Architecture}, hard labels", MnistStudent.ParameterCount, MnistStudent.MultiplyAdds,
-                () => new MnistStudent(), (s, o) => s.Fit(train, o), baseline, recipe.Seed, teacher, test),
-            TrainStudent(display, $"Student {MnistStudent.Architecture}, distilled (T = {MnistStudent.Temperature})", MnistStudent.ParameterCount, MnistStudent.MultiplyAdds,
-                () => new MnistStudent(), (s, o) => s.Distill(teacher, train, o), distilled, recipe.Seed, teacher, test));
+            TrainStudent(display, $"Student {MnistStudent.Architecture}, hard labels", MnistStudent.ParameterCount, MnistStudent.MultiplyAdds, () => new MnistStudent(),
+                Candidates.HardLabels<MnistStudent>((s, o) => s.Fit(train, o), baseline, selection), recipe.Seed, teacher, test, selection),
+            TrainStudent(display, $"Student {MnistStudent.Architecture}, distilled", MnistStudent.ParameterCount, MnistStudent.MultiplyAdds, () => new MnistStudent(),
+                Candidates.Distilled<MnistStudent>(teacher, train, distilled, FeatureShape.Parse(MnistStudent.InputShape), MnistStudent.Temperature, MnistStudent.Alpha,
+                    (s, o) => s.Distill(teacher, train, o), selection),
+                recipe.Seed, teacher, test, selection));
         AddPair($"Student {TinyStudent.Architecture}", "the MLP teacher", teacherResult,
-            TrainStudent(display, $"Student {TinyStudent.Architecture}, hard labels", TinyStudent.ParameterCount, TinyStudent.MultiplyAdds,
-                () => new TinyStudent(), (s, o) => s.Fit(train, o), baseline, recipe.Seed, teacher, test),
-            TrainStudent(display, $"Student {TinyStudent.Architecture}, distilled (T = {TinyStudent.Temperature})", TinyStudent.ParameterCount, TinyStudent.MultiplyAdds,
-                () => new TinyStudent(), (s, o) => s.Distill(teacher, train, o), distilled, recipe.Seed, teacher, test));
+            TrainStudent(display, $"Student {TinyStudent.Architecture}, hard labels", TinyStudent.ParameterCount, TinyStudent.MultiplyAdds, () => new TinyStudent(),
+                Candidates.HardLabels<TinyStudent>((s, o) => s.Fit(train, o), baseline, selection), recipe.Seed, teacher, test, selection),
+            TrainStudent(display, $"Student {TinyStudent.Architecture}, distilled", TinyStudent.ParameterCount, TinyStudent.MultiplyAdds, () => new TinyStudent(),
+                Candidates.Distilled<TinyStudent>(teacher, train, distilled, FeatureShape.Parse(TinyStudent.InputShape), TinyStudent.Temperature, TinyStudent.Alpha,
+                    (s, o) => s.Distill(teacher, train, o), selection),
+                recipe.Seed, teacher, test, selection));
         teacher.Dispose();
 
         // The same comparison with convolutional networks.
@@ -105,10 +120,12 @@ public static class Experiment
         results.Add(convTeacherResult);
         var convOptions = baseline with { LearningRate = recipe.ConvStudentLearningRate };
         AddPair("Conv student", "the conv teacher", convTeacherResult,
-            TrainStudent(display, $"Conv student {ConvStudent.Architecture}, hard labels", ConvStudent.ParameterCount, ConvStudent.MultiplyAdds,
-                () => new ConvStudent(), (s, o) => s.Fit(train, o), convOptions, recipe.Seed, convTeacher, test),
-            TrainStudent(display, $"Conv student, distilled (T = {ConvStudent.Temperature})", ConvStudent.ParameterCount, ConvStudent.MultiplyAdds,
-                () => new ConvStudent(), (s, o) => s.Distill(convTeacher, train, o), convOptions, recipe.Seed, convTeacher, test));
+            TrainStudent(display, $"Conv student {ConvStudent.Architecture}, hard labels", ConvStudent.ParameterCount, ConvStudent.MultiplyAdds, () => new ConvStudent(),
+                Candidates.HardLabels<ConvStudent>((s, o) => s.Fit(train, o), convOptions, selection), recipe.Seed, convTeacher, test, selection),
+            TrainStudent(display, "Conv student, distilled", ConvStudent.ParameterCount, ConvStudent.MultiplyAdds, () => new ConvStudent(),
+                Candidates.Distilled<ConvStudent>(convTeacher, train, convOptions, FeatureShape.Parse(ConvStudent.InputShape), ConvStudent.Temperature, ConvStudent.Alpha,
+                    (s, o) => s.Distill(convTeacher, train, o), selection),
+                recipe.Seed, convTeacher, test, selection));
         return (results, comparisons);
     }
 
@@ -122,19 +139,44 @@ public static class Experiment
     }
 
     /// <summary>
-    /// One run of one student: created from the seed (so its two runs start from the same weights), trained
-    /// under the display, compared with the teacher on the test set, and freed.
+    /// One student trained one way: created from the seed (so its two ways start from the same weights), trained
+    /// under the display, compared with the teacher on the test set, and freed. With several candidate settings,
+    /// each is trained and the one with the fewest errors on the held-out images is kept.
     /// </summary>
     private static Result TrainStudent<T>(TrainingDisplay display, string name, long parameters, long multiplyAdds, Func<T> create,
-        Func<T, TrainingOptions, TrainingReport> train, TrainingOptions options, long seed, Model teacher, LabeledDataset test)
+        IReadOnlyList<Candidate<T>> candidates, long seed, Model teacher, LabeledDataset test, Selection? selection)
         where T : Model
     {
-        using var student = Create(create, seed);
-        var report = display.Train(name,
-            progress => train(student, options with { Progress = progress, ProgressInterval = display.ProgressInterval }));
-        // Every student reads the teacher's 784 inputs and has its 10 outputs: the generator checks that at compile time.
-        var evaluation = Metrics.Evaluate(student, MnistTeacher.InputSize, MnistTeacher.OutputSize, test);
-        return Result.Of(name, parameters, multiplyAdds, student, evaluation, teacher, test, report);
+        T? best = null;
+        Candidate<T>? chosen = null;
+        TrainingReport? bestReport = null;
+        int bestErrors = int.MaxValue;
+        foreach (var candidate in candidates)
+        {
+            var student = Create(create, seed);
+            string label = candidates.Count == 1 ? name : $"{name}, {candidate.Label}";
+            var report = display.Train(label,
+                progress => candidate.Train(student, progress, display.ProgressInterval));
+            // Every student reads the teacher's 784 inputs and has its 10 outputs: the generator checks that at compile time.
+            int errors = selection is null || candidates.Count == 1
+                ? 0
+                : Metrics.Evaluate(student, MnistTeacher.InputSize, MnistTeacher.OutputSize, selection.Validation).Errors;
+            if (best is null || errors < bestErrors)
+            {
+                best?.Dispose();
+                (best, chosen, bestReport, bestErrors) = (student, candidate, report, errors);
+            }
+            else
+            {
+                student.Dispose();
+            }
+        }
+        using (best)
+        {
+            string row = candidates.Count == 1 ? chosen!.Describe(name) : $"{chosen!.Describe(name)}, chosen on held-out ({bestErrors} errors)";
+            var evaluation = Metrics.Evaluate(best!, MnistTeacher.InputSize, MnistTeacher.OutputSize, test);
+            return Result.Of(row, parameters, multiplyAdds, best!, evaluation, teacher, test, bestReport!);
+        }
     }
 
     /// <summary>Seeds TorchSharp before construction, so both runs of a student start from the same weights.</summary>
