@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.Linq;
+using TorchSharp;
 
 namespace DeclarativeDistill;
 
@@ -81,6 +82,20 @@ public sealed class FeatureShape : IEquatable<FeatureShape>
     {
         ArgumentNullException.ThrowIfNull(data);
         return Size == data.Size && (!IsImage || !data.IsImage || Equals(data));
+    }
+
+    /// <summary>
+    /// The shape of one example of a batch <c>[N, D]</c> or <c>[N, C, H, W]</c>, or null when its examples are
+    /// neither a vector nor an image of positive sizes and at most int.MaxValue elements.
+    /// </summary>
+    internal static FeatureShape? OfBatch(torch.Tensor batch)
+    {
+        var sizes = batch.shape.Skip(1).ToArray();
+        if (sizes.Length is not (1 or 3) || sizes.Any(d => d <= 0) || sizes.Aggregate(1.0, (p, d) => p * d) > int.MaxValue)
+        {
+            return null;
+        }
+        return new FeatureShape(sizes.Select(d => (int)d).ToArray());
     }
 
     /// <summary>The shape of a batch of <paramref name="count"/> such examples: <c>[count, D]</c> or <c>[count, C, H, W]</c>.</summary>

@@ -81,7 +81,7 @@ public sealed class LabeledDataset : IDisposable
         Features = features.contiguous().DetachFromDisposeScope();
         Labels = labels.contiguous().DetachFromDisposeScope();
         ClassCount = classCount ?? checked((int)largest + 1);
-        Shape = new FeatureShape(features.shape.Skip(1).Select(size => (int)size).ToArray());
+        Shape = FeatureShape.OfBatch(features)!; // checked above: 2 or 4 dimensions, positive, at most int.MaxValue per example
     }
 
     /// <summary>float32 <c>[N, D]</c> or <c>[N, C, H, W]</c>.</summary>

@@ -77,20 +77,11 @@ public static class Metrics
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(features);
-        if (features.dim() < 2)
+        var shape = features.dim() >= 2 ? FeatureShape.OfBatch(features) : null;
+        if (shape is null || !input.Accepts(shape))
         {
             throw new ArgumentException(
-                $"{model.GetName()} predicts a batch [N, ...] of examples of {input.Describe()}; got a tensor of shape [{string.Join(", ", features.shape)}].", nameof(features));
-        }
-        var shape = features.shape.Skip(1).ToArray();
-        bool image = shape.Length == 3;
-        long size = shape.Aggregate(1L, (p, d) => p * d);
-        bool fits = size == input.Size && (shape.Length is 1 or 3)
-            && (!image || !input.IsImage || shape.SequenceEqual(new long[] { input.Channels, input.Height, input.Width }));
-        if (!fits)
-        {
-            throw new ArgumentException(
-                $"{model.GetName()} takes {input.Describe()} per example but the features have examples of [{string.Join(", ", shape)}].", nameof(features));
+                $"{model.GetName()} takes {input.Describe()} per example but the features have examples of [{string.Join(", ", features.shape.Skip(1))}].", nameof(features));
         }
         return Predict(model, features);
     }
