@@ -107,9 +107,9 @@ internal static class NetworkEmitter
 
     /// <summary>
     /// One statement per layer, <c>x</c> flowing through, each commented with the shape of one example after it;
-    /// the last one returns the logits. An image network first
-    /// views its input as images (rows of C·H·W values become [N, C, H, W]); a vector network flattens it (an
-    /// image batch becomes rows), so that both layouts of a dataset reach the first layer in its shape.
+    /// the last one returns the logits. An image network first views its input as images (rows of C·H·W values
+    /// become [N, C, H, W]); a vector network flattens it (an image batch becomes rows), so that both layouts of
+    /// a dataset reach the first layer in its shape.
     /// </summary>
     private static void WriteForward(SourceWriter writer, NetworkSpec network)
     {
