@@ -46,34 +46,76 @@ internal static class DistillationEmitter
             .Line();
 
         writer.Line("/// <summary>")
+            .Line("/// T, Alpha and Beta as declared. A sweep passes variations to <c>Distill</c>, e.g.")
+            .Line("/// <c>objective: Objective with { Temperature = 8 }</c>; <c>Objective with { Beta = 0 }</c> distils on a")
+            .Line("/// transfer set without labels.")
+            .Line("/// </summary>")
+            .Line($"public static {Runtime}.DistillationObjective Objective {{ get; }} = new(Temperature, Alpha, Beta);")
+            .Line();
+
+        var teacherArray = $"new {Module}[] {{ {string.Join(", ", parameters)} }}";
+        writer.Line("/// <summary>")
             .Line(teachers.Count == 1
                 ? $"/// Trains this student on <paramref name=\"transferSet\"/> to match the softened outputs of <paramref name=\"{parameters[0]}\"/>"
                 : $"/// Trains this student on <paramref name=\"transferSet\"/> to match the averaged softened outputs of an ensemble of {teachers.Count} teachers")
             .Line("/// (and the labels, weighted by Beta). Teachers run in evaluation mode without gradients.")
+            .Line("/// <paramref name=\"objective\"/> replaces the declared <see cref=\"Objective\"/> for this run.")
             .Line("/// </summary>");
-        var signature = teachers.Select((t, i) => $"{t.FullyQualifiedName} {parameters[i]}")
-            .Concat(new[] { $"{Runtime}.LabeledDataset transferSet", $"{Runtime}.TrainingOptions? options = null" })
+        var signature = TeacherParameters(teachers, parameters)
+            .Concat(new[]
+            {
+                $"{Runtime}.LabeledDataset transferSet",
+                $"{Runtime}.TrainingOptions? options = null",
+                $"{Runtime}.DistillationObjective? objective = null",
+            })
             .ToList();
-        writer.Line($"public {Runtime}.TrainingReport Distill(").Indent();
-        for (int i = 0; i < signature.Count; i++)
-        {
-            writer.Line(signature[i] + (i < signature.Count - 1 ? "," : ") =>"));
-        }
+        WriteSignature(writer, $"public {Runtime}.TrainingReport Distill(", signature);
         writer.Line($"{Runtime}.Trainer.Distill(")
             .Indent()
             .Line("this,")
             .Line(DeclaredShape + ",")
             .Line("OutputSize,")
-            .Line($"new {Module}[] {{ {string.Join(", ", parameters)} }},")
-            .Line($"new {Runtime}.DistillationObjective(Temperature, Alpha, Beta),")
+            .Line(teacherArray + ",")
+            .Line("objective ?? Objective,")
             .Line("transferSet,")
             .Line("options);")
+            .Outdent()
+            .Outdent()
+            .Line();
+
+        writer.Line("/// <summary>")
+            .Line(teachers.Count == 1
+                ? "/// How closely this student matches its teacher on <paramref name=\"data\"/> (labels not needed), at temperature 1:"
+                : "/// How closely this student matches its ensemble (the average of the teachers' probabilities) on <paramref name=\"data\"/>, at temperature 1:")
+            .Line("/// top-1 agreement and mean KL(teacher ‖ student).")
+            .Line("/// </summary>");
+        WriteSignature(writer, $"public {Runtime}.Fidelity MeasureFidelity(",
+            TeacherParameters(teachers, parameters).Concat(new[] { $"{Runtime}.LabeledDataset data" }).ToList());
+        writer.Line($"{Runtime}.Metrics.Fidelity(")
+            .Indent()
+            .Line("this,")
+            .Line(DeclaredShape + ",")
+            .Line(teacherArray + ",")
+            .Line("data);")
             .Outdent()
             .Outdent();
 
         writer.Close();
         Close(writer, blocks);
         return writer.ToString();
+    }
+
+    private static IEnumerable<string> TeacherParameters(EquatableArray<NetworkSummary> teachers, List<string> names) =>
+        teachers.Select((t, i) => $"{t.FullyQualifiedName} {names[i]}");
+
+    /// <summary>Opens an expression-bodied member whose parameters go one per line; the caller writes the body and outdents.</summary>
+    private static void WriteSignature(SourceWriter writer, string opening, List<string> parameters)
+    {
+        writer.Line(opening).Indent();
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            writer.Line(parameters[i] + (i < parameters.Count - 1 ? "," : ") =>"));
+        }
     }
 
     /// <summary>
@@ -86,7 +128,7 @@ internal static class DistillationEmitter
         {
             return new List<string> { "teacher" };
         }
-        var reserved = new HashSet<string> { "transferSet", "options" };
+        var reserved = new HashSet<string> { "transferSet", "options", "objective", "data" };
         var names = new List<string>();
         for (int i = 0; i < teachers.Count; i++)
         {

@@ -24,10 +24,12 @@ internal static class GeneratedMembers
     public const string Alpha = nameof(Alpha);
     public const string Beta = nameof(Beta);
     public const string DistillationLoss = nameof(DistillationLoss);
+    public const string Objective = nameof(Objective);
+    public const string MeasureFidelity = nameof(MeasureFidelity);
 
     /// <summary>What every network gets, besides its layer fields, constructor and <c>forward</c>.</summary>
     public static readonly string[] Network = { InputSize, InputShape, OutputSize, ParameterCount, MultiplyAdds, Architecture, OutputLayer };
 
     /// <summary>What a student with <c>[Distill]</c> gets, besides the <c>Distill</c> method's overloads.</summary>
-    public static readonly string[] Distillation = { Temperature, Alpha, Beta, DistillationLoss };
+    public static readonly string[] Distillation = { Temperature, Alpha, Beta, DistillationLoss, Objective, MeasureFidelity };
 }

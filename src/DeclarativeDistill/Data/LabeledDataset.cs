@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -9,18 +10,29 @@ namespace DeclarativeDistill;
 /// Examples and their class labels, held as two tensors: features float32 <c>[N, D]</c> (vectors) or
 /// <c>[N, C, H, W]</c> (images), and labels int64 <c>[N]</c>. Validated on construction. It owns the tensors it is given: they are detached from
 /// any dispose scope, and <see cref="Dispose"/> frees them.
+/// <para>
+/// A transfer set for distillation may have no labels (<see cref="Unlabeled"/>, <see cref="WithoutLabels"/>): the
+/// teachers label it. Such a set serves a distillation whose hard-label weight Beta is 0, and fidelity measures;
+/// training on labels and evaluation refuse it.
+/// </para>
 /// </summary>
 public sealed class LabeledDataset : IDisposable
 {
+    private readonly Tensor? labels;
+
     /// <summary>Wraps <paramref name="features"/> and <paramref name="labels"/> after checking them.</summary>
     /// <param name="features">float32 <c>[N, D]</c> or <c>[N, C, H, W]</c>, finite values.</param>
     /// <param name="labels">int64 <c>[N]</c>, each in <c>[0, classCount)</c>.</param>
     /// <param name="classCount">The number of classes; default: the largest label + 1.</param>
     /// <exception cref="ArgumentException">A shape, type or value is wrong; the message says which.</exception>
     public LabeledDataset(Tensor features, Tensor labels, int? classCount = null)
+        : this(features, labels ?? throw new ArgumentNullException(nameof(labels)), classCount, labelled: true)
+    {
+    }
+
+    private LabeledDataset(Tensor features, Tensor? labels, int? classCount, bool labelled)
     {
         ArgumentNullException.ThrowIfNull(features);
-        ArgumentNullException.ThrowIfNull(labels);
         if (features.dim() is not (2 or 4))
         {
             throw new ArgumentException(
@@ -30,6 +42,56 @@ public sealed class LabeledDataset : IDisposable
         {
             throw new ArgumentException($"Features must be float32; got {features.dtype}.", nameof(features));
         }
+        if (features.shape.Any(size => size == 0))
+        {
+            throw new ArgumentException($"A dataset needs at least one example of at least one feature; got [{string.Join(", ", features.shape)}].", nameof(features));
+        }
+        if (features.shape.Skip(1).Any(size => size > int.MaxValue) || features.shape.Skip(1).Aggregate(1L, (p, size) => p * size) > int.MaxValue)
+        {
+            throw new ArgumentException($"An example of shape [{string.Join(", ", features.shape.Skip(1))}] has more than {int.MaxValue:N0} features.", nameof(features));
+        }
+        bool finite;
+        using (torch.no_grad())
+        using (NewDisposeScope())
+        {
+            finite = features.isfinite().all().item<bool>();
+        }
+        if (!finite)
+        {
+            throw new ArgumentException("Features contain NaN or infinite values.", nameof(features));
+        }
+        if (labelled)
+        {
+            ClassCount = CheckLabels(features, labels!, classCount);
+            this.labels = labels!.contiguous().DetachFromDisposeScope();
+        }
+        else
+        {
+            ClassCount = classCount ?? 0;
+        }
+
+        // The dataset owns its tensors: they must outlive any dispose scope it was built in.
+        Features = features.contiguous().DetachFromDisposeScope();
+        Shape = FeatureShape.OfBatch(features)!; // checked above: 2 or 4 dimensions, positive, at most int.MaxValue per example
+    }
+
+    /// <summary>
+    /// A transfer set of examples without labels, for a distillation on the teachers' outputs alone (Beta = 0).
+    /// </summary>
+    /// <param name="features">float32 <c>[N, D]</c> or <c>[N, C, H, W]</c>, finite values.</param>
+    /// <param name="classCount">The number of classes the examples belong to, if known; otherwise 0.</param>
+    /// <exception cref="ArgumentException">A shape, type or value is wrong; the message says which.</exception>
+    public static LabeledDataset Unlabeled(Tensor features, int classCount = 0)
+    {
+        if (classCount < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(classCount), $"The number of classes cannot be negative; got {classCount}.");
+        }
+        return new LabeledDataset(features, null, classCount, labelled: false);
+    }
+
+    private static int CheckLabels(Tensor features, Tensor labels, int? classCount)
+    {
         if (labels.dim() != 1)
         {
             throw new ArgumentException($"Labels must be a 1-D tensor [N]; got shape [{string.Join(", ", labels.shape)}].", nameof(labels));
@@ -42,31 +104,17 @@ public sealed class LabeledDataset : IDisposable
         {
             throw new ArgumentException($"Features have {features.shape[0]} rows but there are {labels.shape[0]} labels.", nameof(labels));
         }
-        if (features.shape.Any(size => size == 0))
-        {
-            throw new ArgumentException($"A dataset needs at least one example of at least one feature; got [{string.Join(", ", features.shape)}].", nameof(features));
-        }
-        if (features.shape.Skip(1).Any(size => size > int.MaxValue) || features.shape.Skip(1).Aggregate(1L, (p, size) => p * size) > int.MaxValue)
-        {
-            throw new ArgumentException($"An example of shape [{string.Join(", ", features.shape.Skip(1))}] has more than {int.MaxValue:N0} features.", nameof(features));
-        }
 
         long smallest, largest;
-        bool finite;
         using (torch.no_grad())
         using (NewDisposeScope())
         {
             smallest = labels.min().item<long>();
             largest = labels.max().item<long>();
-            finite = features.isfinite().all().item<bool>();
         }
         if (smallest < 0)
         {
             throw new ArgumentException($"Labels must be class indices from 0; found {smallest}.", nameof(labels));
-        }
-        if (!finite)
-        {
-            throw new ArgumentException("Features contain NaN or infinite values.", nameof(features));
         }
         if (largest >= int.MaxValue)
         {
@@ -76,12 +124,7 @@ public sealed class LabeledDataset : IDisposable
         {
             throw new ArgumentException($"Label {largest} is out of range for {declared} classes.", nameof(labels));
         }
-
-        // The dataset owns its tensors: they must outlive any dispose scope it was built in.
-        Features = features.contiguous().DetachFromDisposeScope();
-        Labels = labels.contiguous().DetachFromDisposeScope();
-        ClassCount = classCount ?? checked((int)largest + 1);
-        Shape = FeatureShape.OfBatch(features)!; // checked above: 2 or 4 dimensions, positive, at most int.MaxValue per example
+        return classCount ?? checked((int)largest + 1);
     }
 
     /// <summary>float32 <c>[N, D]</c> or <c>[N, C, H, W]</c>.</summary>
@@ -91,7 +134,14 @@ public sealed class LabeledDataset : IDisposable
     public FeatureShape Shape { get; }
 
     /// <summary>int64 <c>[N]</c>.</summary>
-    public Tensor Labels { get; }
+    /// <exception cref="InvalidOperationException">The dataset has no labels (<see cref="HasLabels"/> is false).</exception>
+    public Tensor Labels => labels ?? throw new InvalidOperationException($"This dataset of {Count} examples has no labels.");
+
+    /// <summary>False for a transfer set without labels (<see cref="Unlabeled"/>).</summary>
+    public bool HasLabels => labels is not null;
+
+    /// <summary>The labels, or null when there are none.</summary>
+    internal Tensor? LabelsOrNull => labels;
 
     /// <summary>N, the number of examples.</summary>
     public int Count => checked((int)Features.shape[0]);
@@ -99,7 +149,7 @@ public sealed class LabeledDataset : IDisposable
     /// <summary>The number of features of one example: D, or C·H·W for images.</summary>
     public int FeatureSize => Shape.Size;
 
-    /// <summary>The number of classes (given, or the largest label + 1).</summary>
+    /// <summary>The number of classes (given, or the largest label + 1; 0 for examples without labels unless given).</summary>
     public int ClassCount { get; }
 
     /// <summary>The examples <c>[start, start + count)</c> as a new dataset with its own copy of the data.</summary>
@@ -109,7 +159,7 @@ public sealed class LabeledDataset : IDisposable
         {
             throw new ArgumentOutOfRangeException(nameof(count), $"Cannot take {count} examples from {start} in a dataset of {Count}.");
         }
-        return new LabeledDataset(Features.narrow(0, start, count).clone(), Labels.narrow(0, start, count).clone(), ClassCount);
+        return new LabeledDataset(Features.narrow(0, start, count).clone(), labels?.narrow(0, start, count).clone(), ClassCount, HasLabels);
     }
 
     /// <summary>
@@ -124,18 +174,63 @@ public sealed class LabeledDataset : IDisposable
         {
             throw new ArgumentException($"Examples of {Shape.Describe()} cannot be viewed as {shape.Describe()}.", nameof(shape));
         }
-        return new LabeledDataset(Features.reshape(shape.BatchShape(Count)), Labels.alias(), ClassCount);
+        return new LabeledDataset(Features.reshape(shape.BatchShape(Count)), labels?.alias(), ClassCount, HasLabels);
     }
 
-    /// <summary>Frees the two tensors.</summary>
+    /// <summary>The same examples without their labels (a new dataset over the same memory), keeping <see cref="ClassCount"/>.</summary>
+    public LabeledDataset WithoutLabels() => new(Features.alias(), null, ClassCount, labelled: false);
+
+    /// <summary>
+    /// The examples whose label is not one of <paramref name="classes"/>, as a new dataset with its own copy of the
+    /// data. <see cref="ClassCount"/> is kept: a network trained on it still has an output for every class.
+    /// </summary>
+    /// <exception cref="ArgumentException">The dataset has no labels, or no example would remain.</exception>
+    public LabeledDataset WithoutClasses(params int[] classes)
+    {
+        ArgumentNullException.ThrowIfNull(classes);
+        var removed = new HashSet<int>(classes);
+        return Where(label => !removed.Contains(label), $"without classes {string.Join(", ", classes)}");
+    }
+
+    /// <summary>
+    /// The examples whose label is one of <paramref name="classes"/>, as a new dataset with its own copy of the data.
+    /// <see cref="ClassCount"/> is kept: a network trained on it still has an output for every class.
+    /// </summary>
+    /// <exception cref="ArgumentException">The dataset has no labels, or no example would remain.</exception>
+    public LabeledDataset OnlyClasses(params int[] classes)
+    {
+        ArgumentNullException.ThrowIfNull(classes);
+        var kept = new HashSet<int>(classes);
+        return Where(kept.Contains, $"with only classes {string.Join(", ", classes)}");
+    }
+
+    private LabeledDataset Where(Func<int, bool> keep, string description)
+    {
+        if (labels is null)
+        {
+            throw new ArgumentException($"A dataset without labels cannot be filtered by class ({description}).");
+        }
+        long[] all = labels.data<long>().ToArray();
+        long[] rows = Enumerable.Range(0, all.Length).Where(i => keep((int)all[i])).Select(i => (long)i).ToArray();
+        if (rows.Length == 0)
+        {
+            throw new ArgumentException($"No example of the {Count} remains {description}.");
+        }
+        using var index = tensor(rows);
+        return new LabeledDataset(Features.index_select(0, index), labels.index_select(0, index), ClassCount, labelled: true);
+    }
+
+    /// <summary>Frees the tensors.</summary>
     public void Dispose()
     {
         Features.Dispose();
-        Labels.Dispose();
+        labels?.Dispose();
     }
 
     /// <inheritdoc/>
-    public override string ToString() => Shape.IsImage
-        ? $"LabeledDataset({Count} examples of {Shape}, {ClassCount} classes)"
-        : $"LabeledDataset({Count} examples × {FeatureSize} features, {ClassCount} classes)";
+    public override string ToString()
+    {
+        string examples = Shape.IsImage ? $"{Count} examples of {Shape}" : $"{Count} examples × {FeatureSize} features";
+        return HasLabels ? $"LabeledDataset({examples}, {ClassCount} classes)" : $"LabeledDataset({examples}, no labels)";
+    }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -20,6 +21,7 @@ public static class Metrics
     {
         ArgumentNullException.ThrowIfNull(model);
         Trainer.CheckData(model, input, outputSize, test, "test set");
+        Trainer.CheckLabelled(test, "evaluation counts errors against them");
         long correct = 0;
         double lossSum = 0;
         var device = DeviceOf(model);
@@ -65,6 +67,71 @@ public static class Metrics
             }
         }));
         return (double)same / count;
+    }
+
+    /// <summary>
+    /// Fidelity of <paramref name="student"/> to its <paramref name="teachers"/> on <paramref name="data"/> (labels
+    /// are not needed): top-1 agreement and mean KL(teacher ‖ student) at temperature 1. Several teachers are one
+    /// ensemble, whose probabilities are the average of theirs. Every model runs in evaluation mode without
+    /// gradients and is left in the mode it was in. Generated students call this from <c>MeasureFidelity</c>.
+    /// </summary>
+    /// <param name="student">The student, which reads examples of <paramref name="input"/>.</param>
+    /// <param name="input">The student's input shape (the generated <c>InputShape</c>).</param>
+    /// <param name="teachers">One teacher, or the members of an ensemble.</param>
+    /// <param name="data">The examples to compare on.</param>
+    /// <exception cref="ArgumentException">The data do not fit the student, or the models' outputs differ in shape.</exception>
+    public static Fidelity Fidelity(Model student, FeatureShape input, IReadOnlyList<Model> teachers, LabeledDataset data)
+    {
+        ArgumentNullException.ThrowIfNull(student);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(teachers);
+        ArgumentNullException.ThrowIfNull(data);
+        if (teachers.Count == 0 || teachers.Any(t => t is null))
+        {
+            throw new ArgumentException("Fidelity needs at least one teacher, and no teacher may be null.", nameof(teachers));
+        }
+        if (!input.Accepts(data.Shape))
+        {
+            throw new ArgumentException(
+                $"{student.GetName()} takes {input.Describe()} per example but the data have examples of {data.Shape.Describe()}.", nameof(data));
+        }
+
+        long same = 0;
+        double klSum = 0;
+        var models = teachers.Prepend(student).ToArray();
+        var wereTraining = models.Select(m => m.training).ToArray();
+        try
+        {
+            using var _ = no_grad();
+            foreach (var model in models)
+            {
+                model.eval();
+            }
+            for (long start = 0; start < data.Count; start += Chunk)
+            {
+                using var scope = NewDisposeScope();
+                var features = data.Features.narrow(0, start, Math.Min(Chunk, data.Count - start));
+                var studentLogits = student.call(features.to(DeviceOf(student))).cpu();
+                var teacherLogits = KnowledgeDistillation.EnsembleLogits(teachers.Select(t => t.call(features.to(DeviceOf(t))).cpu()).ToArray(), 1);
+                if (!studentLogits.shape.AsSpan().SequenceEqual(teacherLogits.shape))
+                {
+                    throw new ArgumentException(
+                        $"The student gives outputs of [{string.Join(", ", studentLogits.shape)}] but the teachers give [{string.Join(", ", teacherLogits.shape)}].", nameof(teachers));
+                }
+                var studentLog = nn.functional.log_softmax(studentLogits.to_type(ScalarType.Float64), 1);
+                var teacherLog = nn.functional.log_softmax(teacherLogits.to_type(ScalarType.Float64), 1);
+                same += studentLog.argmax(1).eq(teacherLog.argmax(1)).sum().item<long>();
+                klSum += nn.functional.kl_div(studentLog, teacherLog, reduction: nn.Reduction.Sum, log_target: true).item<double>();
+            }
+        }
+        finally
+        {
+            for (int i = 0; i < models.Length; i++)
+            {
+                models[i].train(wereTraining[i]);
+            }
+        }
+        return new Fidelity((double)same / data.Count, klSum / data.Count, data.Count);
     }
 
     /// <summary>

@@ -42,7 +42,7 @@ public static class KnowledgeDistillation
         using var scope = NewDisposeScope();
         using var terms = new LossTerms(temperature, alpha, beta);
         var teacherLogProbabilities = alpha == 0 ? null : terms.TeacherLogProbabilities(teacherLogits.detach());
-        return terms.Compute(studentLogits, teacherLogProbabilities, labels, studentShape[0]).MoveToOuterDisposeScope();
+        return terms.Compute(studentLogits, teacherLogProbabilities, labels, studentShape[0]).Total.MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -83,7 +83,7 @@ public static class KnowledgeDistillation
         }
     }
 
-    private static void CheckTemperature(double temperature)
+    internal static void CheckTemperature(double temperature)
     {
         if (!(temperature > 0) || double.IsInfinity(temperature))
         {

@@ -67,47 +67,61 @@ internal sealed class LossTerms : IDisposable
     /// <c>Alpha · T² · KL(p_t ‖ softmax(s / T)) + Beta · CE(s, y)</c> less the mean of the batch's
     /// <see cref="ExampleOffsets"/>, from <see cref="WeightedTeacherProbabilities"/>: the same gradient as
     /// <see cref="Compute"/> with two fewer operations per batch. Intermediate tensors go to the caller's
-    /// dispose scope.
+    /// dispose scope. <paramref name="labels"/> may be null when Beta is 0.
     /// </summary>
-    public Tensor ComputeFromWeighted(Tensor studentLogits, Tensor weightedTeacherProbabilities, Tensor labels)
+    public BatchLoss ComputeFromWeighted(Tensor studentLogits, Tensor weightedTeacherProbabilities, Tensor? labels)
     {
-        Tensor? total = null;
+        Tensor? softTerm = null;
         if (soft)
         {
             // −Alpha · T² · Σ p_t log p_s, summed over classes, averaged over the batch (C is in the weights).
             var studentLogProbabilities = log_softmax(studentLogits * inverseTemperature, 1);
-            total = weightedTeacherProbabilities.mul(studentLogProbabilities).mean();
+            softTerm = weightedTeacherProbabilities.mul(studentLogProbabilities).mean();
         }
-        return AddHardTerm(total, studentLogits, labels);
+        return Combine(softTerm, studentLogits, labels);
     }
 
     /// <summary>
     /// <c>Alpha · T² · KL(p_t ‖ softmax(s / T)) + Beta · CE(s, y)</c>, from the teacher's log-probabilities at T
     /// (null when Alpha is 0), for a batch of <paramref name="batchSize"/> examples. Intermediate tensors go to
-    /// the caller's dispose scope.
+    /// the caller's dispose scope. <paramref name="labels"/> may be null when Beta is 0.
     /// </summary>
-    public Tensor Compute(Tensor studentLogits, Tensor? teacherLogProbabilities, Tensor labels, long batchSize)
+    public BatchLoss Compute(Tensor studentLogits, Tensor? teacherLogProbabilities, Tensor? labels, long batchSize)
     {
-        Tensor? total = null;
+        Tensor? softTerm = null;
         if (soft)
         {
             // KL(p_t ‖ p_s) = Σ p_t (log p_t − log p_s), both sides as log-probabilities (log_target: true):
             // exact where p_t underflows. Summed, then Alpha · T² / N in one multiplication: "batchmean".
             var studentLogProbabilities = log_softmax(studentLogits * inverseTemperature, 1);
-            total = kl_div(studentLogProbabilities, teacherLogProbabilities!, log_target: true, reduction: nn.Reduction.Sum)
+            softTerm = kl_div(studentLogProbabilities, teacherLogProbabilities!, log_target: true, reduction: nn.Reduction.Sum)
                 .mul_(SoftScale(batchSize));
         }
-        return AddHardTerm(total, studentLogits, labels);
+        return Combine(softTerm, studentLogits, labels);
     }
 
-    private Tensor AddHardTerm(Tensor? total, Tensor studentLogits, Tensor labels)
+    /// <summary>True when the hard-label term has a weight, so a batch needs labels.</summary>
+    public bool NeedsLabels => hard;
+
+    private BatchLoss Combine(Tensor? softTerm, Tensor studentLogits, Tensor? labels)
     {
+        Tensor? hardTerm = null;
         if (hard)
         {
-            var hardTerm = cross_entropy(studentLogits, labels);
-            total = total is null ? hardTerm.mul_(hardScale) : total.add_(hardTerm, hardScale);
+            if (labels is null)
+            {
+                throw new InvalidOperationException("The hard-label term needs labels."); // refused before training starts
+            }
+            hardTerm = cross_entropy(studentLogits, labels).mul_(hardScale);
         }
-        return total ?? zeros(new long[0], studentLogits.dtype, studentLogits.device);
+        var total = (softTerm, hardTerm) switch
+        {
+            (null, null) => zeros(Array.Empty<long>(), studentLogits.dtype, studentLogits.device),
+            (null, _) => hardTerm!,
+            (_, null) => softTerm!,
+            _ => softTerm!.add(hardTerm!),
+        };
+        return new BatchLoss(total, softTerm, hardTerm);
     }
 
     public void Dispose()

@@ -17,15 +17,16 @@ namespace DeclarativeDistill;
 /// into place, so a crash never leaves a half-written checkpoint; the previous one is kept beside it.
 /// </summary>
 /// <remarks>
-/// Format: the magic bytes <c>DDCKPT01</c>, the payload length (int64), the payload, and the payload's
-/// SHA-256. The payload starts with the run's fingerprint, so a checkpoint is never applied to a
+/// Format: the magic bytes <c>DDCKPT02</c>, the payload length (int64), the payload, and the payload's
+/// SHA-256. (<c>DDCKPT01</c>, from before epochs carried their loss terms, is still read.) The payload starts with the run's fingerprint, so a checkpoint is never applied to a
 /// different run.
 /// </remarks>
 internal sealed class CheckpointStore
 {
     private const string Prefix = "checkpoint-";
     private const string Extension = ".ddc";
-    private static readonly byte[] Magic = Encoding.ASCII.GetBytes("DDCKPT01");
+    private static readonly byte[] Magic = Encoding.ASCII.GetBytes("DDCKPT02");
+    private static readonly byte[] MagicWithoutTerms = Encoding.ASCII.GetBytes("DDCKPT01");
     private const int Kept = 2;
 
     private readonly string directory;
@@ -49,9 +50,10 @@ internal sealed class CheckpointStore
             return null;
         }
         byte[] payload;
+        bool withTerms;
         try
         {
-            payload = ReadVerified(files[0]);
+            payload = ReadVerified(files[0], out withTerms);
         }
         catch (InvalidDataException e)
         {
@@ -73,7 +75,12 @@ internal sealed class CheckpointStore
         var epochs = new List<EpochReport>();
         for (int i = reader.ReadInt32(); i > 0; i--)
         {
-            epochs.Add(new EpochReport(reader.ReadInt32(), reader.ReadDouble(), TimeSpan.FromTicks(reader.ReadInt64()), reader.ReadDouble()));
+            var epoch = new EpochReport(reader.ReadInt32(), reader.ReadDouble(), TimeSpan.FromTicks(reader.ReadInt64()), reader.ReadDouble());
+            if (withTerms)
+            {
+                epoch = epoch with { SoftTerm = ReadOptional(reader), HardTerm = ReadOptional(reader) };
+            }
+            epochs.Add(epoch);
         }
         return new CheckpointState(files[0], completed, epochs, reader);
     }
@@ -93,6 +100,8 @@ internal sealed class CheckpointStore
                 writer.Write(epoch.Loss);
                 writer.Write(epoch.Duration.Ticks);
                 writer.Write(epoch.SamplesPerSecond);
+                writer.Write(epoch.SoftTerm ?? double.NaN);
+                writer.Write(epoch.HardTerm ?? double.NaN);
             }
             WriteState(writer, torch.random.get_rng_state());
             WriteState(writer, shuffler.get_state());
@@ -129,7 +138,7 @@ internal sealed class CheckpointStore
     {
         try
         {
-            ReadVerified(path);
+            ReadVerified(path, out _);
             return true;
         }
         catch (InvalidDataException)
@@ -138,10 +147,12 @@ internal sealed class CheckpointStore
         }
     }
 
-    private static byte[] ReadVerified(string path)
+    private static byte[] ReadVerified(string path, out bool withTerms)
     {
         byte[] bytes = File.ReadAllBytes(path);
-        if (bytes.Length < Magic.Length + 8 + 32 || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+        withTerms = bytes.AsSpan().StartsWith(Magic);
+        if (bytes.Length < Magic.Length + 8 + 32
+            || !(bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic) || bytes.AsSpan(0, Magic.Length).SequenceEqual(MagicWithoutTerms)))
         {
             throw new InvalidDataException("not a DeclarativeDistill checkpoint (bad header)");
         }
@@ -157,6 +168,13 @@ internal sealed class CheckpointStore
             throw new InvalidDataException("checksum mismatch: the file was changed or damaged after it was written");
         }
         return payload.ToArray();
+    }
+
+    /// <summary>A term that was absent is written as NaN (a mean loss that was NaN ends a run, so it is never stored).</summary>
+    private static double? ReadOptional(BinaryReader reader)
+    {
+        double value = reader.ReadDouble();
+        return double.IsNaN(value) ? null : value;
     }
 
     private static void WriteState(BinaryWriter writer, Tensor state)

@@ -16,26 +16,26 @@ internal sealed class TeacherSignal
     /// </param>
     /// <param name="fromCache">(studentLogits, the cached rows of the batch, batch) → the batch's mean loss, less the offsets.</param>
     public TeacherSignal(
-        Func<Tensor, Tensor, TrainingLoop.Batch, Tensor> fromLogits,
+        Func<Tensor, Tensor, TrainingLoop.Batch, BatchLoss> fromLogits,
         Func<Tensor, (Tensor Targets, Tensor? Offsets)> cache,
-        Func<Tensor, Tensor, TrainingLoop.Batch, Tensor> fromCache)
+        Func<Tensor, Tensor, TrainingLoop.Batch, BatchLoss> fromCache)
     {
         FromLogits = fromLogits;
         Cache = cache;
         FromCache = fromCache;
     }
 
-    public Func<Tensor, Tensor, TrainingLoop.Batch, Tensor> FromLogits { get; }
+    public Func<Tensor, Tensor, TrainingLoop.Batch, BatchLoss> FromLogits { get; }
 
     public Func<Tensor, (Tensor Targets, Tensor? Offsets)> Cache { get; }
 
-    public Func<Tensor, Tensor, TrainingLoop.Batch, Tensor> FromCache { get; }
+    public Func<Tensor, Tensor, TrainingLoop.Batch, BatchLoss> FromCache { get; }
 
-    /// <summary>A loss of the user's own on the teachers' logits: the cache holds the logits.</summary>
+    /// <summary>A loss of the user's own on the teachers' logits: the cache holds the logits. It needs labels.</summary>
     public static TeacherSignal Logits(Func<Tensor, Tensor, Tensor, Tensor> loss)
     {
-        Func<Tensor, Tensor, TrainingLoop.Batch, Tensor> onLogits = (student, teacher, batch) => loss(student, teacher, batch.Labels);
-        return new TeacherSignal(onLogits, logits => (logits.alias(), null), onLogits);
+        Func<Tensor, Tensor, TrainingLoop.Batch, BatchLoss> onLogits = (student, teacher, batch) => BatchLoss.Opaque(loss(student, teacher, batch.Labels!));
+        return new TeacherSignal(onLogits, logits => (logits.alias(), null), onLogits) { NeedsLabels = true };
     }
 
     /// <summary>
@@ -45,5 +45,11 @@ internal sealed class TeacherSignal
     public static TeacherSignal Objective(LossTerms terms) => new(
         (student, teacher, batch) => terms.Compute(student, terms.TeacherLogProbabilities(teacher), batch.Labels, batch.Size),
         logits => (terms.WeightedTeacherProbabilities(logits), terms.ExampleOffsets(logits)),
-        (student, weighted, batch) => terms.ComputeFromWeighted(student, weighted, batch.Labels));
+        (student, weighted, batch) => terms.ComputeFromWeighted(student, weighted, batch.Labels))
+    {
+        NeedsLabels = terms.NeedsLabels,
+    };
+
+    /// <summary>True when a batch's loss reads its labels: then a transfer set without labels is refused.</summary>
+    public bool NeedsLabels { get; private init; }
 }

@@ -29,12 +29,13 @@ public static class Trainer
     {
         ArgumentNullException.ThrowIfNull(model);
         CheckData(model, input, outputSize, train, "training set");
+        CheckLabelled(train, "Fit trains on labels");
         options ??= new TrainingOptions();
         options.Validate();
         var device = options.Device ?? CPU;
         model.to(device);
         return TrainingLoop.Run(model, train, options, Fingerprint("Fit", model, train, options), TimeSpan.Zero, device,
-            batch => nn.functional.cross_entropy(model.call(batch.Features), batch.Labels));
+            batch => BatchLoss.HardOnly(nn.functional.cross_entropy(model.call(batch.Features), batch.Labels!)));
     }
 
     /// <summary>
@@ -54,6 +55,13 @@ public static class Trainer
         TrainingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(objective);
+        if (transferSet is { HasLabels: false } && objective.Beta != 0)
+        {
+            throw new ArgumentException(
+                $"The transfer set has no labels, but the objective weights the hard-label term by Beta = {objective.Beta:G6}. " +
+                "Distil on the teachers' outputs alone with Beta = 0 (for a generated student: objective: Student.Objective with { Beta = 0 }), or give a labelled transfer set.",
+                nameof(transferSet));
+        }
         using var terms = objective.Terms();
         return Distill(student, input, outputSize, teachers, objective.Temperature, transferSet, options, TeacherSignal.Objective(terms));
     }
@@ -87,6 +95,7 @@ public static class Trainer
         TrainingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(loss);
+        CheckLabelled(transferSet, "a loss of your own receives the labels");
         return Distill(student, new FeatureShape(inputSize), outputSize, teachers, temperature, transferSet, options, TeacherSignal.Logits(loss));
     }
 
@@ -190,11 +199,20 @@ public static class Trainer
     private static string Fingerprint(string kind, Model model, LabeledDataset data, TrainingOptions options)
     {
         long parameters = model.parameters().Sum(p => p.numel());
-        string augmentation = options.Augment is null ? "no augmentation" : "augmented";
+        string augmentation = (options.Augment is null ? "no augmentation" : "augmented") + (options.Mask is { } mask ? $", {mask}" : "");
         string what = FormattableString.Invariant($"{kind} {model.GetName()} ({parameters} parameters) on {data.Count} × {data.FeatureSize}");
         string how = FormattableString.Invariant(
             $"{options.Epochs} epochs, batch {options.BatchSize}, LR {options.LearningRate} {options.Schedule}, momentum {options.Momentum}, weight decay {options.WeightDecay}");
         return FormattableString.Invariant($"{what}; {how}, seed {options.Seed}, {augmentation}");
+    }
+
+    /// <summary>Throws when <paramref name="data"/> (already checked for null) has no labels, saying <paramref name="why"/> they are needed.</summary>
+    internal static void CheckLabelled(LabeledDataset? data, string why)
+    {
+        if (data is { HasLabels: false })
+        {
+            throw new ArgumentException($"The dataset of {data.Count} examples has no labels, and {why}.", nameof(data));
+        }
     }
 
     internal static void CheckData(Model model, FeatureShape input, int outputSize, LabeledDataset data, string role)

@@ -22,13 +22,13 @@ internal static class TrainingLoop
     /// <param name="fingerprint">What this run is, so a checkpoint of another run is refused.</param>
     /// <param name="preparationTime">Time spent before the loop (the teacher cache), for the report.</param>
     /// <param name="device">Where the model lives.</param>
-    /// <param name="batchLoss">The mean loss of one batch.</param>
+    /// <param name="batchLoss">The mean loss of one batch, with its terms.</param>
     /// <param name="lossOffsets">
-    /// Per example (double, on the CPU), a part of its loss that does not depend on the model and that
+    /// Per example (double, on the CPU), a part of its soft term that does not depend on the model and that
     /// <paramref name="batchLoss"/> leaves out; added back to the loss reported. Null when there is none.
     /// </param>
     public static TrainingReport Run(Model model, LabeledDataset data, TrainingOptions options, string fingerprint,
-        TimeSpan preparationTime, Device device, Func<Batch, Tensor> batchLoss, Tensor? lossOffsets = null)
+        TimeSpan preparationTime, Device device, Func<Batch, BatchLoss> batchLoss, Tensor? lossOffsets = null)
     {
         bool onCpu = device.type == DeviceType.CPU; // then moving a batch "to" the device would only add tensor handles
         var clock = Stopwatch.StartNew();
@@ -50,6 +50,9 @@ internal static class TrainingLoop
         resumed?.RestoreModel(model, shuffler);
         model.to(device); // load() replaces parameters: move them before the optimizer takes them
 
+        // A pruning mask, bound to the parameters on the device (after load and move): applied now and after every step.
+        var masked = options.Mask?.Bind(model).Select(m => (m.Weight, Mask: m.Mask.to(m.Weight.device))).ToList();
+        ApplyMasks(masked);
         using var optimizer = optim.SGD(model.parameters(), options.LearningRate, options.Momentum, weight_decay: options.WeightDecay);
         resumed?.RestoreOptimizer(optimizer);
         var epochs = new List<EpochReport>(resumed?.Epochs ?? Array.Empty<EpochReport>());
@@ -68,7 +71,11 @@ internal static class TrainingLoop
             {
                 var epochClock = Stopwatch.StartNew();
                 using var order = randperm(count, generator: shuffler);
+                // Sums over the epoch's examples, in double precision: the loss, its soft term and its hard term.
                 using var lossSum = zeros(1, dtype: ScalarType.Float64, device: device);
+                using var softSum = zeros(1, dtype: ScalarType.Float64, device: device);
+                using var hardSum = zeros(1, dtype: ScalarType.Float64, device: device);
+                bool hasSoft = false, hasHard = false;
                 using var offsetSums = lossOffsets?.index_select(0, order).cumsum(0); // once per epoch, read at each report
                 for (int batch = 1; batch <= batchesPerEpoch; batch++)
                 {
@@ -79,11 +86,11 @@ internal static class TrainingLoop
                     {
                         var indices = order.narrow(0, start, size);
                         var features = data.Features.index_select(0, indices);
-                        var labels = data.Labels.index_select(0, indices);
+                        var labels = data.LabelsOrNull?.index_select(0, indices);
                         if (!onCpu)
                         {
                             features = features.to(device);
-                            labels = labels.to(device);
+                            labels = labels?.to(device);
                         }
                         if (options.Augment is { } augment)
                         {
@@ -96,15 +103,26 @@ internal static class TrainingLoop
                         }
                         model.zero_grad(); // drops the gradients (set_to_none) instead of writing zeros over them
                         var loss = batchLoss(new Batch(features, labels, indices, size));
-                        loss.backward();
+                        loss.Total.backward();
                         if (batch == batchesPerEpoch)
                         {
                             Refresh(model, candidate); // the weights this last loss was computed with
                         }
                         optimizer.step();
+                        ApplyMasks(masked);
                         using (no_grad())
                         {
-                            lossSum.add_(loss, size); // in double precision: the sum of the batch's per-example losses
+                            lossSum.add_(loss.Total, size); // the sum of the batch's per-example losses
+                            if (loss.Soft is { } soft)
+                            {
+                                softSum.add_(soft, size);
+                                hasSoft = true;
+                            }
+                            if (loss.Hard is { } hard)
+                            {
+                                hardSum.add_(hard, size);
+                                hasHard = true;
+                            }
                         }
                     }
 
@@ -115,7 +133,10 @@ internal static class TrainingLoop
                         continue;
                     }
                     int seen = start + size;
-                    double meanLoss = (lossSum.item<double>() + OffsetOf(offsetSums, seen)) / seen;
+                    double offset = OffsetOf(offsetSums, seen);
+                    double meanLoss = (lossSum.item<double>() + offset) / seen;
+                    double? softTerm = hasSoft ? (softSum.item<double>() + offset) / seen : null;
+                    double? hardTerm = hasHard ? hardSum.item<double>() / seen : null;
                     if (!double.IsFinite(meanLoss))
                     {
                         Restore(model, lastGood);
@@ -125,9 +146,10 @@ internal static class TrainingLoop
                     if (endOfEpoch)
                     {
                         (lastGood, candidate) = (candidate, lastGood);
-                        epochs.Add(new EpochReport(epoch, meanLoss, epochClock.Elapsed, rate));
+                        epochs.Add(new EpochReport(epoch, meanLoss, epochClock.Elapsed, rate) { SoftTerm = softTerm, HardTerm = hardTerm });
                     }
-                    options.Progress?.Report(Progress(epoch, batch, batchesPerEpoch, options.Epochs, firstEpoch, meanLoss, rate, clock.Elapsed));
+                    options.Progress?.Report(Progress(epoch, batch, batchesPerEpoch, options.Epochs, firstEpoch, meanLoss, rate, clock.Elapsed)
+                        with { SoftTerm = softTerm, HardTerm = hardTerm });
                 }
 
                 if (checkpoints is not null && (epoch % options.CheckpointInterval == 0 || epoch == options.Epochs))
@@ -197,6 +219,19 @@ internal static class TrainingLoop
         }
     }
 
+    private static void ApplyMasks(List<(Tensor Weight, Tensor Mask)>? masked)
+    {
+        if (masked is null)
+        {
+            return;
+        }
+        using var _ = no_grad();
+        foreach (var (weight, mask) in masked)
+        {
+            weight.mul_(mask);
+        }
+    }
+
     private static IEnumerable<Tensor> State(Model model) => model.parameters().Concat(model.buffers());
 
     private static TrainingProgress Progress(int epoch, int batch, int batchesPerEpoch, int epochs, int firstEpoch, double loss, double rate, TimeSpan elapsed)
@@ -207,6 +242,6 @@ internal static class TrainingLoop
         return new TrainingProgress(epoch, epochs, batch, batchesPerEpoch, loss, rate, elapsed, remaining);
     }
 
-    /// <summary>One batch: features and labels on the model's device, which examples they are, and how many.</summary>
-    internal readonly record struct Batch(Tensor Features, Tensor Labels, Tensor Indices, int Size);
+    /// <summary>One batch: features and labels (null for a transfer set without labels) on the model's device, which examples they are, and how many.</summary>
+    internal readonly record struct Batch(Tensor Features, Tensor? Labels, Tensor Indices, int Size);
 }

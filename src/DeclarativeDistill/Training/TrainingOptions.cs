@@ -90,6 +90,12 @@ public sealed record TrainingOptions
     /// </summary>
     public Device? Device { get; init; }
 
+    /// <summary>
+    /// Weights held at zero: after every optimizer step the weights a <see cref="MagnitudePruning"/> mask removed
+    /// are set back to zero, so fine-tuning a pruned model keeps its sparsity exactly. Default none.
+    /// </summary>
+    public PruningMask? Mask { get; init; }
+
     internal void Validate()
     {
         Require(Epochs >= 0, nameof(Epochs), $"must not be negative; got {Epochs}");

@@ -21,6 +21,12 @@ public sealed record TrainingProgress(
     TimeSpan Elapsed,
     TimeSpan Remaining)
 {
+    /// <summary>Mean soft term <c>Alpha · T² · KL</c> of this epoch so far, as it enters <see cref="Loss"/>; null when the loss has none.</summary>
+    public double? SoftTerm { get; init; }
+
+    /// <summary>Mean hard term <c>Beta · CE</c> of this epoch so far (in <c>Fit</c>, the cross-entropy); null when the loss has none.</summary>
+    public double? HardTerm { get; init; }
+
     /// <summary>True for the report that closes an epoch.</summary>
     public bool IsEndOfEpoch => Batch == BatchesPerEpoch;
 

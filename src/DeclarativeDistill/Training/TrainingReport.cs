@@ -8,7 +8,20 @@ namespace DeclarativeDistill;
 /// <param name="Loss">Mean training loss over the epoch's examples.</param>
 /// <param name="Duration">Wall-clock time of the epoch.</param>
 /// <param name="SamplesPerSecond">Training examples per second.</param>
-public sealed record EpochReport(int Epoch, double Loss, TimeSpan Duration, double SamplesPerSecond);
+public sealed record EpochReport(int Epoch, double Loss, TimeSpan Duration, double SamplesPerSecond)
+{
+    /// <summary>
+    /// The mean soft (teacher) term as it enters <see cref="Loss"/>, <c>Alpha · T² · KL</c>; null when the loss
+    /// has none (<c>Fit</c>, Alpha = 0, or a loss of your own).
+    /// </summary>
+    public double? SoftTerm { get; init; }
+
+    /// <summary>
+    /// The mean hard (label) term as it enters <see cref="Loss"/>, <c>Beta · CE</c> (in <c>Fit</c>, the whole
+    /// cross-entropy); null when the loss has none (Beta = 0, or a loss of your own).
+    /// </summary>
+    public double? HardTerm { get; init; }
+}
 
 /// <summary>What a <c>Fit</c> or <c>Distill</c> run did.</summary>
 public sealed class TrainingReport

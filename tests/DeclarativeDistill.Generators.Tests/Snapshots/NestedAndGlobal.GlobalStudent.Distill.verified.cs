@@ -21,19 +21,41 @@ partial class GlobalStudent
         global::DeclarativeDistill.KnowledgeDistillation.Loss(studentLogits, teacherLogits, labels, Temperature, Alpha, Beta);
 
     /// <summary>
+    /// T, Alpha and Beta as declared. A sweep passes variations to <c>Distill</c>, e.g.
+    /// <c>objective: Objective with { Temperature = 8 }</c>; <c>Objective with { Beta = 0 }</c> distils on a
+    /// transfer set without labels.
+    /// </summary>
+    public static global::DeclarativeDistill.DistillationObjective Objective { get; } = new(Temperature, Alpha, Beta);
+
+    /// <summary>
     /// Trains this student on <paramref name="transferSet"/> to match the softened outputs of <paramref name="teacher"/>
     /// (and the labels, weighted by Beta). Teachers run in evaluation mode without gradients.
+    /// <paramref name="objective"/> replaces the declared <see cref="Objective"/> for this run.
     /// </summary>
     public global::DeclarativeDistill.TrainingReport Distill(
         global::Models.@event teacher,
         global::DeclarativeDistill.LabeledDataset transferSet,
-        global::DeclarativeDistill.TrainingOptions? options = null) =>
+        global::DeclarativeDistill.TrainingOptions? options = null,
+        global::DeclarativeDistill.DistillationObjective? objective = null) =>
         global::DeclarativeDistill.Trainer.Distill(
             this,
             global::DeclarativeDistill.FeatureShape.Parse(InputShape),
             OutputSize,
             new global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>[] { teacher },
-            new global::DeclarativeDistill.DistillationObjective(Temperature, Alpha, Beta),
+            objective ?? Objective,
             transferSet,
             options);
+
+    /// <summary>
+    /// How closely this student matches its teacher on <paramref name="data"/> (labels not needed), at temperature 1:
+    /// top-1 agreement and mean KL(teacher ‖ student).
+    /// </summary>
+    public global::DeclarativeDistill.Fidelity MeasureFidelity(
+        global::Models.@event teacher,
+        global::DeclarativeDistill.LabeledDataset data) =>
+        global::DeclarativeDistill.Metrics.Fidelity(
+            this,
+            global::DeclarativeDistill.FeatureShape.Parse(InputShape),
+            new global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>[] { teacher },
+            data);
 }

@@ -75,7 +75,7 @@ public class KnowledgeDistillationTests
         exact.backward();
         using var weighted = terms.WeightedTeacherProbabilities(teacher);
         using var offsets = terms.ExampleOffsets(teacher);
-        using var cached = terms.ComputeFromWeighted(cachedLogits, weighted, labels);
+        using var cached = terms.ComputeFromWeighted(cachedLogits, weighted, labels).Total;
         cached.backward();
 
         double offset = offsets is null ? 0 : offsets.mean().item<double>();

@@ -1,0 +1,35 @@
+using System.Collections.Generic;
+using System.Linq;
+using TorchSharp;
+using static TorchSharp.torch;
+using Model = TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>;
+
+namespace DeclarativeDistill;
+
+/// <summary>
+/// The weights that quantization and pruning compress: those of every fully connected layer and every
+/// convolution (including the ones inside residual blocks), by their state_dict key. Biases and batch-norm
+/// parameters are few and stay in float32.
+/// </summary>
+internal static class CompressibleLayers
+{
+    /// <summary>(key, weight) of each <c>Linear</c> and <c>Conv2d</c> of <paramref name="model"/>, in module order.</summary>
+    public static List<(string Key, Tensor Weight)> Weights(Model model) =>
+        model.named_modules()
+            .Where(m => m.module is TorchSharp.Modules.Linear or TorchSharp.Modules.Conv2d)
+            .Select(m => (Key(m.name), Weight(m.module)))
+            .ToList();
+
+    /// <summary>Bytes of every parameter and buffer as stored (float32 weights: 4 bytes each).</summary>
+    public static long DenseBytes(Model model) =>
+        model.parameters().Concat(model.buffers()).Sum(t => t.numel() * t.ElementSize);
+
+    private static string Key(string module) => module.Length == 0 ? "weight" : module + ".weight";
+
+    private static Tensor Weight(nn.Module module) => module switch
+    {
+        TorchSharp.Modules.Linear linear => linear.weight!,
+        TorchSharp.Modules.Conv2d conv => conv.weight!,
+        _ => throw new System.ArgumentException($"{module.GetName()} is not a fully connected or convolution layer."),
+    };
+}
