@@ -56,6 +56,8 @@ public class DiagnosticTests
         { "DD0025", """[[|Teacher(Layers = "4,8,2")|]] public partial class T { public const int InputSize = 4; }""" },
         { "DD0025", """[[|Teacher(Layers = "4,8,2")|]] public partial class T { private int hidden1; }""" },
         { "DD0025", """[Teacher(Layers = "4,2")] public partial class T { } [Student(Layers = "4,2")] [[|Distill(Temperature = 3)|]] public partial class S { public double Temperature => 2; }""" },
+        { "DD0025", """[Teacher(Layers = "4,2")] public partial class T { } [Student(Layers = "4,2")] [[|Distill(Temperature = 3)|]] public partial class S { public static int Objective; }""" },
+        { "DD0025", """[Teacher(Layers = "4,2")] public partial class T { } [Student(Layers = "4,2")] [[|Distill(Temperature = 3)|]] public partial class S { public int MeasureFidelity => 1; }""" },
         // Who teaches whom
         { "DD0030", """[Teacher(Layers = "4,2")] public partial class T { } [[|Distill|]] public partial class S { }""" },
         { "DD0031", """public class NotTeacher { } [Student(Layers = "4,2")] [Distill([|typeof(NotTeacher)|])] public partial class S { }""" },

@@ -136,7 +136,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor MemberConflict = Error(
         DiagnosticIds.MemberConflict, Declaration, "Member conflicts with the generated network",
         "'{0}' declares {1}, which the generated network defines; remove or rename it",
-        "The generator defines the constructor, forward, the size constants, the layers and, for students, Temperature, Alpha, Beta and DistillationLoss.");
+        "The generator defines the constructor, forward, the size constants, the layers and, for students, Temperature, Alpha, Beta, DistillationLoss, Objective and MeasureFidelity.");
 
     /// <summary>DD0030: [Distill] without [Student]. {0} class.</summary>
     public static readonly DiagnosticDescriptor DistillWithoutStudent = Error(

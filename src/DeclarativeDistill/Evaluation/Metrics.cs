@@ -96,33 +96,14 @@ public static class Metrics
                 $"{student.GetName()} takes {input.Describe()} per example but the data have examples of {data.Shape.Describe()}.", nameof(data));
         }
 
-        long same = 0;
-        double klSum = 0;
         var models = teachers.Prepend(student).ToArray();
         var wereTraining = models.Select(m => m.training).ToArray();
         try
         {
             using var _ = no_grad();
-            foreach (var model in models)
-            {
-                model.eval();
-            }
-            for (long start = 0; start < data.Count; start += Chunk)
-            {
-                using var scope = NewDisposeScope();
-                var features = data.Features.narrow(0, start, Math.Min(Chunk, data.Count - start));
-                var studentLogits = student.call(features.to(DeviceOf(student))).cpu();
-                var teacherLogits = KnowledgeDistillation.EnsembleLogits(teachers.Select(t => t.call(features.to(DeviceOf(t))).cpu()).ToArray(), 1);
-                if (!studentLogits.shape.AsSpan().SequenceEqual(teacherLogits.shape))
-                {
-                    throw new ArgumentException(
-                        $"The student gives outputs of [{string.Join(", ", studentLogits.shape)}] but the teachers give [{string.Join(", ", teacherLogits.shape)}].", nameof(teachers));
-                }
-                var studentLog = nn.functional.log_softmax(studentLogits.to_type(ScalarType.Float64), 1);
-                var teacherLog = nn.functional.log_softmax(teacherLogits.to_type(ScalarType.Float64), 1);
-                same += studentLog.argmax(1).eq(teacherLog.argmax(1)).sum().item<long>();
-                klSum += nn.functional.kl_div(studentLog, teacherLog, reduction: nn.Reduction.Sum, log_target: true).item<double>();
-            }
+            using var studentLogits = Logits(student, data.Features);
+            using var teacherLogits = KnowledgeDistillation.EnsembleLogits(teachers.Select(t => Logits(t, data.Features)).ToArray(), 1);
+            return Fidelity(teacherLogits, studentLogits);
         }
         finally
         {
@@ -131,7 +112,77 @@ public static class Metrics
                 models[i].train(wereTraining[i]);
             }
         }
-        return new Fidelity((double)same / data.Count, klSum / data.Count, data.Count);
+    }
+
+    /// <summary>
+    /// Fidelity from logits already computed, [N, C] each on the CPU: top-1 agreement and mean KL(teacher ‖ student) at
+    /// temperature 1. For comparing many models with one reference, whose logits are then computed once
+    /// (see <see cref="Logits(Model, FeatureShape, Tensor)"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The two are not [N, C] of the same shape with N ≥ 1.</exception>
+    public static Fidelity Fidelity(Tensor teacherLogits, Tensor studentLogits)
+    {
+        ArgumentNullException.ThrowIfNull(teacherLogits);
+        ArgumentNullException.ThrowIfNull(studentLogits);
+        if (studentLogits.dim() != 2 || studentLogits.shape[0] == 0 || !studentLogits.shape.AsSpan().SequenceEqual(teacherLogits.shape))
+        {
+            throw new ArgumentException(
+                $"The student gives outputs of [{string.Join(", ", studentLogits.shape)}] but the teachers give [{string.Join(", ", teacherLogits.shape)}]; both must be [N, C].", nameof(studentLogits));
+        }
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var studentLog = nn.functional.log_softmax(studentLogits.detach().cpu().to_type(ScalarType.Float64), 1);
+        var teacherLog = nn.functional.log_softmax(teacherLogits.detach().cpu().to_type(ScalarType.Float64), 1);
+        long count = studentLogits.shape[0];
+        long same = studentLog.argmax(1).eq(teacherLog.argmax(1)).sum().item<long>();
+        double kl = nn.functional.kl_div(studentLog, teacherLog, reduction: nn.Reduction.Sum, log_target: true).item<double>();
+        return new Fidelity((double)same / count, kl / count, checked((int)count));
+    }
+
+    /// <summary>
+    /// The logits of <paramref name="model"/> (which reads examples of <paramref name="input"/>) for every example of
+    /// <paramref name="features"/>, in evaluation mode without gradients, in chunks, as [N, outputs] on the CPU.
+    /// </summary>
+    /// <exception cref="ArgumentException">The examples have another shape; the message names both.</exception>
+    public static Tensor Logits(Model model, FeatureShape input, Tensor features)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(features);
+        var shape = features.dim() >= 2 ? FeatureShape.OfBatch(features) : null;
+        if (shape is null || !input.Accepts(shape))
+        {
+            throw new ArgumentException(
+                $"{model.GetName()} takes {input.Describe()} per example but the features have examples of [{string.Join(", ", features.shape.Skip(1))}].", nameof(features));
+        }
+        Tensor? logits = null;
+        WithEvalMode(model, () => logits = Logits(model, features));
+        return logits!;
+    }
+
+    /// <summary>The model's logits for every row, in chunks, on the CPU; the caller sets the mode and turns off gradients.</summary>
+    private static Tensor Logits(Model model, Tensor features)
+    {
+        model.eval();
+        var device = DeviceOf(model);
+        var chunks = new List<Tensor>();
+        try
+        {
+            for (long start = 0; start < features.shape[0]; start += Chunk)
+            {
+                using var scope = NewDisposeScope();
+                var input = features.narrow(0, start, Math.Min(Chunk, features.shape[0] - start)).to(device);
+                chunks.Add(model.call(input).cpu().MoveToOuterDisposeScope());
+            }
+            return chunks.Count == 1 ? chunks[0].alias() : cat(chunks, 0);
+        }
+        finally
+        {
+            foreach (var chunk in chunks)
+            {
+                chunk.Dispose();
+            }
+        }
     }
 
     /// <summary>

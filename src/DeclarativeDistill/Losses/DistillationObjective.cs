@@ -63,7 +63,7 @@ public sealed record DistillationObjective
         KnowledgeDistillation.Loss(studentLogits, teacherLogits, labels, Temperature, Alpha, Beta);
 
     /// <inheritdoc/>
-    public override string ToString() => FormattableString.Invariant($"T = {Temperature}, Alpha = {Alpha}, Beta = {Beta}");
+    public override string ToString() => FormattableString.Invariant($"T = {Temperature:G6}, Alpha = {Alpha:G6}, Beta = {Beta:G6}");
 
     /// <summary>The loss's terms with these constants, to reuse batch after batch.</summary>
     internal LossTerms Terms() => new(Temperature, Alpha, Beta);
