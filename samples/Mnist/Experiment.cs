@@ -16,7 +16,7 @@ namespace Samples.Mnist;
 /// </summary>
 public static class Experiment
 {
-    public static int Run(Recipe recipe, DirectoryInfo? dataDirectory, int threads)
+    public static int Run(Recipe recipe, DirectoryInfo? dataDirectory, int threads, string experiment = "compare")
     {
         if (Console.IsOutputRedirected)
         {
@@ -47,6 +47,11 @@ public static class Experiment
             }
             AnsiConsole.MarkupLineInterpolated(
                 $"Data: {(dataDirectory?.FullName ?? "embedded MNIST sample")}: {train.Count:N0} training and {test.Count:N0} test images. Seed {recipe.Seed}, {threads} threads. Learning rates: teacher {recipe.TeacherLearningRate}, baselines {recipe.BaselineLearningRate}, distilled {recipe.DistillLearningRate}.");
+            if (experiment != "compare")
+            {
+                Hinton.HintonExperiments.Run(experiment, recipe, train, test);
+                return 0;
+            }
             // The recipe was chosen on the embedded digits. On other data, each student's learning rate (hard labels)
             // and temperature and Alpha (distilled) are chosen on a held-out tenth of the training set instead.
             var selection = dataDirectory is null ? null : Selection.HoldOut(train, recipe);
@@ -100,15 +105,13 @@ public static class Experiment
             TrainStudent(display, $"Student {MnistStudent.Architecture}, hard labels", MnistStudent.ParameterCount, MnistStudent.MultiplyAdds, () => new MnistStudent(),
                 Candidates.HardLabels<MnistStudent>((s, o) => s.Fit(train, o), baseline, selection), recipe.Seed, teacher, test, selection),
             TrainStudent(display, $"Student {MnistStudent.Architecture}, distilled", MnistStudent.ParameterCount, MnistStudent.MultiplyAdds, () => new MnistStudent(),
-                Candidates.Distilled<MnistStudent>(teacher, train, distilled, FeatureShape.Parse(MnistStudent.InputShape), MnistStudent.Temperature, MnistStudent.Alpha,
-                    (s, o) => s.Distill(teacher, train, o), selection),
+                Candidates.Distilled<MnistStudent>(MnistStudent.Objective, (s, o, objective) => s.Distill(teacher, train, o, objective), distilled, selection),
                 recipe.Seed, teacher, test, selection));
         AddPair($"Student {TinyStudent.Architecture}", "the MLP teacher", teacherResult,
             TrainStudent(display, $"Student {TinyStudent.Architecture}, hard labels", TinyStudent.ParameterCount, TinyStudent.MultiplyAdds, () => new TinyStudent(),
                 Candidates.HardLabels<TinyStudent>((s, o) => s.Fit(train, o), baseline, selection), recipe.Seed, teacher, test, selection),
             TrainStudent(display, $"Student {TinyStudent.Architecture}, distilled", TinyStudent.ParameterCount, TinyStudent.MultiplyAdds, () => new TinyStudent(),
-                Candidates.Distilled<TinyStudent>(teacher, train, distilled, FeatureShape.Parse(TinyStudent.InputShape), TinyStudent.Temperature, TinyStudent.Alpha,
-                    (s, o) => s.Distill(teacher, train, o), selection),
+                Candidates.Distilled<TinyStudent>(TinyStudent.Objective, (s, o, objective) => s.Distill(teacher, train, o, objective), distilled, selection),
                 recipe.Seed, teacher, test, selection));
         teacher.Dispose();
 
@@ -123,8 +126,7 @@ public static class Experiment
             TrainStudent(display, $"Conv student {ConvStudent.Architecture}, hard labels", ConvStudent.ParameterCount, ConvStudent.MultiplyAdds, () => new ConvStudent(),
                 Candidates.HardLabels<ConvStudent>((s, o) => s.Fit(train, o), convOptions, selection), recipe.Seed, convTeacher, test, selection),
             TrainStudent(display, "Conv student, distilled", ConvStudent.ParameterCount, ConvStudent.MultiplyAdds, () => new ConvStudent(),
-                Candidates.Distilled<ConvStudent>(convTeacher, train, convOptions, FeatureShape.Parse(ConvStudent.InputShape), ConvStudent.Temperature, ConvStudent.Alpha,
-                    (s, o) => s.Distill(convTeacher, train, o), selection),
+                Candidates.Distilled<ConvStudent>(ConvStudent.Objective, (s, o, objective) => s.Distill(convTeacher, train, o, objective), convOptions, selection),
                 recipe.Seed, convTeacher, test, selection));
         return (results, comparisons);
     }
@@ -187,10 +189,10 @@ public static class Experiment
     }
 }
 
-/// <summary>One row of the comparison.</summary>
-public sealed record Result(string Model, long Parameters, long MultiplyAdds, Evaluation Evaluation, double Agreement, TrainingReport Training)
+/// <summary>One row of the comparison, with its fidelity to the teacher on the test set.</summary>
+public sealed record Result(string Model, long Parameters, long MultiplyAdds, Evaluation Evaluation, Fidelity Fidelity, TrainingReport Training)
 {
     public static Result Of(string name, long parameters, long multiplyAdds, Model model, Evaluation evaluation, Model teacher, LabeledDataset test,
         TrainingReport report) =>
-        new(name, parameters, multiplyAdds, evaluation, Metrics.Agreement(model, teacher, test.Features), report);
+        new(name, parameters, multiplyAdds, evaluation, Metrics.Fidelity(model, test.Shape, new[] { teacher }, test), report);
 }

@@ -1,9 +1,11 @@
 using System;
 using System.CommandLine;
 using System.IO;
+using System.Linq;
 using Samples.Mnist;
+using Samples.Mnist.Hinton;
 
-// dotnet run --project samples/Mnist [-- --epochs 30 --seed 1 --data ~/mnist]
+// dotnet run --project samples/Mnist [-- --epochs 30 --seed 1 --data ~/mnist --experiment without-3]
 var epochs = new Option<int>("--epochs")
 {
     Description = "Epochs for each student and the conv teacher; the MLP teacher trains for twice as many.",
@@ -22,6 +24,13 @@ var data = new Option<DirectoryInfo?>("--data")
     Description = "A directory of standard IDX files (train-images-idx3-ubyte[.gz], ..., t10k-labels-idx1-ubyte[.gz]), "
         + "e.g. the full MNIST or Fashion-MNIST. Default: the 10,000 MNIST digits embedded in DeclarativeDistill.",
 };
+var experiment = new Option<string>("--experiment")
+{
+    Description = "compare (default): teachers and students with and without distillation. "
+        + "without-3, only-7-8, temperature: Hinton et al.'s transfer-set and temperature experiments (section 3).",
+    DefaultValueFactory = _ => "compare",
+};
+experiment.AcceptOnlyFromAmong(new[] { "compare" }.Concat(HintonExperiments.Names).ToArray());
 var threads = new Option<int>("--threads")
 {
     Description = "CPU threads for TorchSharp (default: all cores).",
@@ -30,7 +39,7 @@ var threads = new Option<int>("--threads")
 
 var root = new RootCommand("Trains Hinton et al.'s MNIST teacher and a conv teacher, then their students with and without distillation, and compares them.")
 {
-    epochs, seed, teacherLearningRate, baselineLearningRate, distillLearningRate, data, threads,
+    epochs, seed, teacherLearningRate, baselineLearningRate, distillLearningRate, data, experiment, threads,
 };
 epochs.Validators.Add(result =>
 {
@@ -58,7 +67,7 @@ root.SetAction(result =>
         BaselineLearningRate = result.GetValue(baselineLearningRate),
         DistillLearningRate = result.GetValue(distillLearningRate),
     };
-    return Experiment.Run(recipe, result.GetValue(data), result.GetValue(threads));
+    return Experiment.Run(recipe, result.GetValue(data), result.GetValue(threads), result.GetValue(experiment)!);
 });
 return root.Parse(args).Invoke();
 

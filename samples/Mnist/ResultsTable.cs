@@ -17,6 +17,7 @@ public static class ResultsTable
             .AddColumn(new TableColumn("Test errors").RightAligned())
             .AddColumn(new TableColumn("Accuracy").RightAligned())
             .AddColumn(new TableColumn("Agrees with teacher").RightAligned())
+            .AddColumn(new TableColumn("KL(teacher ‖ model)").RightAligned())
             .AddColumn(new TableColumn("Training time").RightAligned());
         foreach (var result in results)
         {
@@ -26,7 +27,8 @@ public static class ResultsTable
                 result.MultiplyAdds.ToString("N0", CultureInfo.InvariantCulture),
                 result.Evaluation.Errors.ToString(CultureInfo.InvariantCulture),
                 result.Evaluation.Accuracy.ToString("P2", CultureInfo.InvariantCulture),
-                result.Agreement.ToString("P2", CultureInfo.InvariantCulture),
+                result.Fidelity.Agreement.ToString("P2", CultureInfo.InvariantCulture),
+                result.Fidelity.KL.ToString("F4", CultureInfo.InvariantCulture),
                 result.Training.TotalTime.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) + " s");
         }
         AnsiConsole.Write(table);

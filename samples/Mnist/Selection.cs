@@ -82,26 +82,25 @@ public static class Candidates
     }
 
     /// <summary>
-    /// The declared objective through the generated <c>Distill</c>; with a selection, also the other objectives of
-    /// <see cref="Selection.Objectives"/>, through <see cref="Trainer.Distill(Model, FeatureShape, int, IReadOnlyList{Model}, DistillationObjective, LabeledDataset, TrainingOptions?)"/>.
+    /// The declared objective; with a selection, also the other objectives of <see cref="Selection.Objectives"/>,
+    /// passed to the generated <c>Distill</c> as run-time overrides of the declared one.
     /// </summary>
-    public static IReadOnlyList<Candidate<T>> Distilled<T>(Model teacher, LabeledDataset train, TrainingOptions options, FeatureShape input,
-        double temperature, double alpha, Func<T, TrainingOptions, TrainingReport> distill, Selection? selection)
+    public static IReadOnlyList<Candidate<T>> Distilled<T>(DistillationObjective declared,
+        Func<T, TrainingOptions, DistillationObjective, TrainingReport> distill, TrainingOptions options, Selection? selection)
         where T : Model
     {
         var candidates = new List<Candidate<T>>
         {
-            new(FormattableString.Invariant($"T = {temperature}{(selection is null ? "" : $", α = {alpha}")}"),
-                (s, progress, interval) => distill(s, With(options, progress, interval))),
+            new(FormattableString.Invariant($"T = {declared.Temperature}{(selection is null ? "" : $", α = {declared.Alpha}")}"),
+                (s, progress, interval) => distill(s, With(options, progress, interval), declared)),
         };
         if (selection is not null)
         {
-            foreach (var (t, a) in Selection.Objectives.Where(o => o != (temperature, alpha)))
+            foreach (var (t, a) in Selection.Objectives.Where(o => o != (declared.Temperature, declared.Alpha)))
             {
-                var objective = new DistillationObjective(t, a, 1 - a);
+                var objective = declared with { Temperature = t, Alpha = a, Beta = 1 - a };
                 candidates.Add(new(FormattableString.Invariant($"T = {t}, α = {a}"),
-                    (s, progress, interval) => Trainer.Distill(s, input, MnistTeacher.OutputSize, new[] { teacher }, objective, train,
-                        With(options, progress, interval))));
+                    (s, progress, interval) => distill(s, With(options, progress, interval), objective)));
             }
         }
         return candidates;

@@ -34,7 +34,7 @@ public sealed class TrainingDisplay
                     return train(new SynchronousProgress<TrainingProgress>(update =>
                     {
                         task.Value = update.Fraction;
-                        task.Description = Markup.Escape($"{name}  epoch {update.Epoch}/{update.Epochs}  loss {Number(update.Loss)}");
+                        task.Description = Markup.Escape($"{name}  epoch {update.Epoch}/{update.Epochs}  loss {Loss(update.Loss, update.SoftTerm, update.HardTerm)}");
                     }));
                 });
         }
@@ -47,14 +47,20 @@ public sealed class TrainingDisplay
                 if (sinceLine.Elapsed >= LogInterval && update.Fraction < 1)
                 {
                     Console.WriteLine(FormattableString.Invariant(
-                        $"  epoch {update.Epoch}/{update.Epochs}, batch {update.Batch}/{update.BatchesPerEpoch}: loss {Number(update.Loss)}, {update.SamplesPerSecond:N0} samples/s, {Duration(update.Remaining)} left"));
+                        $"  epoch {update.Epoch}/{update.Epochs}, batch {update.Batch}/{update.BatchesPerEpoch}: loss {Loss(update.Loss, update.SoftTerm, update.HardTerm)}, {update.SamplesPerSecond:N0} samples/s, {Duration(update.Remaining)} left"));
                     sinceLine.Restart();
                 }
             }));
         }
-        Console.WriteLine($"{name}: {report.Epochs.Count} epochs in {report.TotalTime.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s, final loss {Number(report.FinalLoss)}");
+        string final = report.Epochs.Count == 0 ? "no epochs" : Loss(report.FinalLoss, report.Epochs[^1].SoftTerm, report.Epochs[^1].HardTerm);
+        Console.WriteLine($"{name}: {report.Epochs.Count} epochs in {report.TotalTime.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s, final loss {final}");
         return report;
     }
+
+    /// <summary>The loss, and its soft and hard terms when it has both: "0.4121 (soft 0.3702 + hard 0.04193)".</summary>
+    private static string Loss(double loss, double? soft, double? hard) => soft is { } s && hard is { } h
+        ? $"{Number(loss)} (soft {Number(s)} + hard {Number(h)})"
+        : Number(loss);
 
     private static string Number(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
 
