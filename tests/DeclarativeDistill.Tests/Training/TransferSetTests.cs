@@ -41,6 +41,25 @@ public class TransferSetTests
     }
 
     [Fact]
+    public void A_student_distils_from_munge_pseudo_data_labelled_by_its_teacher()
+    {
+        var (train, test) = SyntheticData.Split(2000, 1000, seed: 1);
+        using (train)
+        using (test)
+        using (var teacher = TrainedTeacher(train))
+        using (var few = train.Slice(0, 100))
+        using (var synthetic = Munge.Generate(few, new MungeOptions { Multiplier = 10, Seed = 3 }))
+        {
+            manual_seed(2);
+            using var student = new ClusterStudent();
+            student.Distill(teacher, synthetic, Quick, ClusterStudent.Objective with { Beta = 0 });
+            var result = student.Evaluate(test);
+            Assert.Equal(1000, synthetic.Count);
+            Assert.True(result.Accuracy > 0.85, $"student distilled on 1,000 MUNGE examples of 100 real ones: {result}");
+        }
+    }
+
+    [Fact]
     public void A_hard_label_term_without_labels_is_refused_before_training_not_silently_dropped()
     {
         var (train, _) = SyntheticData.Split(200, 1, seed: 1);
