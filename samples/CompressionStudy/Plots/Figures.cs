@@ -16,6 +16,9 @@ public static class Figures
 {
     private const int Width = 1100;
     private const int Height = 720;
+
+    /// <summary>The lowest accuracy the size figure shows: below it, pruned models near chance would squash the rest.</summary>
+    private const double AccuracyFloor = 80;
     private static readonly string[] FamilyOrder = { "MLP", "CNN", "ResNet" };
 
     /// <summary>Registers the bundled typeface, so that text renders on a machine without fonts.</summary>
@@ -64,18 +67,22 @@ public static class Figures
                 scatter.MarkerSize = 11;
                 scatter.LegendText = $"{family}, {MethodName(method)}";
             }
-            // Label the trained and distilled models; each int8 and pruned variant sits left of its original.
-            foreach (var row in shown.Where(r => r.Family == family && r.Method is Method.Trained or Method.Distilled))
+            // Label the baselines and the distilled student; each variant sits left of its original, and the student
+            // trained on labels alone (a circle) shares its distilled twin's size.
+            foreach (var row in shown.Where(r => r.Family == family && (r.Method == Method.Distilled || (r.Method == Method.Trained && r.Tier != "Student"))))
             {
-                Label(plot, Math.Log10(row.SizeInBytes), 100 * row.Accuracy,
-                    row.Method == Method.Distilled ? "student, distilled" : row.Tier == "Student" ? "student, labels only" : row.Tier, color);
+                Label(plot, Math.Log10(row.SizeInBytes), 100 * row.Accuracy, row.Method == Method.Distilled ? "student" : row.Tier, color);
             }
         }
-        plot.Title("Test accuracy against model size (pruned models after fine-tuning)");
+        double floor = Math.Max(Math.Floor(shown.Min(r => 100 * r.Accuracy)) - 1, AccuracyFloor);
+        plot.Title(shown.Any(r => 100 * r.Accuracy < floor)
+            ? $"Test accuracy against size (pruned: after fine-tuning; below {floor:0} %: see the pruning figure)"
+            : "Test accuracy against size (pruned models after fine-tuning)");
         plot.XLabel("Size (bytes, log scale)");
         plot.YLabel("Test accuracy (%)");
         LogBytesAxis(plot);
-        plot.Axes.SetLimitsY(Math.Max(0, shown.Min(r => 100 * r.Accuracy) - 2), 100.5);
+        plot.Axes.SetLimitsX(Math.Log10(shown.Min(r => r.SizeInBytes)) - 0.15, Math.Log10(shown.Max(r => r.SizeInBytes)) + 0.45);
+        plot.Axes.SetLimitsY(floor, 100.5);
         plot.ShowLegend(Edge.Right);
         return plot;
     }
@@ -119,10 +126,10 @@ public static class Figures
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = series[s], FillColor = palette.GetColor(s) });
         }
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
-        plot.Axes.SetLimitsY(Math.Max(0, bars.Min(b => b.Value) - 10), 104);
+        plot.Axes.SetLimitsY(Math.Max(0, bars.Min(b => b.Value) - 10), 100.5);
         plot.Title("Impact of distillation: the same student with and without its teacher");
         plot.YLabel("Test accuracy (%)");
-        plot.ShowLegend(Alignment.UpperCenter, Orientation.Horizontal);
+        plot.ShowLegend(Edge.Right);
         return plot;
     }
 
@@ -185,10 +192,10 @@ public static class Figures
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "float32", FillColor = palette.GetColor(0) });
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "int8 weights (label: size of float32)", FillColor = palette.GetColor(1) });
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
-        plot.Axes.SetLimitsY(Math.Max(0, bars.Min(b => b.Value) - 10), 102);
+        plot.Axes.SetLimitsY(Math.Max(0, bars.Min(b => b.Value) - 10), 100.5);
         plot.Title("Impact of int8 quantization (per-channel symmetric weights)");
         plot.YLabel("Test accuracy (%)");
-        plot.ShowLegend(Alignment.UpperCenter, Orientation.Horizontal);
+        plot.ShowLegend(Edge.Right);
         return plot;
     }
 
