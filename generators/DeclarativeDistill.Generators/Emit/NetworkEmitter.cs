@@ -98,7 +98,9 @@ internal static class NetworkEmitter
             .Line()
             .Line($"/// <summary>The most probable class of each example of <paramref name=\"features\"/> ({BatchShapes(network)}), as int64 [N].</summary>")
             .Line($"public {Tensor} Predict({Tensor} features) =>")
-            .Indent().Line($"{Runtime}.Metrics.Predict(this, {DeclaredShape}, features);").Outdent();
+            .Indent().Line($"{Runtime}.Metrics.Predict(this, {DeclaredShape}, features);").Outdent()
+            .Line();
+        WriteExport(writer, network);
 
         writer.Close();
         Close(writer, blocks);
@@ -144,6 +146,60 @@ internal static class NetworkEmitter
                 declared = true;
                 current = "x";
             }
+        }
+    }
+
+    /// <summary>
+    /// <c>ExportOnnx</c>: the steps of <c>forward</c> in evaluation mode, as data the runtime turns into ONNX nodes.
+    /// Dropout is the identity there and has no step; an image network's first reshape is the exporter's.
+    /// </summary>
+    private static void WriteExport(SourceWriter writer, NetworkSpec network)
+    {
+        writer.Line("/// <summary>")
+            .Line("/// Writes this network to <paramref name=\"path\"/> as an ONNX model (opset 17) that ONNX Runtime runs without TorchSharp:")
+            .Line($"/// input <c>input</c> [batch, {network.InputSize}], output <c>logits</c> [batch, {network.OutputSize}], as <c>forward</c> computes them in evaluation mode.")
+            .Line("/// </summary>")
+            .Line("public void ExportOnnx(string path) =>")
+            .Indent().Line($"ExportOnnx(path, {Runtime}.OnnxWeights.Float32);").Outdent()
+            .Line()
+            .Line("/// <summary>Writes this network as an ONNX model with float32 weights, or int8 weights with a scale per output channel.</summary>")
+            .Line($"public void ExportOnnx(string path, {Runtime}.OnnxWeights weights) =>")
+            .Indent()
+            .Line($"{Runtime}.OnnxExport.Write(this, InputShape, OutputSize, new {Runtime}.NetworkStep[]")
+            .Line("{")
+            .Indent();
+        foreach (var layer in network.Layers)
+        {
+            foreach (string step in Steps(layer, network.Activation))
+            {
+                writer.Line($"{Runtime}.NetworkStep.{step},");
+            }
+        }
+        writer.Outdent()
+            .Line("}, path, weights);")
+            .Outdent();
+    }
+
+    private static IEnumerable<string> Steps(Layer layer, ActivationKind activation)
+    {
+        string? step = layer.Spec switch
+        {
+            DenseSpec => $"Linear(\"{layer.Field}\")",
+            ConvSpec conv => $"Convolution(\"{layer.Field}\", stride: {conv.Stride}, padding: {conv.Pad}, groups: {(conv.Depthwise ? layer.Input.Channels : 1)})",
+            BatchNormSpec => $"BatchNorm(\"{layer.Field}\")",
+            PoolSpec pool => $"{(pool.Kind == PoolKind.Max ? "MaxPool" : "AveragePool")}({pool.Kernel}, {pool.Stride})",
+            ResidualSpec residual => $"Residual(\"{layer.Field}\", stride: {residual.Stride}, {Runtime}.Activation.{activation})",
+            GlobalAvgPoolSpec => "GlobalAveragePool()",
+            FlattenSpec => "Flatten()",
+            _ => null, // dropout: the identity in evaluation mode
+        };
+        if (step is not null)
+        {
+            yield return step;
+        }
+        if (layer.Activated)
+        {
+            yield return $"Activate({Runtime}.Activation.{activation})";
         }
     }
 

@@ -13,6 +13,7 @@ internal static class GeneratedMembers
     public const string Architecture = nameof(Architecture);
     public const string InputShape = nameof(InputShape);
     public const string MultiplyAdds = nameof(MultiplyAdds);
+    public const string ExportOnnx = nameof(ExportOnnx);
 
     /// <summary>The last fully connected layer, whose width is the number of classes.</summary>
     public const string OutputLayer = "output";
@@ -28,7 +29,7 @@ internal static class GeneratedMembers
     public const string MeasureFidelity = nameof(MeasureFidelity);
 
     /// <summary>What every network gets, besides its layer fields, constructor and <c>forward</c>.</summary>
-    public static readonly string[] Network = { InputSize, InputShape, OutputSize, ParameterCount, MultiplyAdds, Architecture, OutputLayer };
+    public static readonly string[] Network = { InputSize, InputShape, OutputSize, ParameterCount, MultiplyAdds, Architecture, OutputLayer, ExportOnnx };
 
     /// <summary>What a student with <c>[Distill]</c> gets, besides the <c>Distill</c> method's overloads.</summary>
     public static readonly string[] Distillation = { Temperature, Alpha, Beta, DistillationLoss, Objective, MeasureFidelity };

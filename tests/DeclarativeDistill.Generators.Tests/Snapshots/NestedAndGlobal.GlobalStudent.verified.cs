@@ -53,4 +53,18 @@ partial class GlobalStudent : global::TorchSharp.torch.nn.Module<global::TorchSh
     /// <summary>The most probable class of each example of <paramref name="features"/> ([N, 4]), as int64 [N].</summary>
     public global::TorchSharp.torch.Tensor Predict(global::TorchSharp.torch.Tensor features) =>
         global::DeclarativeDistill.Metrics.Predict(this, global::DeclarativeDistill.FeatureShape.Parse(InputShape), features);
+
+    /// <summary>
+    /// Writes this network to <paramref name="path"/> as an ONNX model (opset 17) that ONNX Runtime runs without TorchSharp:
+    /// input <c>input</c> [batch, 4], output <c>logits</c> [batch, 2], as <c>forward</c> computes them in evaluation mode.
+    /// </summary>
+    public void ExportOnnx(string path) =>
+        ExportOnnx(path, global::DeclarativeDistill.OnnxWeights.Float32);
+
+    /// <summary>Writes this network as an ONNX model with float32 weights, or int8 weights with a scale per output channel.</summary>
+    public void ExportOnnx(string path, global::DeclarativeDistill.OnnxWeights weights) =>
+        global::DeclarativeDistill.OnnxExport.Write(this, InputShape, OutputSize, new global::DeclarativeDistill.NetworkStep[]
+        {
+            global::DeclarativeDistill.NetworkStep.Linear("output"),
+        }, path, weights);
 }
