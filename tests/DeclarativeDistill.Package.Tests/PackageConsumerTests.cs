@@ -134,6 +134,21 @@ public sealed class PackageConsumerTests(PackageFixture package, ITestOutputHelp
         Assert.Contains("Program.cs(3,96)", build.Output); // line 3 (after the using and the Console line), the column of maxpool(2)
     }
 
+    [Fact]
+    public void An_app_without_a_libtorch_backend_fails_the_build_with_what_to_add()
+    {
+        string app = package.CreateApp("NoBackend", """
+            System.Console.WriteLine(Net.InputSize);
+            [Teacher(Layers = "4, 2")] public partial class Net { }
+            """, backend: false);
+
+        var build = Dotnet.Run(app, output, "build");
+
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Contains("error DD9001: NoBackend uses TorchSharp through DeclarativeDistill but references no libtorch backend", build.Output);
+        Assert.Contains("dotnet add package TorchSharp-cpu --version 0.107.0", build.Output);
+    }
+
     private static double Value(string output, string label) =>
         double.Parse(output.Split(label)[1].Split(' ', '\n')[0], System.Globalization.CultureInfo.InvariantCulture);
 }
@@ -163,8 +178,8 @@ public sealed class PackageFixture : IDisposable
 
     public string Path { get; }
 
-    /// <summary>A console app in its own folder outside the repository, referencing the package and TorchSharp-cpu.</summary>
-    public string CreateApp(string name, string program)
+    /// <summary>A console app in its own folder outside the repository, referencing the package and (unless not wanted) TorchSharp-cpu.</summary>
+    public string CreateApp(string name, string program, bool backend = true)
     {
         string app = Directory.CreateDirectory(System.IO.Path.Combine(Root, name)).FullName;
         File.WriteAllText(System.IO.Path.Combine(app, "nuget.config"), $"""
@@ -186,7 +201,7 @@ public sealed class PackageFixture : IDisposable
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="DeclarativeDistill" Version="{Version}" />
-                <PackageReference Include="TorchSharp-cpu" Version="0.107.0" />
+                {(backend ? "<PackageReference Include=\"TorchSharp-cpu\" Version=\"0.107.0\" />" : "")}
               </ItemGroup>
             </Project>
             """);
