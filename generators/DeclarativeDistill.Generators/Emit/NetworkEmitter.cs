@@ -99,6 +99,22 @@ internal static class NetworkEmitter
             .Line($"/// <summary>The most probable class of each example of <paramref name=\"features\"/> ({BatchShapes(network)}), as int64 [N].</summary>")
             .Line($"public {Tensor} Predict({Tensor} features) =>")
             .Indent().Line($"{Runtime}.Metrics.Predict(this, {DeclaredShape}, features);").Outdent()
+            .Line()
+            .Line($"/// <summary>The class and class probabilities of one example: {network.InputSize} values{(network.Input.IsImage ? " (channel by channel, row by row)" : "")}.</summary>")
+            .Line($"public {Runtime}.Prediction Classify(global::System.ReadOnlySpan<float> example) =>")
+            .Indent().Line($"{Runtime}.Inference.ClassifyOne(this, {DeclaredShape}, example);").Outdent()
+            .Line()
+            .Line($"/// <summary>The class and class probabilities of each example in <paramref name=\"examples\"/>: {network.InputSize} values per example, one after another.</summary>")
+            .Line($"public {Runtime}.Prediction[] ClassifyBatch(global::System.ReadOnlySpan<float> examples) =>")
+            .Indent().Line($"{Runtime}.Inference.Classify(this, {DeclaredShape}, examples);").Outdent()
+            .Line()
+            .Line("/// <summary>Writes this network's weights to <paramref name=\"path\"/> in TorchSharp's format, through a temporary file.</summary>")
+            .Line("public void Save(string path) =>")
+            .Indent().Line($"{Runtime}.Inference.Save(this, path);").Outdent()
+            .Line()
+            .Line($"/// <summary>A new {network.Type.Identifier} with the weights that <see cref=\"Save\"/> wrote to <paramref name=\"path\"/>, in evaluation mode.</summary>")
+            .Line($"public static {network.Type.Identifier} Load(string path) =>")
+            .Indent().Line($"{Runtime}.Inference.Load(new {network.Type.Identifier}(), path);").Outdent()
             .Line();
         WriteExport(writer, network);
 

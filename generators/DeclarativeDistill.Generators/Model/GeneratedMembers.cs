@@ -14,6 +14,10 @@ internal static class GeneratedMembers
     public const string InputShape = nameof(InputShape);
     public const string MultiplyAdds = nameof(MultiplyAdds);
     public const string ExportOnnx = nameof(ExportOnnx);
+    public const string Classify = nameof(Classify);
+    public const string ClassifyBatch = nameof(ClassifyBatch);
+    public const string Save = nameof(Save);
+    public const string Load = nameof(Load);
 
     /// <summary>The last fully connected layer, whose width is the number of classes.</summary>
     public const string OutputLayer = "output";
@@ -29,7 +33,7 @@ internal static class GeneratedMembers
     public const string MeasureFidelity = nameof(MeasureFidelity);
 
     /// <summary>What every network gets, besides its layer fields, constructor and <c>forward</c>.</summary>
-    public static readonly string[] Network = { InputSize, InputShape, OutputSize, ParameterCount, MultiplyAdds, Architecture, OutputLayer, ExportOnnx };
+    public static readonly string[] Network = { InputSize, InputShape, OutputSize, ParameterCount, MultiplyAdds, Architecture, OutputLayer, ExportOnnx, Classify, ClassifyBatch, Save, Load };
 
     /// <summary>What a student with <c>[Distill]</c> gets, besides the <c>Distill</c> method's overloads.</summary>
     public static readonly string[] Distillation = { Temperature, Alpha, Beta, DistillationLoss, Objective, MeasureFidelity };

@@ -77,6 +77,22 @@ namespace Vision
         public global::TorchSharp.torch.Tensor Predict(global::TorchSharp.torch.Tensor features) =>
             global::DeclarativeDistill.Metrics.Predict(this, global::DeclarativeDistill.FeatureShape.Parse(InputShape), features);
 
+        /// <summary>The class and class probabilities of one example: 784 values (channel by channel, row by row).</summary>
+        public global::DeclarativeDistill.Prediction Classify(global::System.ReadOnlySpan<float> example) =>
+            global::DeclarativeDistill.Inference.ClassifyOne(this, global::DeclarativeDistill.FeatureShape.Parse(InputShape), example);
+
+        /// <summary>The class and class probabilities of each example in <paramref name="examples"/>: 784 values per example, one after another.</summary>
+        public global::DeclarativeDistill.Prediction[] ClassifyBatch(global::System.ReadOnlySpan<float> examples) =>
+            global::DeclarativeDistill.Inference.Classify(this, global::DeclarativeDistill.FeatureShape.Parse(InputShape), examples);
+
+        /// <summary>Writes this network's weights to <paramref name="path"/> in TorchSharp's format, through a temporary file.</summary>
+        public void Save(string path) =>
+            global::DeclarativeDistill.Inference.Save(this, path);
+
+        /// <summary>A new SeparableStudent with the weights that <see cref="Save"/> wrote to <paramref name="path"/>, in evaluation mode.</summary>
+        public static SeparableStudent Load(string path) =>
+            global::DeclarativeDistill.Inference.Load(new SeparableStudent(), path);
+
         /// <summary>
         /// Writes this network to <paramref name="path"/> as an ONNX model (opset 17) that ONNX Runtime runs without TorchSharp:
         /// input <c>input</c> [batch, 784], output <c>logits</c> [batch, 10], as <c>forward</c> computes them in evaluation mode.
