@@ -5,6 +5,13 @@ using DeclarativeDistill.Benchmarks;
 // dotnet run -c Release --project benchmarks/DeclarativeDistill.Benchmarks -- --filter '*'    (generator, BenchmarkDotNet)
 // dotnet run -c Release --project benchmarks/DeclarativeDistill.Benchmarks -- training 9     (training engine, 9 repetitions)
 // dotnet run -c Release --project benchmarks/DeclarativeDistill.Benchmarks -- training 9 gemm    (one part: handwritten, marginal, gemm, memory, conv)
+// dotnet run -c Release --project benchmarks/DeclarativeDistill.Benchmarks -- inference 9    (teacher vs student, TorchSharp vs ONNX Runtime)
+if (args is ["inference", ..])
+{
+    DeclarativeDistill.Benchmarks.Inference.InferenceBenchmarks.Run(
+        repetitions: args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
+    return;
+}
 if (args is ["training", ..])
 {
     DeclarativeDistill.Benchmarks.Training.TrainingBenchmarks.Run(
