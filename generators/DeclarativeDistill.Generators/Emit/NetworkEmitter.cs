@@ -115,6 +115,13 @@ internal static class NetworkEmitter
             .Line($"/// <summary>A new {network.Type.Identifier} with the weights that <see cref=\"Save\"/> wrote to <paramref name=\"path\"/>, in evaluation mode.</summary>")
             .Line($"public static {network.Type.Identifier} Load(string path) =>")
             .Indent().Line($"{Runtime}.Inference.Load(new {network.Type.Identifier}(), path);").Outdent()
+            .Line()
+            .Line("/// <summary>")
+            .Line("/// Copies weights trained in PyTorch into this network: a <c>torch.save(model.state_dict())</c> file or a <c>.safetensors</c> file")
+            .Line("/// whose keys are this network's (or that <paramref name=\"rename\"/> maps to them). Every missing, unexpected or mis-shaped tensor is named.")
+            .Line("/// </summary>")
+            .Line("public void LoadPyTorch(string path, global::System.Func<string, string?>? rename = null) =>")
+            .Indent().Line($"{Runtime}.PyTorchWeights.Load(this, path, rename);").Outdent()
             .Line();
         WriteExport(writer, network);
 

@@ -18,6 +18,7 @@ internal static class GeneratedMembers
     public const string ClassifyBatch = nameof(ClassifyBatch);
     public const string Save = nameof(Save);
     public const string Load = nameof(Load);
+    public const string LoadPyTorch = nameof(LoadPyTorch);
 
     /// <summary>The last fully connected layer, whose width is the number of classes.</summary>
     public const string OutputLayer = "output";
@@ -33,7 +34,7 @@ internal static class GeneratedMembers
     public const string MeasureFidelity = nameof(MeasureFidelity);
 
     /// <summary>What every network gets, besides its layer fields, constructor and <c>forward</c>.</summary>
-    public static readonly string[] Network = { InputSize, InputShape, OutputSize, ParameterCount, MultiplyAdds, Architecture, OutputLayer, ExportOnnx, Classify, ClassifyBatch, Save, Load };
+    public static readonly string[] Network = { InputSize, InputShape, OutputSize, ParameterCount, MultiplyAdds, Architecture, OutputLayer, ExportOnnx, Classify, ClassifyBatch, Save, Load, LoadPyTorch };
 
     /// <summary>What a student with <c>[Distill]</c> gets, besides the <c>Distill</c> method's overloads.</summary>
     public static readonly string[] Distillation = { Temperature, Alpha, Beta, DistillationLoss, Objective, MeasureFidelity };

@@ -94,6 +94,13 @@ namespace Vision
             global::DeclarativeDistill.Inference.Load(new SeparableStudent(), path);
 
         /// <summary>
+        /// Copies weights trained in PyTorch into this network: a <c>torch.save(model.state_dict())</c> file or a <c>.safetensors</c> file
+        /// whose keys are this network's (or that <paramref name="rename"/> maps to them). Every missing, unexpected or mis-shaped tensor is named.
+        /// </summary>
+        public void LoadPyTorch(string path, global::System.Func<string, string?>? rename = null) =>
+            global::DeclarativeDistill.PyTorchWeights.Load(this, path, rename);
+
+        /// <summary>
         /// Writes this network to <paramref name="path"/> as an ONNX model (opset 17) that ONNX Runtime runs without TorchSharp:
         /// input <c>input</c> [batch, 784], output <c>logits</c> [batch, 10], as <c>forward</c> computes them in evaluation mode.
         /// </summary>

@@ -71,6 +71,13 @@ partial class GlobalStudent : global::TorchSharp.torch.nn.Module<global::TorchSh
         global::DeclarativeDistill.Inference.Load(new GlobalStudent(), path);
 
     /// <summary>
+    /// Copies weights trained in PyTorch into this network: a <c>torch.save(model.state_dict())</c> file or a <c>.safetensors</c> file
+    /// whose keys are this network's (or that <paramref name="rename"/> maps to them). Every missing, unexpected or mis-shaped tensor is named.
+    /// </summary>
+    public void LoadPyTorch(string path, global::System.Func<string, string?>? rename = null) =>
+        global::DeclarativeDistill.PyTorchWeights.Load(this, path, rename);
+
+    /// <summary>
     /// Writes this network to <paramref name="path"/> as an ONNX model (opset 17) that ONNX Runtime runs without TorchSharp:
     /// input <c>input</c> [batch, 4], output <c>logits</c> [batch, 2], as <c>forward</c> computes them in evaluation mode.
     /// </summary>

@@ -79,6 +79,13 @@ namespace Chain
             global::DeclarativeDistill.Inference.Load(new Big(), path);
 
         /// <summary>
+        /// Copies weights trained in PyTorch into this network: a <c>torch.save(model.state_dict())</c> file or a <c>.safetensors</c> file
+        /// whose keys are this network's (or that <paramref name="rename"/> maps to them). Every missing, unexpected or mis-shaped tensor is named.
+        /// </summary>
+        public void LoadPyTorch(string path, global::System.Func<string, string?>? rename = null) =>
+            global::DeclarativeDistill.PyTorchWeights.Load(this, path, rename);
+
+        /// <summary>
         /// Writes this network to <paramref name="path"/> as an ONNX model (opset 17) that ONNX Runtime runs without TorchSharp:
         /// input <c>input</c> [batch, 10], output <c>logits</c> [batch, 3], as <c>forward</c> computes them in evaluation mode.
         /// </summary>
