@@ -113,6 +113,37 @@ public class SnapshotTests
             public partial class CifarStudent { }
             """
         },
+        {
+            "HandWritten",
+            """
+            using DeclarativeDistill;
+            using TorchSharp;
+            using static TorchSharp.torch;
+
+            namespace Mine;
+
+            // A teacher written by hand, declared by its shapes.
+            [Teacher(Input = "1x28x28", Outputs = 10)]
+            public partial class MyNet : nn.Module<Tensor, Tensor>
+            {
+                private readonly TorchSharp.Modules.Conv2d conv;
+                private readonly TorchSharp.Modules.Linear fc;
+
+                public MyNet() : base(nameof(MyNet))
+                {
+                    conv = nn.Conv2d(1, 4, 5);
+                    fc = nn.Linear(4 * 24 * 24, 10);
+                    RegisterComponents();
+                }
+
+                public override Tensor forward(Tensor x) => fc.forward(nn.functional.relu(conv.forward(x)).flatten(1));
+            }
+
+            [Student(Layers = "784, 32, 10")]
+            [Distill(Temperature = 4)]
+            public partial class Pupil { }
+            """
+        },
     };
 
     [Theory]

@@ -30,6 +30,18 @@ internal static class DiagnosticDescriptors
         "Layers \"{0}\" has more parameters than a 64-bit count can hold",
         "The parameter count of the declared network overflows a long.");
 
+    /// <summary>DD0054: a hand-written teacher's Input and Outputs are wrong or mixed with Layers. {0} class, {1} what is wrong.</summary>
+    public static readonly DiagnosticDescriptor HandWrittenDeclaration = Error(
+        DiagnosticIds.HandWrittenDeclaration, Declaration, "Invalid hand-written teacher declaration",
+        "'{0}': {1}",
+        "A generated network declares Layers; a hand-written module declares Input (one example's shape, e.g. \"1x28x28\") and Outputs (its number of classes) instead, and nothing that describes generated layers.");
+
+    /// <summary>DD0055: a class declared by its shapes is not a TorchSharp module. {0} class.</summary>
+    public static readonly DiagnosticDescriptor HandWrittenNotAModule = Error(
+        DiagnosticIds.HandWrittenNotAModule, Declaration, "Hand-written teacher is not a module",
+        "'{0}' declares Input and Outputs, so it must be a module written by hand: derive it from TorchSharp.torch.nn.Module<Tensor, Tensor> and give it a forward",
+        "With Input and Outputs the generator adds the teacher's members but no layers, constructor or forward; those are the class's own.");
+
     /// <summary>DD0050: a convolution or pooling window larger than its (padded) input. {0} position, {1} the item and the shape there.</summary>
     public static readonly DiagnosticDescriptor LayerDoesNotFit = Error(
         DiagnosticIds.LayerDoesNotFit, Declaration, "Layer does not fit its input",

@@ -37,6 +37,8 @@ internal static class DiagnosticIds
     public const string ImageLayerOnVector = "DD0051";
     public const string LastLayerNotDense = "DD0052";
     public const string LayerTooLarge = "DD0053";
+    public const string HandWrittenDeclaration = "DD0054";
+    public const string HandWrittenNotAModule = "DD0055";
     public const string StudentLargerThanTeacher = "DD1001";
     public const string NoSoftLoss = "DD1002";
     public const string UnusualTemperature = "DD1003";

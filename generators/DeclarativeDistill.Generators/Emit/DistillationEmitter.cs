@@ -53,7 +53,11 @@ internal static class DistillationEmitter
             .Line($"public static {Runtime}.DistillationObjective Objective {{ get; }} = new(Temperature, Alpha, Beta);")
             .Line();
 
-        var teacherArray = $"new {Module}[] {{ {string.Join(", ", parameters)} }}";
+        // A hand-written teacher reads batches in its declared shape: the runtime hands them out as the dataset holds them.
+        var teacherModules = teachers.Select((t, i) => t.HandWritten
+            ? $"{Runtime}.Modules.ShapedModule.As({parameters[i]}, {t.FullyQualifiedName}.InputShape)"
+            : parameters[i]);
+        var teacherArray = $"new {Module}[] {{ {string.Join(", ", teacherModules)} }}";
         writer.Line("/// <summary>")
             .Line(teachers.Count == 1
                 ? $"/// Trains this student on <paramref name=\"transferSet\"/> to match the softened outputs of <paramref name=\"{parameters[0]}\"/>"

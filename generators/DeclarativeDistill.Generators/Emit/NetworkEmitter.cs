@@ -20,6 +20,10 @@ internal static class NetworkEmitter
 
     public static string Emit(NetworkSpec network)
     {
+        if (network.HandWritten)
+        {
+            return EmitHandWritten(network);
+        }
         var writer = new SourceWriter();
         int blocks = Open(writer, network.Type);
         var layers = network.Layers;
@@ -126,6 +130,58 @@ internal static class NetworkEmitter
         WriteExport(writer, network);
 
         writer.Close();
+        Close(writer, blocks);
+        return writer.ToString();
+    }
+
+    /// <summary>
+    /// A module written by hand and declared by its shapes: its constants and the runtime's loops, which reach its
+    /// <c>forward</c> through <c>ShapedModule</c> so that batches arrive in the declared shape. No layers, constructor,
+    /// <c>forward</c> or export: those are the class's own.
+    /// </summary>
+    private static string EmitHandWritten(NetworkSpec network)
+    {
+        var writer = new SourceWriter();
+        int blocks = Open(writer, network.Type);
+        string input = network.Input.ToString();
+        const string Shaped = Runtime + ".Modules.ShapedModule.As(this, InputShape)";
+        writer.Line("/// <summary>")
+            .Line($"/// Teacher module written by hand, declared as {input} → {network.OutputSize} classes: the members its [Teacher] attribute adds.")
+            .Line("/// </summary>")
+            .Open($"partial class {network.Type.Identifier}")
+            .Line($"/// <summary>Features per example{(network.Input.IsImage ? $": the {input} input image has {network.InputSize} values" : "")}.</summary>")
+            .Line($"public const int {GeneratedMembers.InputSize} = {network.InputSize};")
+            .Line()
+            .Line($"/// <summary>One example, as declared; batches reach <c>forward</c> as [N, {(network.Input.IsImage ? $"{network.Input.Channels}, {network.Input.Height}, {network.Input.Width}" : network.InputSize.ToString(CultureInfo.InvariantCulture))}].</summary>")
+            .Line($"public const string {GeneratedMembers.InputShape} = \"{input}\";")
+            .Line()
+            .Line("/// <summary>Outputs (classes), as declared.</summary>")
+            .Line($"public const int {GeneratedMembers.OutputSize} = {network.OutputSize};")
+            .Line()
+            .Line("/// <summary>Trains this module on hard labels with cross-entropy; see <see cref=\"global::DeclarativeDistill.TrainingOptions\"/>.</summary>")
+            .Line($"public {Runtime}.TrainingReport Fit({Runtime}.LabeledDataset train, {Runtime}.TrainingOptions? options = null) =>")
+            .Indent().Line($"{Runtime}.Trainer.Fit({Shaped}, {DeclaredShape}, OutputSize, train, options);").Outdent()
+            .Line()
+            .Line("/// <summary>Accuracy, errors and mean cross-entropy on <paramref name=\"test\"/>, predicting at temperature 1.</summary>")
+            .Line($"public {Runtime}.Evaluation Evaluate({Runtime}.LabeledDataset test) =>")
+            .Indent().Line($"{Runtime}.Metrics.Evaluate({Shaped}, {DeclaredShape}, OutputSize, test);").Outdent()
+            .Line()
+            .Line($"/// <summary>The most probable class of each example of <paramref name=\"features\"/> ({BatchShapes(network)}), as int64 [N].</summary>")
+            .Line($"public {Tensor} Predict({Tensor} features) =>")
+            .Indent().Line($"{Runtime}.Metrics.Predict({Shaped}, {DeclaredShape}, features);").Outdent()
+            .Line()
+            .Line($"/// <summary>The class and class probabilities of one example: {network.InputSize} values.</summary>")
+            .Line($"public {Runtime}.Prediction Classify(global::System.ReadOnlySpan<float> example) =>")
+            .Indent().Line($"{Runtime}.Inference.ClassifyOne({Shaped}, {DeclaredShape}, example);").Outdent()
+            .Line()
+            .Line($"/// <summary>The class and class probabilities of each example in <paramref name=\"examples\"/>: {network.InputSize} values per example, one after another.</summary>")
+            .Line($"public {Runtime}.Prediction[] ClassifyBatch(global::System.ReadOnlySpan<float> examples) =>")
+            .Indent().Line($"{Runtime}.Inference.Classify({Shaped}, {DeclaredShape}, examples);").Outdent()
+            .Line()
+            .Line("/// <summary>Writes this module's weights to <paramref name=\"path\"/> in TorchSharp's format, through a temporary file.</summary>")
+            .Line("public void Save(string path) =>")
+            .Indent().Line($"{Runtime}.Inference.Save(this, path);").Outdent()
+            .Close();
         Close(writer, blocks);
         return writer.ToString();
     }

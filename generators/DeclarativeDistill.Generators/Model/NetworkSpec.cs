@@ -35,13 +35,20 @@ internal sealed record NetworkSpec(
     TensorShape Input,
     EquatableArray<Layer> Layers,
     ActivationKind Activation,
-    double Dropout)
+    double Dropout,
+    int DeclaredOutputs = 0)
 {
+    /// <summary>
+    /// A module written by hand and declared by its shapes (<c>[Teacher(Input = ..., Outputs = ...)]</c>): no layers
+    /// are generated, and its outputs are <see cref="DeclaredOutputs"/>.
+    /// </summary>
+    public bool HandWritten => Layers.Count == 0;
+
     /// <summary>Features per example (C·H·W for an image). Analysis guarantees it fits in an int.</summary>
     public int InputSize => (int)Input.Size;
 
     /// <summary>The width of the last layer: the number of classes.</summary>
-    public int OutputSize => (int)Layers[Layers.Count - 1].Output.Channels;
+    public int OutputSize => HandWritten ? DeclaredOutputs : (int)Layers[Layers.Count - 1].Output.Channels;
 
     /// <summary>Trainable parameters of all layers. Analysis guarantees the sum fits in a long.</summary>
     public long ParameterCount => Layers.Sum(l => l.Parameters);
@@ -62,16 +69,18 @@ internal sealed record NetworkSpec(
 
     /// <summary>What a distillation needs to know of this network.</summary>
     public NetworkSummary Summary() =>
-        new(Type.Namespace, Type.FullyQualifiedName, Type.DisplayName, Role != NetworkRole.Student, Input, OutputSize, ParameterCount, MultiplyAdds);
+        new(Type.Namespace, Type.FullyQualifiedName, Type.DisplayName, Role != NetworkRole.Student, Input, OutputSize, ParameterCount, MultiplyAdds,
+            HandWritten);
 }
 
 /// <summary>The outcome of parsing one network declaration: the spec when it is valid, and what was wrong.</summary>
 internal sealed record NetworkResult(NetworkSpec? Network, EquatableArray<DiagnosticInfo> Diagnostics);
 
 /// <summary>What a distillation needs to know of a network: enough to check shapes and to name its type.</summary>
+/// <remarks>A hand-written teacher's parameters and multiply-adds are unknown at compile time (0 here).</remarks>
 internal sealed record NetworkSummary(
     string Namespace, string FullyQualifiedName, string DisplayName, bool IsTeacher, TensorShape Input, int OutputSize, long ParameterCount,
-    long MultiplyAdds)
+    long MultiplyAdds, bool HandWritten = false)
 {
     /// <summary>Features per example.</summary>
     public long InputSize => Input.Size;

@@ -18,13 +18,20 @@ internal static class NetworkParser
     private const string LayersName = "Layers";
     private const string ActivationName = "Activation";
     private const string DropoutName = "Dropout";
+    private const string InputName = "Input";
+    private const string OutputsName = "Outputs";
 
     private static readonly Dictionary<string, string> ExpectedTypes = new()
     {
         [LayersName] = "a string of layer widths, e.g. \"784,800,800,10\"",
         [ActivationName] = "an Activation: Activation.ReLU, Tanh, GELU or Sigmoid",
         [DropoutName] = "a number in [0, 1), e.g. 0.5",
+        [InputName] = "one example's shape, e.g. \"1x28x28\" or \"784\"",
+        [OutputsName] = "the number of classes, e.g. 10",
     };
+
+    /// <summary>What a hand-written teacher gets besides methods (the member-conflict check's names).</summary>
+    private static readonly string[] HandWrittenMembers = { GeneratedMembers.InputSize, GeneratedMembers.InputShape, GeneratedMembers.OutputSize };
 
     /// <summary>
     /// The transform of the <c>[Teacher]</c> pipeline. It owns every class with <c>[Teacher]</c>, including
@@ -60,6 +67,10 @@ internal static class NetworkParser
         student?.ReportWrongTypes(ExpectedTypes, null, diagnostics);
 
         string className = type.Name;
+        if (teacher is not null && (teacher.IsWritten(InputName) || teacher.IsWritten(OutputsName)))
+        {
+            return ReadHandWritten(type, teacher, student, diagnostics);
+        }
         var architecture = ReadLayers(className, teacher, student, diagnostics);
         var activation = ReadActivation(className, teacher, student, diagnostics);
         double dropout = ReadDropout(className, teacher, student, diagnostics);
@@ -103,6 +114,96 @@ internal static class NetworkParser
             spec = new NetworkSpec(DeclarationChecks.Describe(type), role, items.Items.Input.Shape, layers.ToEquatableArray(), activation, dropout);
         }
         return new NetworkResult(spec, diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// A TorchSharp module written by hand and declared by its shapes: <c>[Teacher(Input = "1x28x28", Outputs = 10)]</c>.
+    /// Nothing that describes generated layers may come with them, and the class must be a module.
+    /// </summary>
+    private static NetworkResult ReadHandWritten(INamedTypeSymbol type, AttributeArguments teacher, AttributeArguments? student, List<DiagnosticInfo> diagnostics)
+    {
+        string name = type.Name;
+        void Report(LocationInfo? location, string problem) =>
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HandWrittenDeclaration, location, name, problem));
+
+        if (student is not null)
+        {
+            Report(student.Location, "a module declared by Input and Outputs cannot also be a [Student]: distillation trains generated networks");
+        }
+        foreach (string property in new[] { LayersName, ActivationName, DropoutName })
+        {
+            if (teacher.IsWritten(property))
+            {
+                Report(teacher.LocationOf(property), $"{property} describes generated layers, but a module declared by Input and Outputs has its own; remove {property}, or Input and Outputs");
+            }
+        }
+
+        TensorShape? input = null;
+        if (!teacher.TryGetValue(InputName, out var inputConstant) || inputConstant.Value is not string text || text.Trim().Length == 0)
+        {
+            Report(teacher.IsWritten(InputName) ? teacher.LocationOf(InputName) : teacher.Location,
+                "Input is missing: give the shape of one example, e.g. Input = \"1x28x28\" or Input = \"784\"");
+        }
+        else
+        {
+            // The grammar's first item, followed by a class count it never complains about.
+            var (items, count, problem) = ArchitectureCache.Parse(text + ", 1");
+            if (problem is not null && problem.Start < text.Length)
+            {
+                Report(teacher.LocationWithin(InputName, text, problem.Start, System.Math.Max(1, System.Math.Min(problem.Length, text.Length - problem.Start))),
+                    $"Input \"{text}\" at position {problem.Start + 1}: {problem.Message}");
+            }
+            else if (problem is not null || count != 2 || items is null)
+            {
+                Report(teacher.LocationOf(InputName), $"Input is the shape of one example, e.g. \"1x28x28\" or \"784\"; \"{text}\" is not one shape");
+            }
+            else
+            {
+                input = items.Input.Shape;
+            }
+        }
+
+        int outputs = 0;
+        if (!teacher.TryGetValue(OutputsName, out var outputsConstant) || outputsConstant.Value is not int declared)
+        {
+            Report(teacher.IsWritten(OutputsName) ? teacher.LocationOf(OutputsName) : teacher.Location,
+                "Outputs is missing: give the number of classes the module's logits have, e.g. Outputs = 10");
+        }
+        else if (declared < 1)
+        {
+            Report(teacher.LocationOf(OutputsName), $"Outputs is the number of classes and must be at least 1; got {declared}");
+        }
+        else
+        {
+            outputs = declared;
+        }
+
+        if (!IsModule(type))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HandWrittenNotAModule, teacher.Location, name));
+        }
+        DeclarationChecks.CheckMemberConflicts(type, network: false, HandWrittenMembers, teacher, diagnostics);
+
+        NetworkSpec? spec = null;
+        if (!diagnostics.Any(d => d.IsError) && input is not null)
+        {
+            spec = new NetworkSpec(DeclarationChecks.Describe(type), NetworkRole.Teacher, input, EquatableArray<Layer>.Empty, ActivationKind.ReLU, 0, outputs);
+        }
+        return new NetworkResult(spec, diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>Whether <paramref name="type"/> derives from TorchSharp's <c>Module&lt;Tensor, Tensor&gt;</c>.</summary>
+    private static bool IsModule(INamedTypeSymbol type)
+    {
+        const string Module = "global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>";
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            if (current.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) == Module)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>The application of one of the runtime's attributes (e.g. <see cref="KnownNames.StudentAttribute"/>) on <paramref name="type"/>.</summary>

@@ -35,7 +35,7 @@ internal static class DistillationResolver
                 }
                 // Larger in both size and compute: an MLP student of a conv teacher often has more parameters but
                 // far fewer multiply-adds, which is a fine way to compress.
-                if (student.ParameterCount > teacher.ParameterCount && student.MultiplyAdds > teacher.MultiplyAdds)
+                if (!teacher.HandWritten && student.ParameterCount > teacher.ParameterCount && student.MultiplyAdds > teacher.MultiplyAdds)
                 {
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StudentLargerThanTeacher, reference.Location,
                         student.DisplayName, student.ParameterCount.ToString("N0", CultureInfo.InvariantCulture),

@@ -44,7 +44,7 @@ public class PyTorchWeightsTests
 
         var error = Assert.Throws<InvalidDataException>(() => model.LoadPyTorch(Fixture("tiny-resnet.pt")));
 
-        Assert.Contains("tiny-resnet.pt does not fit TinyResNetStudent", error.Message);
+        Assert.Contains("tiny-resnet.pt does not fit TinyResNetStudent (19 problems)", error.Message); // 18 tensors of res1, one mis-shaped
         Assert.Contains("unexpected res1.conv1.weight [8, 4, 3, 3]", error.Message);
         Assert.Contains("output.weight is [4, 8] in the file but [4, 4] in TinyResNetStudent", error.Message);
         Assert.True(SyntheticData.Same(before, model.get_parameter("output.weight")!), "nothing copied");
