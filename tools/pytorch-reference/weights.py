@@ -9,7 +9,9 @@ data so that no tensor is at its initial value and batch norm has running statis
   as Debian 12 packages no safetensors module: an 8-byte little-endian header length, a JSON header of dtype,
   shape and data offsets, then the raw little-endian data);
 - weights/<name>.json: a fixed input (seeded) and PyTorch's logits for it in evaluation mode, for the tests to
-  compare with what the generated network computes after loading.
+  compare with what the generated network computes after loading;
+- weights/small-conv-teacher.onnx: the conv net exported by torch.onnx.export (input [batch, 784], dynamic
+  batch), for the tests of ONNX teachers.
 
 Run with Debian's PyTorch:  apt-get install python3-torch  &&  python3 tools/pytorch-reference/weights.py
 """
@@ -120,6 +122,9 @@ def main():
         with open(os.path.join(HERE, name + ".json"), "w") as f:
             json.dump({"torch": torch.__version__, "input": probe.flatten().tolist(), "logits": logits.flatten().tolist(),
                        "keys": {k: list(v.shape) for k, v in state.items()}}, f, indent=1)
+        if name == "small-conv-teacher":
+            torch.onnx.export(model, torch.randn(1, features), os.path.join(HERE, name + ".onnx"), input_names=["pixels"],
+                              output_names=["scores"], dynamic_axes={"pixels": {0: "batch"}, "scores": {0: "batch"}}, opset_version=13)
         print(name, sum(p.numel() for p in model.parameters()), "parameters,", len(state), "tensors")
 
 

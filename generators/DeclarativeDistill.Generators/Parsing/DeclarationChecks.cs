@@ -12,7 +12,7 @@ namespace DeclarativeDistill.Generators.Parsing;
 internal static class DeclarationChecks
 {
     /// <summary>Reports why <paramref name="type"/> cannot become a network, on the attribute <paramref name="where"/>.</summary>
-    public static void Check(INamedTypeSymbol type, string attributeName, AttributeArguments where, List<DiagnosticInfo> diagnostics)
+    public static void Check(INamedTypeSymbol type, string attributeName, AttributeArguments where, List<DiagnosticInfo> diagnostics, bool handWritten = false)
     {
         if (!type.Locations.Any(l => l.IsInSource))
         {
@@ -60,7 +60,9 @@ internal static class DeclarationChecks
                 break;
             }
         }
-        if (type.BaseType is { } baseType
+        // A hand-written module has a base of its own (DD0055 checks that it is a module).
+        if (!handWritten
+            && type.BaseType is { } baseType
             && baseType.SpecialType != SpecialType.System_Object
             && baseType.TypeKind != TypeKind.Error
             && baseType.ToDisplayString() != KnownNames.TorchModule)

@@ -62,14 +62,15 @@ internal static class NetworkParser
         }
 
         string attributeName = teacher is null ? "Student" : "Teacher";
-        DeclarationChecks.Check(type, attributeName, primary, diagnostics);
+        bool handWritten = teacher is not null && (teacher.IsWritten(InputName) || teacher.IsWritten(OutputsName));
+        DeclarationChecks.Check(type, attributeName, primary, diagnostics, handWritten);
         teacher?.ReportWrongTypes(ExpectedTypes, null, diagnostics);
         student?.ReportWrongTypes(ExpectedTypes, null, diagnostics);
 
         string className = type.Name;
-        if (teacher is not null && (teacher.IsWritten(InputName) || teacher.IsWritten(OutputsName)))
+        if (handWritten)
         {
-            return ReadHandWritten(type, teacher, student, diagnostics);
+            return ReadHandWritten(type, teacher!, student, diagnostics);
         }
         var architecture = ReadLayers(className, teacher, student, diagnostics);
         var activation = ReadActivation(className, teacher, student, diagnostics);

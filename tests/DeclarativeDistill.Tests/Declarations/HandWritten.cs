@@ -38,5 +38,29 @@ public partial class HandWrittenDigitNet : nn.Module<Tensor, Tensor>
 }
 
 [Student(Layers = "784, 32, 10")]
-[Distill(Temperature = 4, Alpha = 0.9)]
+[Distill(typeof(HandWrittenDigitNet), Temperature = 4, Alpha = 0.9)]
 public partial class StudentOfHandWritten { }
+
+/// <summary>A classifier in an ONNX file as a teacher, declared by its shapes (12 features, 4 classes).</summary>
+[Teacher(Input = "12", Outputs = 4)]
+public partial class ClusterOnnxTeacher : OnnxTeacher
+{
+    public ClusterOnnxTeacher(string path)
+        : base(path, InputShape, OutputSize)
+    {
+    }
+}
+
+[Student(Layers = "12, 6, 4")]
+[Distill(typeof(ClusterOnnxTeacher), Temperature = 4, Alpha = 0.9)]
+public partial class StudentOfOnnx { }
+
+/// <summary>The PyTorch-exported conv net of tools/pytorch-reference/weights.py, declared as it reads and gives.</summary>
+[Teacher(Input = "784", Outputs = 10)]
+public partial class PyTorchOnnxTeacher : OnnxTeacher
+{
+    public PyTorchOnnxTeacher(string path)
+        : base(path, InputShape, OutputSize)
+    {
+    }
+}

@@ -1,0 +1,114 @@
+using System;
+using System.IO;
+using System.Linq;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
+using Tensor = TorchSharp.torch.Tensor;
+
+namespace DeclarativeDistill;
+
+/// <summary>
+/// A classifier in an ONNX file, run by ONNX Runtime, as a teacher: its <c>forward</c> hands a batch to the file's
+/// model and returns its outputs (logits or log-probabilities) as a tensor. A teacher needs no gradients, so the
+/// file's model never has to be trainable, and with teacher-output caching it runs once over the transfer set.
+/// <para>
+/// Declare it as a hand-written teacher, with its shapes, and derive it from this class:
+/// <code>
+/// [Teacher(Input = "784", Outputs = 10)]
+/// public partial class DigitsOnnx : OnnxTeacher
+/// {
+///     public DigitsOnnx() : base("digits.onnx", InputShape, OutputSize) { }
+/// }
+/// </code>
+/// Students are checked against the declared shapes at compile time; the constructor checks the file against
+/// them, so a file that reads or gives something else fails at once, naming both. The application needs ONNX
+/// Runtime's native library: add the <c>Microsoft.ML.OnnxRuntime</c> package (DeclarativeDistill references only
+/// its managed API, as it does TorchSharp's).
+/// </para>
+/// </summary>
+public abstract class OnnxTeacher : nn.Module<Tensor, Tensor>
+{
+    private readonly InferenceSession session;
+    private readonly string inputName;
+    private readonly long[] exampleShape;
+    private readonly int outputs;
+
+    /// <param name="path">The .onnx file; a relative path is looked up beside the application first, then in the working directory.</param>
+    /// <param name="inputShape">The declared <c>InputShape</c>: what one example of the file's first input is.</param>
+    /// <param name="outputSize">The declared <c>OutputSize</c>: the width of the file's first output.</param>
+    /// <exception cref="FileNotFoundException">The file is not there.</exception>
+    /// <exception cref="InvalidDataException">The file is not an ONNX model, or its shapes are not the declared ones.</exception>
+    protected OnnxTeacher(string path, string inputShape, int outputSize)
+        : base(Path.GetFileNameWithoutExtension(path ?? throw new ArgumentNullException(nameof(path))))
+    {
+        string file = Locate(path);
+        var declared = FeatureShape.Parse(inputShape);
+        try
+        {
+            session = new InferenceSession(file);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new InvalidDataException($"{file} is not an ONNX model ONNX Runtime can load: {e.Message}", e);
+        }
+        var (name, input) = session.InputMetadata.First();
+        var output = session.OutputMetadata.First().Value;
+        long[] fileExample = input.Dimensions.Skip(1).Select(d => (long)d).ToArray();
+        long[] wanted = declared.BatchShape(1)[1..];
+        bool inputFits = input.ElementType == typeof(float)
+            && (fileExample.SequenceEqual(wanted) || (fileExample.Length == 1 && fileExample[0] == declared.Size));
+        int fileOutputs = output.Dimensions.Length == 2 ? output.Dimensions[1] : -1;
+        if (!inputFits || fileOutputs != outputSize)
+        {
+            session.Dispose();
+            throw new InvalidDataException(
+                $"{Path.GetFileName(file)} reads {input.ElementType.Name} [batch, {string.Join(", ", fileExample)}] and gives [batch, {string.Join(", ", output.Dimensions.Skip(1))}], "
+                + $"but {GetType().Name} is declared with Input = \"{inputShape}\" and Outputs = {outputSize}.");
+        }
+        inputName = name;
+        exampleShape = fileExample;
+        outputs = outputSize;
+    }
+
+    /// <summary>The file's model on <paramref name="input"/> ([B, ...] with the declared features per example): [B, Outputs] on the input's device.</summary>
+    public override Tensor forward(Tensor input)
+    {
+        int batch = checked((int)input.shape[0]);
+        using var cpu = input.detach().to_type(ScalarType.Float32).cpu().contiguous();
+        float[] values = cpu.data<float>().ToArray();
+        var dimensions = new[] { batch }.Concat(exampleShape.Select(d => (int)d)).ToArray();
+        var onnxInput = new DenseTensor<float>(values, dimensions);
+        using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor(inputName, onnxInput) });
+        float[] logits = results.First().AsTensor<float>().ToArray();
+        return tensor(logits, new long[] { batch, outputs }).to(input.device);
+    }
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            session.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+
+    private static string Locate(string path)
+    {
+        if (Path.IsPathRooted(path))
+        {
+            return File.Exists(path) ? path : throw new FileNotFoundException($"No ONNX model at {path}.", path);
+        }
+        string besideApp = Path.Combine(AppContext.BaseDirectory, path);
+        if (File.Exists(besideApp))
+        {
+            return besideApp;
+        }
+        return File.Exists(path)
+            ? Path.GetFullPath(path)
+            : throw new FileNotFoundException(
+                $"No ONNX model '{path}' beside the application ({AppContext.BaseDirectory}) or in the working directory; copy it to the output (CopyToOutputDirectory) or give a full path.", path);
+    }
+}
