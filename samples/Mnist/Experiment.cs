@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using DeclarativeDistill;
@@ -189,10 +190,37 @@ public static class Experiment
     }
 }
 
-/// <summary>One row of the comparison, with its fidelity to the teacher on the test set.</summary>
-public sealed record Result(string Model, long Parameters, long MultiplyAdds, Evaluation Evaluation, Fidelity Fidelity, TrainingReport Training)
+/// <summary>
+/// One row of the comparison, with its fidelity to the teacher on the test set and its latency: the median time
+/// to classify one test image (batch 1, evaluation mode, TorchSharp), which is what a student buys at deployment.
+/// </summary>
+public sealed record Result(string Model, long Parameters, long MultiplyAdds, Evaluation Evaluation, Fidelity Fidelity, TrainingReport Training,
+    TimeSpan Latency)
 {
     public static Result Of(string name, long parameters, long multiplyAdds, Model model, Evaluation evaluation, Model teacher, LabeledDataset test,
         TrainingReport report) =>
-        new(name, parameters, multiplyAdds, evaluation, Metrics.Fidelity(model, test.Shape, new[] { teacher }, test), report);
+        new(name, parameters, multiplyAdds, evaluation, Metrics.Fidelity(model, test.Shape, new[] { teacher }, test), report, MedianLatency(model, test));
+
+    /// <summary>Median over 201 single-image calls, after 20 to warm up.</summary>
+    private static TimeSpan MedianLatency(Model model, LabeledDataset test)
+    {
+        model.eval();
+        using var _ = torch.no_grad();
+        var times = new List<double>();
+        for (int i = 0; i < 221; i++)
+        {
+            using var image = test.Features.narrow(0, i % test.Count, 1);
+            var clock = Stopwatch.StartNew();
+            using (var logits = model.call(image))
+            {
+                clock.Stop();
+            }
+            if (i >= 20)
+            {
+                times.Add(clock.Elapsed.TotalSeconds);
+            }
+        }
+        times.Sort();
+        return TimeSpan.FromSeconds(times[times.Count / 2]);
+    }
 }

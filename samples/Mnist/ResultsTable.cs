@@ -18,7 +18,8 @@ public static class ResultsTable
             .AddColumn(new TableColumn("Accuracy").RightAligned())
             .AddColumn(new TableColumn("Agrees with teacher").RightAligned())
             .AddColumn(new TableColumn("KL(teacher ‖ model)").RightAligned())
-            .AddColumn(new TableColumn("Training time").RightAligned());
+            .AddColumn(new TableColumn("Training time").RightAligned())
+            .AddColumn(new TableColumn("Latency, 1 image").RightAligned());
         foreach (var result in results)
         {
             table.AddRow(
@@ -29,7 +30,8 @@ public static class ResultsTable
                 result.Evaluation.Accuracy.ToString("P2", CultureInfo.InvariantCulture),
                 result.Fidelity.Agreement.ToString("P2", CultureInfo.InvariantCulture),
                 result.Fidelity.KL.ToString("F4", CultureInfo.InvariantCulture),
-                result.Training.TotalTime.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) + " s");
+                result.Training.TotalTime.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) + " s",
+                (result.Latency.TotalMilliseconds * 1000).ToString("F0", CultureInfo.InvariantCulture) + " µs");
         }
         AnsiConsole.Write(table);
     }
