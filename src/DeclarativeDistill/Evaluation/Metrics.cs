@@ -146,15 +146,7 @@ public static class Metrics
     /// <exception cref="ArgumentException">The examples have another shape; the message names both.</exception>
     public static Tensor Logits(Model model, FeatureShape input, Tensor features)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(features);
-        var shape = features.dim() >= 2 ? FeatureShape.OfBatch(features) : null;
-        if (shape is null || !input.Accepts(shape))
-        {
-            throw new ArgumentException(
-                $"{model.GetName()} takes {input.Describe()} per example but the features have examples of [{string.Join(", ", features.shape.Skip(1))}].", nameof(features));
-        }
+        CheckFeatures(model, input, features);
         Tensor? logits = null;
         WithEvalMode(model, () => logits = Logits(model, features));
         return logits!;
@@ -192,15 +184,7 @@ public static class Metrics
     /// <exception cref="ArgumentException">The examples have another shape; the message names both.</exception>
     public static Tensor Predict(Model model, FeatureShape input, Tensor features)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(features);
-        var shape = features.dim() >= 2 ? FeatureShape.OfBatch(features) : null;
-        if (shape is null || !input.Accepts(shape))
-        {
-            throw new ArgumentException(
-                $"{model.GetName()} takes {input.Describe()} per example but the features have examples of [{string.Join(", ", features.shape.Skip(1))}].", nameof(features));
-        }
+        CheckFeatures(model, input, features);
         return Predict(model, features);
     }
 
@@ -215,6 +199,20 @@ public static class Metrics
             predictions = model.call(features.to(DeviceOf(model))).argmax(1).to(features.device).MoveToOuterDisposeScope();
         });
         return predictions!;
+    }
+
+    /// <summary>Throws unless <paramref name="features"/> is a batch whose examples <paramref name="input"/> accepts; the message names both shapes.</summary>
+    private static void CheckFeatures(Model model, FeatureShape input, Tensor features)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(features);
+        var shape = features.dim() >= 2 ? FeatureShape.OfBatch(features) : null;
+        if (shape is null || !input.Accepts(shape))
+        {
+            throw new ArgumentException(
+                $"{model.GetName()} takes {input.Describe()} per example but the features have examples of [{string.Join(", ", features.shape.Skip(1))}].", nameof(features));
+        }
     }
 
     /// <summary>Where the model's parameters are (the CPU for a model without any).</summary>
