@@ -20,9 +20,18 @@ public sealed class DistillationGenerator : IIncrementalGenerator
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
+        // What the build read of ONNX teachers' model files (their input shapes and classes).
+        var onnxSignatures = context.AdditionalTextsProvider
+            .Where(text => text.Path.EndsWith(".onnx" + OnnxSignature.Extension, StringComparison.OrdinalIgnoreCase))
+            .Select((text, ct) => OnnxSignature.Parse(text.Path, text.GetText(ct)?.ToString() ?? ""))
+            .Collect()
+            .Select((signatures, _) => signatures.OrderBy(s => s.FileName, StringComparer.Ordinal).ToEquatableArray());
+
         var teachers = context.SyntaxProvider
             .ForAttributeWithMetadataName(KnownNames.TeacherAttribute, IsTypeDeclaration,
                 (c, ct) => Guarded.Run(c, ct, NetworkParser.ParseTeacher, Guarded.FailedNetwork))
+            .Combine(onnxSignatures)
+            .Select((pair, _) => NetworkParser.JoinOnnxSignature(pair.Left, pair.Right))
             .WithTrackingName(StepNames.Teachers);
 
         var students = context.SyntaxProvider

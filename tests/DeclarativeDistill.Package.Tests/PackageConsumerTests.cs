@@ -149,6 +149,46 @@ public sealed class PackageConsumerTests(PackageFixture package, ITestOutputHelp
         Assert.Contains("dotnet add package TorchSharp-cpu --version 0.107.0", build.Output);
     }
 
+    [Fact]
+    public void An_onnx_teacher_takes_its_shapes_from_the_file_at_build_time_and_teaches()
+    {
+        const string Declarations = """
+            [Teacher(Onnx = "small-conv-teacher.onnx")] public partial class Digits { }
+            """;
+        string items = $"""
+            <PackageReference Include="Microsoft.ML.OnnxRuntime" Version="1.31.1" />
+            <AdditionalFiles Include="{Fixture("small-conv-teacher.onnx")}" />
+            """;
+        string good = package.CreateApp("OnnxTeacher", """
+            System.Console.WriteLine($"shape {Digits.InputShape} classes {Digits.OutputSize}");
+            var (train, test) = Datasets.MnistSample();
+            using var teacher = new Digits();                      // the build copied the model beside the app
+            var student = new Pupil();
+            student.Distill(teacher, train.Slice(0, 500), new TrainingOptions { Epochs = 1 });
+            System.Console.WriteLine($"agreement {student.MeasureFidelity(teacher, test).Agreement:F3}");
+            [Student(Layers = "784, 32, 10")] [Distill] public partial class Pupil { }
+            """ + Declarations, extraItems: items);
+
+        var build = Dotnet.Run(good, output, "build");
+        Assert.True(build.ExitCode == 0, build.Output);
+        var run = Dotnet.Run(good, output, "run", "--no-build");
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Contains("shape 784 classes 10", run.Output);
+        Assert.InRange(Value(run.Output, "agreement "), 0.0, 1.0);
+
+        string bad = package.CreateApp("OnnxMismatch", """
+            System.Console.WriteLine(Pupil.OutputSize);
+            [Student(Layers = "784, 32, 9")] [Distill] public partial class Pupil { }
+            """ + Declarations, extraItems: items);
+        var failed = Dotnet.Run(bad, output, "build");
+        Assert.NotEqual(0, failed.ExitCode);
+        Assert.Contains("error DD0040: Student 'Pupil' has 9 outputs but teacher 'Digits' has 10", failed.Output);
+    }
+
+    private static string Fixture(string name) =>
+        System.IO.Path.Combine(typeof(PackageConsumerTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "RepositoryRoot").Value!, "tools", "pytorch-reference", "weights", name);
+
     private static double Value(string output, string label) =>
         double.Parse(output.Split(label)[1].Split(' ', '\n')[0], System.Globalization.CultureInfo.InvariantCulture);
 }
@@ -179,7 +219,7 @@ public sealed class PackageFixture : IDisposable
     public string Path { get; }
 
     /// <summary>A console app in its own folder outside the repository, referencing the package and (unless not wanted) TorchSharp-cpu.</summary>
-    public string CreateApp(string name, string program, bool backend = true)
+    public string CreateApp(string name, string program, bool backend = true, string extraItems = "")
     {
         string app = Directory.CreateDirectory(System.IO.Path.Combine(Root, name)).FullName;
         File.WriteAllText(System.IO.Path.Combine(app, "nuget.config"), $"""
@@ -202,6 +242,7 @@ public sealed class PackageFixture : IDisposable
               <ItemGroup>
                 <PackageReference Include="DeclarativeDistill" Version="{Version}" />
                 {(backend ? "<PackageReference Include=\"TorchSharp-cpu\" Version=\"0.107.0\" />" : "")}
+                {extraItems}
               </ItemGroup>
             </Project>
             """);

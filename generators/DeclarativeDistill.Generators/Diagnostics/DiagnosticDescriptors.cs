@@ -42,6 +42,12 @@ internal static class DiagnosticDescriptors
         "'{0}' declares Input and Outputs, so it must be a module written by hand: derive it from TorchSharp.torch.nn.Module<Tensor, Tensor> and give it a forward",
         "With Input and Outputs the generator adds the teacher's members but no layers, constructor or forward; those are the class's own.");
 
+    /// <summary>DD0056: an ONNX teacher's model was not read by the build, or is not a classifier. {0} class, {1} file, {2} what is wrong.</summary>
+    public static readonly DiagnosticDescriptor OnnxModelUnreadable = Error(
+        DiagnosticIds.OnnxModelUnreadable, Declaration, "ONNX teacher model not usable",
+        "'{0}': the ONNX model '{1}' {2}",
+        "An ONNX teacher's input shape and classes come from its file, read at build time: add the file as <AdditionalFiles Include=\"...\" />, and give a model whose first input is float [batch, features] or [batch, C, H, W] and whose first output is [batch, classes].");
+
     /// <summary>DD0050: a convolution or pooling window larger than its (padded) input. {0} position, {1} the item and the shape there.</summary>
     public static readonly DiagnosticDescriptor LayerDoesNotFit = Error(
         DiagnosticIds.LayerDoesNotFit, Declaration, "Layer does not fit its input",

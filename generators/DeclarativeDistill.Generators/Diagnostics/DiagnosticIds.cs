@@ -39,6 +39,7 @@ internal static class DiagnosticIds
     public const string LayerTooLarge = "DD0053";
     public const string HandWrittenDeclaration = "DD0054";
     public const string HandWrittenNotAModule = "DD0055";
+    public const string OnnxModelUnreadable = "DD0056";
     public const string StudentLargerThanTeacher = "DD1001";
     public const string NoSoftLoss = "DD1002";
     public const string UnusualTemperature = "DD1003";

@@ -145,10 +145,13 @@ internal static class NetworkEmitter
         int blocks = Open(writer, network.Type);
         string input = network.Input.ToString();
         const string Shaped = Runtime + ".Modules.ShapedModule.As(this, InputShape)";
+        string file = network.OnnxFile is { } onnx ? Literals.String(onnx) : "";
         writer.Line("/// <summary>")
-            .Line($"/// Teacher module written by hand, declared as {input} → {network.OutputSize} classes: the members its [Teacher] attribute adds.")
+            .Line(network.IsOnnx
+                ? $"/// Teacher run by ONNX Runtime from {Literals.EscapeXml(network.OnnxFile!)}, which reads {input} and gives {network.OutputSize} classes (read from the file at build time)."
+                : $"/// Teacher module written by hand, declared as {input} → {network.OutputSize} classes: the members its [Teacher] attribute adds.")
             .Line("/// </summary>")
-            .Open($"partial class {network.Type.Identifier}")
+            .Open(network.IsOnnx ? $"partial class {network.Type.Identifier} : {Runtime}.OnnxTeacher" : $"partial class {network.Type.Identifier}")
             .Line($"/// <summary>Features per example{(network.Input.IsImage ? $": the {input} input image has {network.InputSize} values" : "")}.</summary>")
             .Line($"public const int {GeneratedMembers.InputSize} = {network.InputSize};")
             .Line()
@@ -157,11 +160,30 @@ internal static class NetworkEmitter
             .Line()
             .Line("/// <summary>Outputs (classes), as declared.</summary>")
             .Line($"public const int {GeneratedMembers.OutputSize} = {network.OutputSize};")
-            .Line()
-            .Line("/// <summary>Trains this module on hard labels with cross-entropy; see <see cref=\"global::DeclarativeDistill.TrainingOptions\"/>.</summary>")
-            .Line($"public {Runtime}.TrainingReport Fit({Runtime}.LabeledDataset train, {Runtime}.TrainingOptions? options = null) =>")
-            .Indent().Line($"{Runtime}.Trainer.Fit({Shaped}, {DeclaredShape}, OutputSize, train, options);").Outdent()
-            .Line()
+            .Line();
+        if (network.IsOnnx)
+        {
+            writer.Line($"/// <summary>Loads {Literals.EscapeXml(network.OnnxFile!)} from beside the application (the build copies it there), or from the working directory.</summary>")
+                .Line($"public {network.Type.Identifier}()")
+                .Indent().Line($": base({file}, InputShape, OutputSize)").Outdent()
+                .Line("{")
+                .Line("}")
+                .Line()
+                .Line("/// <summary>Loads the model from <paramref name=\"path\"/>, which must read and give what the declared file does.</summary>")
+                .Line($"public {network.Type.Identifier}(string path)")
+                .Indent().Line(": base(path, InputShape, OutputSize)").Outdent()
+                .Line("{")
+                .Line("}")
+                .Line();
+        }
+        else
+        {
+            writer.Line("/// <summary>Trains this module on hard labels with cross-entropy; see <see cref=\"global::DeclarativeDistill.TrainingOptions\"/>.</summary>")
+                .Line($"public {Runtime}.TrainingReport Fit({Runtime}.LabeledDataset train, {Runtime}.TrainingOptions? options = null) =>")
+                .Indent().Line($"{Runtime}.Trainer.Fit({Shaped}, {DeclaredShape}, OutputSize, train, options);").Outdent()
+                .Line();
+        }
+        writer
             .Line("/// <summary>Accuracy, errors and mean cross-entropy on <paramref name=\"test\"/>, predicting at temperature 1.</summary>")
             .Line($"public {Runtime}.Evaluation Evaluate({Runtime}.LabeledDataset test) =>")
             .Indent().Line($"{Runtime}.Metrics.Evaluate({Shaped}, {DeclaredShape}, OutputSize, test);").Outdent()
@@ -176,12 +198,15 @@ internal static class NetworkEmitter
             .Line()
             .Line($"/// <summary>The class and class probabilities of each example in <paramref name=\"examples\"/>: {network.InputSize} values per example, one after another.</summary>")
             .Line($"public {Runtime}.Prediction[] ClassifyBatch(global::System.ReadOnlySpan<float> examples) =>")
-            .Indent().Line($"{Runtime}.Inference.Classify({Shaped}, {DeclaredShape}, examples);").Outdent()
-            .Line()
-            .Line("/// <summary>Writes this module's weights to <paramref name=\"path\"/> in TorchSharp's format, through a temporary file.</summary>")
-            .Line("public void Save(string path) =>")
-            .Indent().Line($"{Runtime}.Inference.Save(this, path);").Outdent()
-            .Close();
+            .Indent().Line($"{Runtime}.Inference.Classify({Shaped}, {DeclaredShape}, examples);").Outdent();
+        if (!network.IsOnnx)
+        {
+            writer.Line()
+                .Line("/// <summary>Writes this module's weights to <paramref name=\"path\"/> in TorchSharp's format, through a temporary file.</summary>")
+                .Line("public void Save(string path) =>")
+                .Indent().Line($"{Runtime}.Inference.Save(this, path);").Outdent();
+        }
+        writer.Close();
         Close(writer, blocks);
         return writer.ToString();
     }

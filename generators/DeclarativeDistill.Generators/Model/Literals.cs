@@ -12,4 +12,10 @@ internal static class Literals
     public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     public static string Format(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A C# string literal for <paramref name="value"/>, quoted and escaped.</summary>
+    public static string String(string value) => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(value, quote: true);
+
+    /// <summary><paramref name="value"/> escaped for an XML doc comment.</summary>
+    public static string EscapeXml(string value) => System.Security.SecurityElement.Escape(value).Replace("\n", " ").Replace("\r", " ");
 }

@@ -36,8 +36,13 @@ internal sealed record NetworkSpec(
     EquatableArray<Layer> Layers,
     ActivationKind Activation,
     double Dropout,
-    int DeclaredOutputs = 0)
+    int DeclaredOutputs = 0,
+    string? OnnxFile = null,
+    LocationInfo? OnnxLocation = null)
 {
+    /// <summary>A classifier in an ONNX file (<c>[Teacher(Onnx = ...)]</c>), whose shapes come from the file.</summary>
+    public bool IsOnnx => OnnxFile is not null;
+
     /// <summary>
     /// A module written by hand and declared by its shapes (<c>[Teacher(Input = ..., Outputs = ...)]</c>): no layers
     /// are generated, and its outputs are <see cref="DeclaredOutputs"/>.

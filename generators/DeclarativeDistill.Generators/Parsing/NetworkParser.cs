@@ -20,6 +20,7 @@ internal static class NetworkParser
     private const string DropoutName = "Dropout";
     private const string InputName = "Input";
     private const string OutputsName = "Outputs";
+    private const string OnnxName = "Onnx";
 
     private static readonly Dictionary<string, string> ExpectedTypes = new()
     {
@@ -28,6 +29,7 @@ internal static class NetworkParser
         [DropoutName] = "a number in [0, 1), e.g. 0.5",
         [InputName] = "one example's shape, e.g. \"1x28x28\" or \"784\"",
         [OutputsName] = "the number of classes, e.g. 10",
+        [OnnxName] = "the ONNX model's file, e.g. \"digits.onnx\"",
     };
 
     /// <summary>What a hand-written teacher gets besides methods (the member-conflict check's names).</summary>
@@ -68,6 +70,10 @@ internal static class NetworkParser
         student?.ReportWrongTypes(ExpectedTypes, null, diagnostics);
 
         string className = type.Name;
+        if (teacher is not null && teacher.IsWritten(OnnxName))
+        {
+            return ReadOnnx(type, teacher, student, diagnostics);
+        }
         if (handWritten)
         {
             return ReadHandWritten(type, teacher!, student, diagnostics);
@@ -191,6 +197,67 @@ internal static class NetworkParser
             spec = new NetworkSpec(DeclarationChecks.Describe(type), NetworkRole.Teacher, input, EquatableArray<Layer>.Empty, ActivationKind.ReLU, 0, outputs);
         }
         return new NetworkResult(spec, diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// A classifier in an ONNX file: <c>[Teacher(Onnx = "digits.onnx")]</c>. Its shapes come from the file, which the
+    /// build reads (see <see cref="OnnxSignature"/>); until they are joined in, the spec names the file only.
+    /// </summary>
+    private static NetworkResult ReadOnnx(INamedTypeSymbol type, AttributeArguments teacher, AttributeArguments? student, List<DiagnosticInfo> diagnostics)
+    {
+        string name = type.Name;
+        void Report(LocationInfo? location, string problem) =>
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HandWrittenDeclaration, location, name, problem));
+
+        if (student is not null)
+        {
+            Report(student.Location, "an ONNX teacher cannot also be a [Student]: distillation trains generated networks");
+        }
+        foreach (string property in new[] { LayersName, InputName, OutputsName, ActivationName, DropoutName })
+        {
+            if (teacher.IsWritten(property))
+            {
+                Report(teacher.LocationOf(property), $"{property} does not go with Onnx: the model's file says what it takes and gives; remove {property}");
+            }
+        }
+        string? file = teacher.TryGetValue(OnnxName, out var constant) ? constant.Value as string : null;
+        if (string.IsNullOrWhiteSpace(file))
+        {
+            Report(teacher.LocationOf(OnnxName), "Onnx names no file: give the model's file, e.g. Onnx = \"digits.onnx\"");
+        }
+        // The generated part declares the base class, the constructors and forward (OnnxTeacher's).
+        DeclarationChecks.CheckMemberConflicts(type, network: true, HandWrittenMembers, teacher, diagnostics);
+
+        NetworkSpec? spec = null;
+        if (!diagnostics.Any(d => d.IsError))
+        {
+            spec = new NetworkSpec(DeclarationChecks.Describe(type), NetworkRole.Teacher, TensorShape.Vector(1), EquatableArray<Layer>.Empty,
+                ActivationKind.ReLU, 0, 0, file, teacher.LocationOf(OnnxName));
+        }
+        return new NetworkResult(spec, diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// Joins an ONNX teacher with what the build read of its file: its input shape and classes, or DD0056 when the
+    /// build did not read the file or the model cannot be a teacher. Other networks pass through.
+    /// </summary>
+    public static NetworkResult JoinOnnxSignature(NetworkResult result, EquatableArray<OnnxSignature> signatures)
+    {
+        if (result.Network is not { IsOnnx: true } network)
+        {
+            return result;
+        }
+        string file = System.IO.Path.GetFileName(network.OnnxFile!);
+        var signature = signatures.FirstOrDefault(s => string.Equals(s.FileName, file, System.StringComparison.OrdinalIgnoreCase));
+        string? problem = signature is null
+            ? $"was not read by the build: add <AdditionalFiles Include=\"{network.OnnxFile}\" /> to the project"
+            : signature.Problem;
+        if (problem is not null)
+        {
+            var diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.OnnxModelUnreadable, network.OnnxLocation, network.Type.Identifier, network.OnnxFile!, problem);
+            return new NetworkResult(null, result.Diagnostics.Concat(new[] { diagnostic }).ToEquatableArray());
+        }
+        return result with { Network = network with { Input = signature!.Input!, DeclaredOutputs = signature.Outputs } };
     }
 
     /// <summary>Whether <paramref name="type"/> derives from TorchSharp's <c>Module&lt;Tensor, Tensor&gt;</c>.</summary>

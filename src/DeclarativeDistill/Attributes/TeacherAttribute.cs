@@ -31,4 +31,12 @@ public sealed class TeacherAttribute : NetworkAttribute
 
     /// <summary>For a hand-written module: the number of classes, the width of its logits.</summary>
     public int Outputs { get; set; }
+
+    /// <summary>
+    /// A classifier in an ONNX file, run by ONNX Runtime as the teacher (the class becomes an <see cref="OnnxTeacher"/>).
+    /// Add the file to the project as <c>&lt;AdditionalFiles Include="digits.onnx" /&gt;</c>: the build reads its input
+    /// shape and number of classes, so students are checked against them at compile time, and copies it beside the
+    /// application, where the teacher loads it.
+    /// </summary>
+    public string Onnx { get; set; } = "";
 }

@@ -37,11 +37,37 @@ internal static class GeneratorHarness
                     ["CS1702"] = ReportDiagnostic.Suppress,
                 }));
 
-    public static GeneratorDriver Driver(bool trackSteps = false) =>
+    public static GeneratorDriver Driver(bool trackSteps = false, IEnumerable<AdditionalText>? additionalTexts = null) =>
         CSharpGeneratorDriver.Create(
             new[] { new DistillationGenerator().AsSourceGenerator() },
+            additionalTexts: additionalTexts,
             parseOptions: ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
+
+    /// <summary>Runs the generator once over <paramref name="sources"/> with the build's additional files (path, text).</summary>
+    public static Result RunWithFiles(IEnumerable<(string Path, string Text)> files, params string[] sources)
+    {
+        var driver = Driver(additionalTexts: files.Select(f => (AdditionalText)new InMemoryText(f.Path, f.Text)))
+            .RunGeneratorsAndUpdateCompilation(Compilation(sources), out var output, out var generatorDiagnostics);
+        return new Result(driver.GetRunResult(), output, generatorDiagnostics);
+    }
+
+    /// <summary>An additional file as the compiler hands it to generators.</summary>
+    private sealed class InMemoryText : AdditionalText
+    {
+        private readonly string text;
+
+        public InMemoryText(string path, string text)
+        {
+            Path = path;
+            this.text = text;
+        }
+
+        public override string Path { get; }
+
+        public override Microsoft.CodeAnalysis.Text.SourceText GetText(System.Threading.CancellationToken cancellationToken = default) =>
+            Microsoft.CodeAnalysis.Text.SourceText.From(text);
+    }
 
     /// <summary>Runs the generator once over <paramref name="sources"/>.</summary>
     public static Result Run(params string[] sources) => Run(Compilation(sources));

@@ -1,0 +1,237 @@
+// Compiled by MSBuild's RoslynCodeTaskFactory from DeclarativeDistill.targets: keep it to C# 7.3 and
+// netstandard2.0 APIs.
+//
+// Why it exists: a teacher declared [Teacher(Onnx = "digits.onnx")] takes its input shape and its number of
+// classes from the file, and the generator must know them to check students at compile time. A source
+// generator reads additional files only as text, and an .onnx file is a binary protobuf message. So the build
+// reads the few fields that say what the model takes and gives (the graph's first input that is not an
+// initializer, and its first output) and writes them as a small text file that the generator reads instead.
+// Protobuf's wire format is decoded by hand here because an inline task cannot reference a protobuf library;
+// only varints and length-delimited fields are needed, and everything else is skipped.
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+#nullable disable
+
+namespace DeclarativeDistill.Build
+{
+    /// <summary>
+    /// For each ONNX model, writes <c>name.onnx.signature</c>: its first input and output, one per line, as
+    /// <c>input|output name element-type dim,dim,...</c> (a symbolic dimension is <c>?</c>), or a line
+    /// <c>error message</c> when the file cannot be read as an ONNX model.
+    /// </summary>
+    public sealed class ReadOnnxSignatures : Task
+    {
+        [Required]
+        public ITaskItem[] Models { get; set; }
+
+        [Required]
+        public string OutputDirectory { get; set; }
+
+        [Output]
+        public ITaskItem[] Signatures { get; set; }
+
+        public override bool Execute()
+        {
+            Directory.CreateDirectory(OutputDirectory);
+            var written = new List<ITaskItem>();
+            foreach (var model in Models)
+            {
+                string path = model.GetMetadata("FullPath");
+                string text;
+                try
+                {
+                    text = Describe(File.ReadAllBytes(path));
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is InvalidDataException)
+                {
+                    text = "error " + e.Message.Replace('\n', ' ');
+                }
+                string target = Path.Combine(OutputDirectory, Path.GetFileName(path) + ".signature");
+                if (!File.Exists(target) || File.ReadAllText(target) != text)
+                {
+                    File.WriteAllText(target, text); // unchanged files keep their time: the compiler sees no change
+                }
+                written.Add(new TaskItem(target));
+            }
+            Signatures = written.ToArray();
+            return true;
+        }
+
+        private static string Describe(byte[] model)
+        {
+            byte[] graph = null;
+            foreach (var field in Fields(model, 0, model.Length))
+            {
+                if (field.Number == 7 && field.Length >= 0)
+                {
+                    graph = Slice(model, field);
+                }
+            }
+            if (graph == null)
+            {
+                throw new InvalidDataException("no graph: not an ONNX model");
+            }
+            var initializers = new HashSet<string>();
+            var inputs = new List<byte[]>();
+            var outputs = new List<byte[]>();
+            foreach (var field in Fields(graph, 0, graph.Length))
+            {
+                if (field.Number == 5 && field.Length >= 0)
+                {
+                    initializers.Add(StringField(Slice(graph, field), 8));
+                }
+                else if (field.Number == 11 && field.Length >= 0)
+                {
+                    inputs.Add(Slice(graph, field));
+                }
+                else if (field.Number == 12 && field.Length >= 0)
+                {
+                    outputs.Add(Slice(graph, field));
+                }
+            }
+            byte[] input = inputs.Find(i => !initializers.Contains(StringField(i, 1)));
+            if (input == null || outputs.Count == 0)
+            {
+                throw new InvalidDataException("the graph has no input or no output");
+            }
+            return "input " + Value(input) + "\noutput " + Value(outputs[0]) + "\n";
+        }
+
+        /// <summary><c>name type dims</c> of a ValueInfoProto (name 1, type 2 → tensor_type 1 → elem_type 1, shape 2 → dim 1 → value 1 | param 2).</summary>
+        private static string Value(byte[] info)
+        {
+            string name = StringField(info, 1);
+            byte[] type = MessageField(info, 2);
+            byte[] tensor = type == null ? null : MessageField(type, 1);
+            if (tensor == null)
+            {
+                throw new InvalidDataException("'" + name + "' is not a tensor");
+            }
+            long elementType = 0;
+            byte[] shape = null;
+            foreach (var field in Fields(tensor, 0, tensor.Length))
+            {
+                if (field.Number == 1 && field.Length < 0)
+                {
+                    elementType = field.Value;
+                }
+                else if (field.Number == 2 && field.Length >= 0)
+                {
+                    shape = Slice(tensor, field);
+                }
+            }
+            var dims = new List<string>();
+            if (shape != null)
+            {
+                foreach (var field in Fields(shape, 0, shape.Length))
+                {
+                    if (field.Number != 1 || field.Length < 0)
+                    {
+                        continue;
+                    }
+                    string dim = "?";
+                    byte[] dimension = Slice(shape, field);
+                    foreach (var part in Fields(dimension, 0, dimension.Length))
+                    {
+                        if (part.Number == 1 && part.Length < 0)
+                        {
+                            dim = part.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                        }
+                    }
+                    dims.Add(dim);
+                }
+            }
+            return name.Replace(' ', '_') + " " + (elementType == 1 ? "float" : "type" + elementType) + " " + string.Join(",", dims);
+        }
+
+        private struct Field
+        {
+            public int Number;
+            public long Value;   // a varint's value
+            public int Start;    // a length-delimited field's payload
+            public int Length;   // -1 for a varint
+        }
+
+        private static IEnumerable<Field> Fields(byte[] data, int start, int end)
+        {
+            int position = start;
+            while (position < end)
+            {
+                long key = Varint(data, ref position, end);
+                int number = (int)(key >> 3);
+                switch ((int)(key & 7))
+                {
+                    case 0:
+                        yield return new Field { Number = number, Value = Varint(data, ref position, end), Length = -1 };
+                        break;
+                    case 1:
+                        position += 8;
+                        break;
+                    case 2:
+                        long length = Varint(data, ref position, end);
+                        if (length < 0 || position + length > end)
+                        {
+                            throw new InvalidDataException("a field runs past the end: not an ONNX model, or a truncated one");
+                        }
+                        yield return new Field { Number = number, Start = position, Length = (int)length };
+                        position += (int)length;
+                        break;
+                    case 5:
+                        position += 4;
+                        break;
+                    default:
+                        throw new InvalidDataException("an unknown protobuf wire type: not an ONNX model");
+                }
+            }
+        }
+
+        private static long Varint(byte[] data, ref int position, int end)
+        {
+            long value = 0;
+            for (int shift = 0; shift < 64; shift += 7)
+            {
+                if (position >= end)
+                {
+                    throw new InvalidDataException("a number runs past the end: not an ONNX model, or a truncated one");
+                }
+                byte b = data[position++];
+                value |= (long)(b & 0x7F) << shift;
+                if ((b & 0x80) == 0)
+                {
+                    return value;
+                }
+            }
+            throw new InvalidDataException("a number longer than 10 bytes: not an ONNX model");
+        }
+
+        private static byte[] Slice(byte[] data, Field field)
+        {
+            var result = new byte[field.Length];
+            Array.Copy(data, field.Start, result, 0, field.Length);
+            return result;
+        }
+
+        private static byte[] MessageField(byte[] message, int number)
+        {
+            byte[] found = null;
+            foreach (var field in Fields(message, 0, message.Length))
+            {
+                if (field.Number == number && field.Length >= 0)
+                {
+                    found = Slice(message, field);
+                }
+            }
+            return found;
+        }
+
+        private static string StringField(byte[] message, int number)
+        {
+            byte[] bytes = MessageField(message, number);
+            return bytes == null ? "" : Encoding.UTF8.GetString(bytes);
+        }
+    }
+}

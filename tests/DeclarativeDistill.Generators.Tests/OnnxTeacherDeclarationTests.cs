@@ -1,0 +1,97 @@
+using System.Linq;
+using DeclarativeDistill.Generators.Tests.Infrastructure;
+using Xunit;
+
+namespace DeclarativeDistill.Generators.Tests;
+
+/// <summary>
+/// <c>[Teacher(Onnx = ...)]</c>: the shapes come from the signature the build writes beside the model
+/// (ReadOnnxSignatures, tested end to end by the package tests), and students are checked against them.
+/// </summary>
+public class OnnxTeacherDeclarationTests
+{
+    private const string Signature = "input pixels float ?,784\noutput scores float ?,10\n";
+
+    private static (string, string)[] Files(string signature = Signature) =>
+        new[] { ("/project/obj/Debug/net10.0/DeclarativeDistill/digits.onnx.signature", signature) };
+
+    [Fact]
+    public void The_teacher_takes_its_shapes_from_the_file_and_derives_from_OnnxTeacher()
+    {
+        var result = GeneratorHarness.RunWithFiles(Files(), """
+            using DeclarativeDistill;
+            namespace Models;
+            [Teacher(Onnx = "models/digits.onnx")] public partial class Digits { }
+            [Student(Layers = "784, 32, 10")] [Distill] public partial class Pupil { }
+            """);
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(result.CompilerDiagnostics);
+        string teacher = result.Sources["Models.Digits.g.cs"];
+        Assert.Contains("partial class Digits : global::DeclarativeDistill.OnnxTeacher", teacher);
+        Assert.Contains("public const string InputShape = \"784\";", teacher);
+        Assert.Contains("public const int OutputSize = 10;", teacher);
+        Assert.Contains(": base(\"models/digits.onnx\", InputShape, OutputSize)", teacher);
+        Assert.DoesNotContain("Fit(", teacher);
+    }
+
+    [Fact]
+    public void A_student_that_does_not_match_the_files_classes_fails_the_build()
+    {
+        var result = GeneratorHarness.RunWithFiles(Files(), """
+            using DeclarativeDistill;
+            namespace Models;
+            [Teacher(Onnx = "digits.onnx")] public partial class Digits { }
+            [Student(Layers = "784, 32, 9")] [Distill] public partial class Pupil { }
+            """);
+
+        Assert.Equal(2, result.Diagnostics.Count(d => d.Id == "DD0040")); // on the student's 9 and on its [Distill]
+        Assert.All(result.Diagnostics, d => Assert.Contains("has 9 outputs but teacher 'Models.Digits' has 10", d.GetMessage()));
+    }
+
+    [Theory]
+    [InlineData("error no graph: not an ONNX model", "cannot be read: no graph")]
+    [InlineData("input x type7 ?,784\noutput y float ?,10", "reads type7 values")]
+    [InlineData("input x float ?,?\noutput y float ?,10", "reads [?, ?]")]
+    [InlineData("input x float ?,784\noutput y float ?,10,2", "gives [?, 10, 2]")]
+    public void A_model_that_cannot_be_a_teacher_is_DD0056_on_the_file_name(string signature, string expected)
+    {
+        var result = GeneratorHarness.RunWithFiles(Files(signature), """
+            using DeclarativeDistill;
+            [Teacher(Onnx = "digits.onnx")] public partial class Digits { }
+            """);
+
+        var error = Assert.Single(result.Diagnostics);
+        Assert.Equal("DD0056", error.Id);
+        Assert.Contains(expected, error.GetMessage());
+        var span = error.Location.GetLineSpan();
+        Assert.Equal((1, 16), (span.StartLinePosition.Line, span.StartLinePosition.Character)); // on "digits.onnx"
+        Assert.Equal(16 + "\"digits.onnx\"".Length, span.EndLinePosition.Character);
+    }
+
+    [Fact]
+    public void A_model_the_build_did_not_read_says_how_to_add_it()
+    {
+        var result = GeneratorHarness.RunWithFiles(Enumerable.Empty<(string, string)>(), """
+            using DeclarativeDistill;
+            [Teacher(Onnx = "digits.onnx")] public partial class Digits { }
+            """);
+
+        var error = Assert.Single(result.Diagnostics);
+        Assert.Equal("DD0056", error.Id);
+        Assert.Contains("add <AdditionalFiles Include=\"digits.onnx\" /> to the project", error.GetMessage());
+    }
+
+    [Fact]
+    public void Onnx_does_not_go_with_layers_or_shapes()
+    {
+        var result = GeneratorHarness.RunWithFiles(Files(), """
+            using DeclarativeDistill;
+            [Teacher(Onnx = "digits.onnx", Outputs = 10)] public partial class Digits { }
+            """);
+
+        var error = Assert.Single(result.Diagnostics);
+        Assert.Equal("DD0054", error.Id);
+        Assert.Contains("Outputs does not go with Onnx", error.GetMessage());
+    }
+}
