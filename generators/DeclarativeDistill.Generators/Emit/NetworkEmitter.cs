@@ -92,26 +92,8 @@ internal static class NetworkEmitter
         WriteForward(writer, network);
         writer.Close().Line();
 
-        writer.Line("/// <summary>Trains this network on hard labels with cross-entropy; see <see cref=\"global::DeclarativeDistill.TrainingOptions\"/>.</summary>")
-            .Line($"public {Runtime}.TrainingReport Fit({Runtime}.LabeledDataset train, {Runtime}.TrainingOptions? options = null) =>")
-            .Indent().Line($"{Runtime}.Trainer.Fit(this, {DeclaredShape}, OutputSize, train, options);").Outdent()
-            .Line()
-            .Line("/// <summary>Accuracy, errors and mean cross-entropy on <paramref name=\"test\"/>, predicting at temperature 1.</summary>")
-            .Line($"public {Runtime}.Evaluation Evaluate({Runtime}.LabeledDataset test) =>")
-            .Indent().Line($"{Runtime}.Metrics.Evaluate(this, {DeclaredShape}, OutputSize, test);").Outdent()
-            .Line()
-            .Line($"/// <summary>The most probable class of each example of <paramref name=\"features\"/> ({BatchShapes(network)}), as int64 [N].</summary>")
-            .Line($"public {Tensor} Predict({Tensor} features) =>")
-            .Indent().Line($"{Runtime}.Metrics.Predict(this, {DeclaredShape}, features);").Outdent()
-            .Line()
-            .Line($"/// <summary>The class and class probabilities of one example: {network.InputSize} values{(network.Input.IsImage ? " (channel by channel, row by row)" : "")}.</summary>")
-            .Line($"public {Runtime}.Prediction Classify(global::System.ReadOnlySpan<float> example) =>")
-            .Indent().Line($"{Runtime}.Inference.ClassifyOne(this, {DeclaredShape}, example);").Outdent()
-            .Line()
-            .Line($"/// <summary>The class and class probabilities of each example in <paramref name=\"examples\"/>: {network.InputSize} values per example, one after another.</summary>")
-            .Line($"public {Runtime}.Prediction[] ClassifyBatch(global::System.ReadOnlySpan<float> examples) =>")
-            .Indent().Line($"{Runtime}.Inference.Classify(this, {DeclaredShape}, examples);").Outdent()
-            .Line()
+        WriteRuntimeMembers(writer, network, "this", trainable: true);
+        writer.Line()
             .Line("/// <summary>Writes this network's weights to <paramref name=\"path\"/> in TorchSharp's format, through a temporary file.</summary>")
             .Line("public void Save(string path) =>")
             .Indent().Line($"{Runtime}.Inference.Save(this, path);").Outdent()
@@ -176,29 +158,7 @@ internal static class NetworkEmitter
                 .Line("}")
                 .Line();
         }
-        else
-        {
-            writer.Line("/// <summary>Trains this module on hard labels with cross-entropy; see <see cref=\"global::DeclarativeDistill.TrainingOptions\"/>.</summary>")
-                .Line($"public {Runtime}.TrainingReport Fit({Runtime}.LabeledDataset train, {Runtime}.TrainingOptions? options = null) =>")
-                .Indent().Line($"{Runtime}.Trainer.Fit({Shaped}, {DeclaredShape}, OutputSize, train, options);").Outdent()
-                .Line();
-        }
-        writer
-            .Line("/// <summary>Accuracy, errors and mean cross-entropy on <paramref name=\"test\"/>, predicting at temperature 1.</summary>")
-            .Line($"public {Runtime}.Evaluation Evaluate({Runtime}.LabeledDataset test) =>")
-            .Indent().Line($"{Runtime}.Metrics.Evaluate({Shaped}, {DeclaredShape}, OutputSize, test);").Outdent()
-            .Line()
-            .Line($"/// <summary>The most probable class of each example of <paramref name=\"features\"/> ({BatchShapes(network)}), as int64 [N].</summary>")
-            .Line($"public {Tensor} Predict({Tensor} features) =>")
-            .Indent().Line($"{Runtime}.Metrics.Predict({Shaped}, {DeclaredShape}, features);").Outdent()
-            .Line()
-            .Line($"/// <summary>The class and class probabilities of one example: {network.InputSize} values.</summary>")
-            .Line($"public {Runtime}.Prediction Classify(global::System.ReadOnlySpan<float> example) =>")
-            .Indent().Line($"{Runtime}.Inference.ClassifyOne({Shaped}, {DeclaredShape}, example);").Outdent()
-            .Line()
-            .Line($"/// <summary>The class and class probabilities of each example in <paramref name=\"examples\"/>: {network.InputSize} values per example, one after another.</summary>")
-            .Line($"public {Runtime}.Prediction[] ClassifyBatch(global::System.ReadOnlySpan<float> examples) =>")
-            .Indent().Line($"{Runtime}.Inference.Classify({Shaped}, {DeclaredShape}, examples);").Outdent();
+        WriteRuntimeMembers(writer, network, Shaped, trainable: !network.IsOnnx);
         if (!network.IsOnnx)
         {
             writer.Line()
@@ -209,6 +169,37 @@ internal static class NetworkEmitter
         writer.Close();
         Close(writer, blocks);
         return writer.ToString();
+    }
+
+    /// <summary>
+    /// <c>Fit</c> (when <paramref name="trainable"/>), <c>Evaluate</c>, <c>Predict</c>, <c>Classify</c> and <c>ClassifyBatch</c>,
+    /// bound to the runtime's loops with <paramref name="model"/> as the module they run.
+    /// </summary>
+    private static void WriteRuntimeMembers(SourceWriter writer, NetworkSpec network, string model, bool trainable)
+    {
+        string noun = network.HandWritten ? "module" : "network";
+        if (trainable)
+        {
+            writer.Line($"/// <summary>Trains this {noun} on hard labels with cross-entropy; see <see cref=\"global::DeclarativeDistill.TrainingOptions\"/>.</summary>")
+                .Line($"public {Runtime}.TrainingReport Fit({Runtime}.LabeledDataset train, {Runtime}.TrainingOptions? options = null) =>")
+                .Indent().Line($"{Runtime}.Trainer.Fit({model}, {DeclaredShape}, OutputSize, train, options);").Outdent()
+                .Line();
+        }
+        writer.Line("/// <summary>Accuracy, errors and mean cross-entropy on <paramref name=\"test\"/>, predicting at temperature 1.</summary>")
+            .Line($"public {Runtime}.Evaluation Evaluate({Runtime}.LabeledDataset test) =>")
+            .Indent().Line($"{Runtime}.Metrics.Evaluate({model}, {DeclaredShape}, OutputSize, test);").Outdent()
+            .Line()
+            .Line($"/// <summary>The most probable class of each example of <paramref name=\"features\"/> ({BatchShapes(network)}), as int64 [N].</summary>")
+            .Line($"public {Tensor} Predict({Tensor} features) =>")
+            .Indent().Line($"{Runtime}.Metrics.Predict({model}, {DeclaredShape}, features);").Outdent()
+            .Line()
+            .Line($"/// <summary>The class and class probabilities of one example: {network.InputSize} values{(network.Input.IsImage ? " (channel by channel, row by row)" : "")}.</summary>")
+            .Line($"public {Runtime}.Prediction Classify(global::System.ReadOnlySpan<float> example) =>")
+            .Indent().Line($"{Runtime}.Inference.ClassifyOne({model}, {DeclaredShape}, example);").Outdent()
+            .Line()
+            .Line($"/// <summary>The class and class probabilities of each example in <paramref name=\"examples\"/>: {network.InputSize} values per example, one after another.</summary>")
+            .Line($"public {Runtime}.Prediction[] ClassifyBatch(global::System.ReadOnlySpan<float> examples) =>")
+            .Indent().Line($"{Runtime}.Inference.Classify({model}, {DeclaredShape}, examples);").Outdent();
     }
 
     /// <summary>

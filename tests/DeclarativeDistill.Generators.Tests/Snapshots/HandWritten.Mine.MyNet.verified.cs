@@ -30,7 +30,7 @@ namespace Mine
         public global::TorchSharp.torch.Tensor Predict(global::TorchSharp.torch.Tensor features) =>
             global::DeclarativeDistill.Metrics.Predict(global::DeclarativeDistill.Modules.ShapedModule.As(this, InputShape), global::DeclarativeDistill.FeatureShape.Parse(InputShape), features);
 
-        /// <summary>The class and class probabilities of one example: 784 values.</summary>
+        /// <summary>The class and class probabilities of one example: 784 values (channel by channel, row by row).</summary>
         public global::DeclarativeDistill.Prediction Classify(global::System.ReadOnlySpan<float> example) =>
             global::DeclarativeDistill.Inference.ClassifyOne(global::DeclarativeDistill.Modules.ShapedModule.As(this, InputShape), global::DeclarativeDistill.FeatureShape.Parse(InputShape), example);
 

@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Linq;
-using System.Reflection;
 using System.Text.Json;
 using DeclarativeDistill.Tests.Declarations;
 using DeclarativeDistill.Tests.Declarations.HandWritten;
@@ -69,10 +68,5 @@ public sealed class OnnxTeacherTests : IDisposable
         Assert.Throws<FileNotFoundException>(() => new ClusterOnnxTeacher(Path.Combine(directory, "missing.onnx")));
     }
 
-    private static string Fixture(string name)
-    {
-        string root = typeof(OnnxTeacherTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "RepositoryRoot").Value!;
-        return Path.Combine(root, "tools", "pytorch-reference", "weights", name);
-    }
+    private static string Fixture(string name) => PyTorchReference.File(Path.Combine("weights", name));
 }

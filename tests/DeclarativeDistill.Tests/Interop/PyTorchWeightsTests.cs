@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Linq;
-using System.Reflection;
 using System.Text.Json;
 using DeclarativeDistill.Tests.Declarations.Vision;
 using Xunit;
@@ -102,10 +101,5 @@ public class PyTorchWeightsTests
         Assert.True(worst < 1e-4f, $"largest difference from PyTorch's logits: {worst}");
     }
 
-    private static string Fixture(string name)
-    {
-        string root = typeof(PyTorchWeightsTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "RepositoryRoot").Value!;
-        return Path.Combine(root, "tools", "pytorch-reference", "weights", name);
-    }
+    private static string Fixture(string name) => PyTorchReference.File(Path.Combine("weights", name));
 }

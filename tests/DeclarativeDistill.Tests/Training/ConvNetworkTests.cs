@@ -309,9 +309,6 @@ public sealed class ConvNetworkTests
 
     private static JsonElement LoadReference()
     {
-        string root = typeof(ConvNetworkTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "RepositoryRoot").Value!;
-        string path = Path.Combine(root, "tools", "pytorch-reference", "architectures.json");
-        return JsonDocument.Parse(File.ReadAllText(path)).RootElement.Clone();
+        return JsonDocument.Parse(File.ReadAllText(PyTorchReference.File("architectures.json"))).RootElement.Clone();
     }
 }
