@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Reflection;
 using System.Text.Json;
 using DeclarativeDistill.Tests.Declarations.Vision;
 using TorchSharp;
