@@ -22,6 +22,8 @@ import struct
 import torch
 from torch import nn
 
+from architectures import BasicBlock  # the residual block as res(C, stride: S) declares it
+
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "weights")
 
 
@@ -42,23 +44,6 @@ class SmallConvTeacher(nn.Module):
         x = nn.functional.max_pool2d(torch.relu(self.bn1(self.conv1(x))), 2)
         x = nn.functional.max_pool2d(torch.relu(self.bn2(self.conv2(x))), 2)
         return self.output(torch.relu(self.hidden1(x.flatten(1))))
-
-
-class BasicBlock(nn.Module):
-    def __init__(self, cin, cout, stride):
-        super().__init__()
-        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(cout)
-        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(cout)
-        self.downsample = None
-        if stride != 1 or cin != cout:
-            self.downsample = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
-
-    def forward(self, x):
-        y = torch.relu(self.bn1(self.conv1(x)))
-        y = self.bn2(self.conv2(y))
-        return torch.relu(y + (x if self.downsample is None else self.downsample(x)))
 
 
 class TinyResNet(nn.Module):
