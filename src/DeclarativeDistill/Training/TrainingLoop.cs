@@ -75,7 +75,9 @@ internal static class TrainingLoop
                 using var lossSum = zeros(1, dtype: ScalarType.Float64, device: device);
                 using var softSum = zeros(1, dtype: ScalarType.Float64, device: device);
                 using var hardSum = zeros(1, dtype: ScalarType.Float64, device: device);
-                bool hasSoft = false, hasHard = false;
+                // Per term: null when the loss has no such term; false when the term is the whole loss (Fit's cross-entropy,
+                // a distillation with one term), which lossSum already sums; true when it is summed on its own.
+                bool? softOwn = null, hardOwn = null;
                 using var offsetSums = lossOffsets?.index_select(0, order).cumsum(0); // once per epoch, read at each report
                 for (int batch = 1; batch <= batchesPerEpoch; batch++)
                 {
@@ -115,13 +117,19 @@ internal static class TrainingLoop
                             lossSum.add_(loss.Total, size); // the sum of the batch's per-example losses
                             if (loss.Soft is { } soft)
                             {
-                                softSum.add_(soft, size);
-                                hasSoft = true;
+                                softOwn = !ReferenceEquals(soft, loss.Total);
+                                if (softOwn.Value)
+                                {
+                                    softSum.add_(soft, size);
+                                }
                             }
                             if (loss.Hard is { } hard)
                             {
-                                hardSum.add_(hard, size);
-                                hasHard = true;
+                                hardOwn = !ReferenceEquals(hard, loss.Total);
+                                if (hardOwn.Value)
+                                {
+                                    hardSum.add_(hard, size);
+                                }
                             }
                         }
                     }
@@ -135,8 +143,8 @@ internal static class TrainingLoop
                     int seen = start + size;
                     double offset = OffsetOf(offsetSums, seen);
                     double meanLoss = (lossSum.item<double>() + offset) / seen;
-                    double? softTerm = hasSoft ? (softSum.item<double>() + offset) / seen : null;
-                    double? hardTerm = hasHard ? hardSum.item<double>() / seen : null;
+                    double? softTerm = softOwn switch { null => null, false => meanLoss, true => (softSum.item<double>() + offset) / seen };
+                    double? hardTerm = hardOwn switch { null => null, false => meanLoss, true => hardSum.item<double>() / seen };
                     if (!double.IsFinite(meanLoss))
                     {
                         Restore(model, lastGood);
