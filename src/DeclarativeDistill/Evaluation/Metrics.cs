@@ -218,7 +218,8 @@ public static class Metrics
     /// <summary>Where the model's parameters are (the CPU for a model without any).</summary>
     internal static Device DeviceOf(Model model) => model.parameters().FirstOrDefault()?.device ?? CPU;
 
-    private static void WithEvalMode(Model model, Action action)
+    /// <summary>Runs <paramref name="action"/> with the model in evaluation mode and without gradients, then restores its mode.</summary>
+    internal static void WithEvalMode(Model model, Action action)
     {
         bool wasTraining = model.training;
         model.eval();

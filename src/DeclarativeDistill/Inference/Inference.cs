@@ -51,23 +51,17 @@ public static class Inference
         }
 
         int count = features.Length / input.Size;
-        float[] probabilities;
-        long classes;
-        bool wasTraining = model.training;
-        model.eval();
-        try
+        float[] values = features.ToArray(); // a span cannot enter the lambda
+        float[] probabilities = Array.Empty<float>();
+        long classes = 0;
+        Metrics.WithEvalMode(model, () =>
         {
-            using var _ = no_grad();
             using var scope = NewDisposeScope();
-            var batch = tensor(features.ToArray(), new long[] { count, input.Size }).to(Metrics.DeviceOf(model));
+            var batch = tensor(values, new long[] { count, input.Size }).to(Metrics.DeviceOf(model));
             var softmax = nn.functional.softmax(model.call(batch), 1).cpu();
             classes = softmax.shape[1];
             probabilities = softmax.data<float>().ToArray();
-        }
-        finally
-        {
-            model.train(wasTraining);
-        }
+        });
         return Enumerable.Range(0, count).Select(row =>
         {
             float[] p = probabilities.AsSpan(row * (int)classes, (int)classes).ToArray();

@@ -221,14 +221,8 @@ public static class OnnxExport
             return Initializer(key, TensorProto.Types.DataType.Float, data.shape, Bytes(data));
         }
 
-        private string Scalar(string name, float value)
-        {
-            if (names.Contains(name))
-            {
-                return name;
-            }
-            return Initializer(name, TensorProto.Types.DataType.Float, Array.Empty<long>(), BitConverter.GetBytes(value));
-        }
+        private string Scalar(string name, float value) =>
+            Initializer(name, TensorProto.Types.DataType.Float, Array.Empty<long>(), BitConverter.GetBytes(value));
 
         public string Int64s(string name, params long[] values) =>
             Initializer(name, TensorProto.Types.DataType.Int64, new long[] { values.Length }, MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
@@ -237,7 +231,7 @@ public static class OnnxExport
         {
             if (!names.Add(name))
             {
-                return name; // a tensor read twice (none today) is stored once
+                return name; // a tensor read twice (GELU's constants, in every activation) is stored once
             }
             var proto = new TensorProto { Name = name, DataType = (int)type, RawData = ByteString.CopyFrom(data) };
             proto.Dims.AddRange(dims);
