@@ -67,6 +67,11 @@ public sealed class DistillationGenerator : IIncrementalGenerator
             .Select((pair, _) => CycleCheck.Apply(pair.Left, pair.Right))
             .WithTrackingName(StepNames.Distillations);
 
+        var hintsWithoutDistill = context.SyntaxProvider
+            .ForAttributeWithMetadataName(KnownNames.HintAttribute, IsTypeDeclaration,
+                (c, ct) => Guarded.Run(c, ct, HintParser.CheckHasDistill, Guarded.FailedHints))
+            .WithTrackingName(StepNames.HintsWithoutDistill);
+
         var declaresNetworks = teachers.Collect()
             .Combine(students.Collect())
             .Select((pair, _) => pair.Left.Any(r => r.Network is not null) || pair.Right.Any(r => r.Network is not null))
@@ -75,6 +80,13 @@ public sealed class DistillationGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(teachers, EmitNetwork);
         context.RegisterSourceOutput(students, EmitNetwork);
         context.RegisterSourceOutput(checkedDistillations, EmitDistillation);
+        context.RegisterSourceOutput(hintsWithoutDistill, (output, diagnostics) =>
+        {
+            foreach (var diagnostic in diagnostics)
+            {
+                output.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+        });
         context.RegisterSourceOutput(declaresNetworks, (output, declares) =>
         {
             if (declares)

@@ -34,6 +34,9 @@ internal static class Guarded
             DistillationDefaults.Temperature, DistillationDefaults.Alpha, 1 - DistillationDefaults.Alpha, false,
             LocationInfo.From(context.TargetNode), new[] { Failure(context, exception) }.ToEquatableArray());
 
+    public static EquatableArray<DiagnosticInfo> FailedHints(GeneratorAttributeSyntaxContext context, Exception exception) =>
+        new[] { Failure(context, exception) }.ToEquatableArray();
+
     public static void AddSource(SourceProductionContext context, TypeDeclaration type, string suffix, Func<string> emit)
     {
         string source;

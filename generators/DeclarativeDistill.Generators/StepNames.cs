@@ -24,6 +24,9 @@ public static class StepNames
     /// <summary>Distillations ready to emit: resolved, and checked for cycles.</summary>
     public const string Distillations = nameof(Distillations);
 
+    /// <summary>What is wrong with <c>[Hint]</c>s on classes without <c>[Distill]</c>.</summary>
+    public const string HintsWithoutDistill = nameof(HintsWithoutDistill);
+
     /// <summary>Whether the assembly declares any valid network (and so needs the native-library initializer).</summary>
     public const string DeclaresNetworks = nameof(DeclaresNetworks);
 }

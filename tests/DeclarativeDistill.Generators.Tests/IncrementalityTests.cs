@@ -128,9 +128,40 @@ public class IncrementalityTests
     }
 
     /// <summary>Runs the generator on <see cref="Models"/> and <see cref="Unrelated"/>, then again with one file edited.</summary>
+    [Fact]
+    public void Editing_a_hint_regenerates_only_that_students_distillation()
+    {
+        const string Guided = """
+            using DeclarativeDistill;
+            namespace Demo;
+
+            [Teacher(Layers = "1x28x28, conv(16, 3, pad: 1), bn, res(16), res(32, stride: 2), gap, 10")]
+            public partial class Teacher { }
+
+            [Student(Layers = "784,30,10")]
+            [Distill(typeof(Teacher), Temperature = 4)]
+            public partial class Tiny { }
+
+            // Last, so that the edit moves no other declaration (locations are part of the models).
+            [Student(Layers = "1x28x28, conv(8, 3, pad: 1), maxpool(2), conv(8, 3, pad: 1), 10")]
+            [Distill(typeof(Teacher))]
+            [Hint(TeacherLayer = "res2", StudentLayer = "conv2")]
+            public partial class Guided { }
+            """;
+        var result = RunEdited(Guided, Guided.Replace("StudentLayer = \"conv2\")", "StudentLayer = \"conv2\", Weight = 2)"));
+
+        Assert.Equal(1, Reasons(result, StepNames.Distillations).Count(r => r == IncrementalStepRunReason.Modified));
+        Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.Teachers));
+        Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.Students));
+        Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.NetworkIndex));
+        var modified = result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs)
+            .Count(o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Equal(1, modified);
+    }
+
     private static GeneratorRunResult RunEdited(string original, string edited)
     {
-        var compilation = GeneratorHarness.Compilation(Models, Unrelated);
+        var compilation = GeneratorHarness.Compilation(original == Unrelated ? Models : original, Unrelated);
         var driver = GeneratorHarness.Driver(trackSteps: true).RunGenerators(compilation);
 
         var oldTree = compilation.SyntaxTrees.Single(t => t.ToString() == original);

@@ -114,6 +114,30 @@ public class SnapshotTests
             """
         },
         {
+            "Hints",
+            """
+            using DeclarativeDistill;
+
+            namespace Fit;
+
+            [Teacher(Layers = "1x28x28, conv(16, 3, pad: 1), bn, res(16), res(32, stride: 2), res(64, stride: 2), gap, 10")]
+            public partial class WideResNet { }
+
+            // A thin, deep student guided in its middle (FitNets' stage 1), then distilled.
+            [Student(Layers = "1x28x28, conv(8, 3, pad: 1), conv(8, 3, pad: 1), maxpool(2), conv(16, 3, pad: 1), conv(16, 3, pad: 1), maxpool(2), 32, 10")]
+            [Distill(Temperature = 4)]
+            [Hint(TeacherLayer = "res2", StudentLayer = "conv4")]
+            public partial class ThinStudent { }
+
+            // Two hints in one combined loss, one of them a linear regressor from a vector to a map.
+            [Student(Layers = "784, 64, 32, 10")]
+            [Distill(typeof(WideResNet), HintTraining = HintTraining.Combined)]
+            [Hint(TeacherLayer = "res3", StudentLayer = "hidden1", Weight = 0.5)]
+            [Hint(TeacherLayer = "output", StudentLayer = "hidden2")]
+            public partial class VectorStudent { }
+            """
+        },
+        {
             "HandWritten",
             """
             using DeclarativeDistill;

@@ -210,6 +210,60 @@ internal static class DiagnosticDescriptors
         "Student '{0}' takes {1} inputs but teacher '{2}' takes {3}; both must read the same transfer set",
         "Student and teacher see the same examples, so the first sizes of their Layers must be equal.");
 
+    /// <summary>DD0057: [Hint] on a class without [Distill]. {0} class.</summary>
+    public static readonly DiagnosticDescriptor HintWithoutDistill = Error(
+        DiagnosticIds.HintWithoutDistill, Distillation, "Hint without [Distill]",
+        "'{0}' has a [Hint] but no [Distill]; a hint guides a student while it is distilled",
+        "A hint pairs a teacher layer with a layer of a student that learns from that teacher, so the class needs [Student] and [Distill].");
+
+    /// <summary>DD0058: a hint that does not name both layers. {0} what is missing.</summary>
+    public static readonly DiagnosticDescriptor HintIncomplete = Error(
+        DiagnosticIds.HintIncomplete, Distillation, "Hint without its layers",
+        "[Hint] needs {0}, e.g. [Hint(TeacherLayer = \"res2\", StudentLayer = \"conv3\")]",
+        "A hint names the teacher layer whose output is learnt (TeacherLayer) and the student layer that learns it (StudentLayer), as the generated classes' FeatureLayers name them.");
+
+    /// <summary>DD0059: a hint weight that is not positive and finite. {0} the value.</summary>
+    public static readonly DiagnosticDescriptor InvalidHintWeight = Error(
+        DiagnosticIds.InvalidHintWeight, Distillation, "Invalid hint weight",
+        "A hint's Weight must be positive and finite; got {0}",
+        "The weight multiplies the hint's mean squared error in the loss; remove the hint rather than weighting it by zero.");
+
+    /// <summary>DD0060: a hint names a layer its network does not have. {0} the name, {1} teacher or student, {2} network, {3} its layers, {4} a note.</summary>
+    public static readonly DiagnosticDescriptor HintLayerNotFound = Error(
+        DiagnosticIds.HintLayerNotFound, Distillation, "Hint names an unknown layer",
+        "'{0}' is not a layer of the {1} '{2}', whose layers are {3}{4}",
+        "Hints name layers as the generated classes name their fields (conv1, bn1, res1, hidden1, output: see FeatureLayers); pooling, flattening and gap have no name, so name the layer before them.");
+
+    /// <summary>DD0061: the hint's teacher is not one the student learns from. {0} the type, {1} student, {2} its teachers.</summary>
+    public static readonly DiagnosticDescriptor HintTeacherNotInDistillation = Error(
+        DiagnosticIds.HintTeacherNotInDistillation, Distillation, "Hint teacher is not a teacher of the student",
+        "'{0}' is not a teacher of '{1}', which learns from {2}",
+        "A hint's Teacher must be one of the teachers of the student's [Distill].");
+
+    /// <summary>DD0062: a hint of an ensemble student that does not say which teacher gives it. {0} student, {1} its teachers.</summary>
+    public static readonly DiagnosticDescriptor HintTeacherAmbiguous = Error(
+        DiagnosticIds.HintTeacherAmbiguous, Distillation, "Hint teacher not named",
+        "'{0}' learns from an ensemble ({1}); say which teacher gives the hint with Teacher = typeof(...)",
+        "Each teacher of an ensemble has layers of its own, so a hint of an ensemble student names its teacher.");
+
+    /// <summary>DD0063: the hint's teacher has no layers to read. {0} teacher.</summary>
+    public static readonly DiagnosticDescriptor HintTeacherWithoutLayers = Error(
+        DiagnosticIds.HintTeacherWithoutLayers, Distillation, "Hint teacher has no known layers",
+        "Teacher '{0}' is not declared with Layers (it is written by hand or read from an ONNX file): its layers are not known at compile time, so it cannot give a hint",
+        "Hints read a teacher's intermediate outputs, which the generator knows only for teachers declared with Layers.");
+
+    /// <summary>DD0064: the student's map is smaller than the hint's. {0} student layer, {1} its shape, {2} teacher layer, {3} its shape.</summary>
+    public static readonly DiagnosticDescriptor HintMapTooSmall = Error(
+        DiagnosticIds.HintMapTooSmall, Distillation, "Student map smaller than the hint",
+        "Student layer '{0}' gives {1} but teacher layer '{2}' gives {3}: a convolutional regressor cannot enlarge a map, so guide a student layer whose map is at least as large",
+        "FitNets' regressor is a convolution without padding whose kernel shrinks the student's map to the teacher's (1x1 when they are equal), so the student's map must be at least as high and as wide.");
+
+    /// <summary>DD0065: the same hint twice. {0} student layer, {1} teacher layer, {2} teacher.</summary>
+    public static readonly DiagnosticDescriptor DuplicateHint = Error(
+        DiagnosticIds.DuplicateHint, Distillation, "Duplicate hint",
+        "'{0}' already learns '{1}' of '{2}' from another [Hint]",
+        "Two equal hints are one hint with twice the weight; write it once with the Weight you mean.");
+
     /// <summary>DD9999: the generator failed on a declaration. {0} the declaration, {1} the exception.</summary>
     public static readonly DiagnosticDescriptor InternalError = Error(
         DiagnosticIds.InternalError, Declaration, "Generator failure",

@@ -40,6 +40,15 @@ internal static class DiagnosticIds
     public const string HandWrittenDeclaration = "DD0054";
     public const string HandWrittenNotAModule = "DD0055";
     public const string OnnxModelUnreadable = "DD0056";
+    public const string HintWithoutDistill = "DD0057";
+    public const string HintIncomplete = "DD0058";
+    public const string InvalidHintWeight = "DD0059";
+    public const string HintLayerNotFound = "DD0060";
+    public const string HintTeacherNotInDistillation = "DD0061";
+    public const string HintTeacherAmbiguous = "DD0062";
+    public const string HintTeacherWithoutLayers = "DD0063";
+    public const string HintMapTooSmall = "DD0064";
+    public const string DuplicateHint = "DD0065";
     public const string StudentLargerThanTeacher = "DD1001";
     public const string NoSoftLoss = "DD1002";
     public const string UnusualTemperature = "DD1003";

@@ -45,13 +45,7 @@ internal static class DistillationEmitter
             .Indent().Line($"{Runtime}.KnowledgeDistillation.Loss(studentLogits, teacherLogits, labels, Temperature, Alpha, Beta);").Outdent()
             .Line();
 
-        writer.Line("/// <summary>")
-            .Line("/// T, Alpha and Beta as declared. A sweep passes variations to <c>Distill</c>, e.g.")
-            .Line("/// <c>objective: Objective with { Temperature = 8 }</c>; <c>Objective with { Beta = 0 }</c> distils on a")
-            .Line("/// transfer set without labels.")
-            .Line("/// </summary>")
-            .Line($"public static {Runtime}.DistillationObjective Objective {{ get; }} = new(Temperature, Alpha, Beta);")
-            .Line();
+        WriteObjective(writer, distillation);
 
         // A hand-written teacher reads batches in its declared shape: the runtime hands them out as the dataset holds them.
         var teacherModules = teachers.Select((t, i) => t.HandWritten
@@ -62,8 +56,17 @@ internal static class DistillationEmitter
             .Line(teachers.Count == 1
                 ? $"/// Trains this student on <paramref name=\"transferSet\"/> to match the softened outputs of <paramref name=\"{parameters[0]}\"/>"
                 : $"/// Trains this student on <paramref name=\"transferSet\"/> to match the averaged softened outputs of an ensemble of {teachers.Count} teachers")
-            .Line("/// (and the labels, weighted by Beta). Teachers run in evaluation mode without gradients.")
-            .Line("/// <paramref name=\"objective\"/> replaces the declared <see cref=\"Objective\"/> for this run.")
+            .Line("/// (and the labels, weighted by Beta). Teachers run in evaluation mode without gradients.");
+        if (!distillation.Hints.IsEmpty)
+        {
+            writer.Line(distillation.CombinedHintTraining
+                ? "/// The hint terms of <see cref=\"Objective\"/> are added to the loss, and their regressors train with the student."
+                : "/// First, FitNets' hint stage: the student up to its guided layers learns the hints through their regressors")
+                .Line(distillation.CombinedHintTraining
+                ? "/// The regressors are not part of the student: its Save and ExportOnnx do not include them."
+                : "/// for <see cref=\"global::DeclarativeDistill.TrainingOptions.HintEpochs\"/> epochs; the regressors are then dropped.");
+        }
+        writer.Line("/// <paramref name=\"objective\"/> replaces the declared <see cref=\"Objective\"/> for this run.")
             .Line("/// </summary>");
         var signature = TeacherParameters(teachers, parameters)
             .Concat(new[]
@@ -108,6 +111,68 @@ internal static class DistillationEmitter
         Close(writer, blocks);
         return writer.ToString();
     }
+
+    /// <summary>
+    /// <c>Objective</c>: T, Alpha and Beta, and each <c>[Hint]</c> with the regressor sized here, commented with the
+    /// shapes it maps between.
+    /// </summary>
+    private static void WriteObjective(SourceWriter writer, DistillationSpec distillation)
+    {
+        var hints = distillation.Hints;
+        writer.Line("/// <summary>")
+            .Line(hints.IsEmpty
+                ? "/// T, Alpha and Beta as declared. A sweep passes variations to <c>Distill</c>, e.g."
+                : $"/// T, Alpha and Beta as declared, and the {(hints.Count == 1 ? "hint" : $"{hints.Count} hints")} of [Hint]. A sweep passes variations to <c>Distill</c>, e.g.")
+            .Line("/// <c>objective: Objective with { Temperature = 8 }</c>; <c>Objective with { Beta = 0 }</c> distils on a")
+            .Line("/// transfer set without labels.")
+            .Line("/// </summary>");
+        if (hints.IsEmpty)
+        {
+            writer.Line($"public static {Runtime}.DistillationObjective Objective {{ get; }} = new(Temperature, Alpha, Beta);").Line();
+            return;
+        }
+        writer.Line($"public static {Runtime}.DistillationObjective Objective {{ get; }} = new(Temperature, Alpha, Beta)")
+            .Line("{")
+            .Indent()
+            .Line($"Hints = new {Runtime}.FeatureHint[]")
+            .Line("{")
+            .Indent();
+        foreach (var hint in hints)
+        {
+            var regressor = hint.Regressor;
+            string activation = regressor.Activation is { } kind ? $"{Runtime}.Activation.{kind}" : "null";
+            string create = regressor.Convolution
+                ? $"{Runtime}.HintRegressor.Convolution({regressor.Inputs}, {regressor.Outputs}, {regressor.KernelHeight}, {regressor.KernelWidth}, {activation})"
+                : $"{Runtime}.HintRegressor.Linear({regressor.Inputs}, {regressor.Outputs}, {activation})";
+            var settings = new List<string>();
+            if (hint.Weight != 1)
+            {
+                settings.Add($"Weight = {Literals.Format(hint.Weight)}");
+            }
+            if (hint.Teacher != 0)
+            {
+                settings.Add($"Teacher = {hint.Teacher}");
+            }
+            writer.Line($"// {hint.StudentLayer} ({hint.StudentShape}) learns {hint.TeacherLayer} of {hint.TeacherName} ({hint.TeacherShape}) through {Describe(regressor)}.")
+                .Line($"new {Runtime}.FeatureHint({Literals.String(hint.TeacherLayer)}, {Literals.String(hint.StudentLayer)}, {create}){(settings.Count == 0 ? "" : $" {{ {string.Join(", ", settings)} }}")},");
+        }
+        writer.Outdent()
+            .Line("},");
+        if (distillation.CombinedHintTraining)
+        {
+            writer.Line($"HintTraining = {Runtime}.HintTraining.Combined,");
+        }
+        writer.Outdent()
+            .Line("};")
+            .Line();
+    }
+
+    /// <summary><c>a 1x1 convolution, then ReLU</c> or <c>a linear layer 800 → 1200</c>.</summary>
+    private static string Describe(RegressorSpec regressor) =>
+        (regressor.Convolution
+            ? $"a {regressor.KernelHeight}x{regressor.KernelWidth} convolution"
+            : $"a linear layer {regressor.Inputs} → {regressor.Outputs}")
+        + (regressor.Activation is { } kind ? $", then {kind}" : "");
 
     private static IEnumerable<string> TeacherParameters(EquatableArray<NetworkSummary> teachers, List<string> names) =>
         teachers.Select((t, i) => $"{t.FullyQualifiedName} {names[i]}");

@@ -35,7 +35,7 @@ internal static class NetworkEmitter
             .Line($"/// {RoleText(network.Role)} network {Chain(network)} ({Describe(network)}{(classDropout ? ", dropout " + Literals.Format(network.Dropout) : "")}),")
             .Line($"/// a TorchSharp module generated from its [{(network.Role == NetworkRole.Student ? "Student" : "Teacher")}] attribute.")
             .Line("/// </summary>")
-            .Open($"partial class {name} : {Module}");
+            .Open($"partial class {name} : {Module}, {Runtime}.IFeatureLayers");
 
         writer.Line(network.Input.IsImage
                 ? $"/// <summary>Features per example: the {input} input image has {network.InputSize} values.</summary>"
@@ -89,8 +89,9 @@ internal static class NetworkEmitter
 
         writer.Line($"/// <summary>The logits (temperature 1) for a batch of shape {BatchShapes(network)}; returns [N, {network.OutputSize}].</summary>")
             .Open($"public override {Tensor} forward({Tensor} input)");
-        WriteForward(writer, network);
+        WriteForward(writer, network, taps: false);
         writer.Close().Line();
+        WriteFeatures(writer, network);
 
         WriteRuntimeMembers(writer, network, "this", trainable: true);
         writer.Line()
@@ -206,9 +207,10 @@ internal static class NetworkEmitter
     /// One statement per layer, <c>x</c> flowing through, each commented with the shape of one example after it;
     /// the last one returns the logits. An image network first views its input as images (rows of C·H·W values
     /// become [N, C, H, W]); a vector network flattens it (an image batch becomes rows), so that both layouts of
-    /// a dataset reach the first layer in its shape.
+    /// a dataset reach the first layer in its shape. With <paramref name="taps"/> (for <c>Features</c>), each layer
+    /// with a field hands its output to <c>taps</c>, which says when the deepest layer asked for is reached.
     /// </summary>
-    private static void WriteForward(SourceWriter writer, NetworkSpec network)
+    private static void WriteForward(SourceWriter writer, NetworkSpec network, bool taps)
     {
         string current = "input.flatten(1)";
         bool declared = false;
@@ -231,18 +233,52 @@ internal static class NetworkEmitter
             {
                 expression = $"{GeneratedMembers.ClassDropout}.forward({expression})";
             }
-            if (i == network.Layers.Count - 1)
+            bool last = i == network.Layers.Count - 1;
+            if (last && !taps)
             {
                 writer.Line($"return {expression}; // {layer.Output}");
+                continue;
             }
-            else
+            writer.Line($"{(declared ? "x" : "var x")} = {expression}; // {layer.Output}");
+            declared = true;
+            current = "x";
+            if (taps && last)
             {
-                writer.Line($"{(declared ? "x" : "var x")} = {expression}; // {layer.Output}");
-                declared = true;
-                current = "x";
+                writer.Line($"taps.Take(\"{layer.Field}\", x);")
+                    .Line("return taps.Features;");
+            }
+            else if (taps && layer.Field is { } field)
+            {
+                writer.Line($"if (taps.Take(\"{field}\", x)) return taps.Features;");
             }
         }
     }
+
+    /// <summary>
+    /// <c>FeatureLayers</c> and <c>Features</c> (the runtime's <c>IFeatureLayers</c>): the outputs of named layers, by
+    /// a copy of <c>forward</c> that stops after the deepest one asked for. Hints read both networks through it.
+    /// </summary>
+    private static void WriteFeatures(SourceWriter writer, NetworkSpec network)
+    {
+        var taps = network.Taps();
+        writer.Line("/// <summary>The layers whose outputs <see cref=\"Features\"/> returns, in forward order; the last one's output is the logits.</summary>")
+            .Line($"public global::System.Collections.Generic.IReadOnlyList<string> {GeneratedMembers.FeatureLayers} {{ get; }} = new[] {{ {string.Join(", ", taps.Select(t => Literals.String(t.Name)))} }};")
+            .Line()
+            .Line("/// <summary>")
+            .Line($"/// The outputs of the named layers for a batch of shape {BatchShapes(network)}, in the order asked:")
+            .Line($"/// {string.Join(", ", taps.Select(t => $"{t.Name} {BatchShape(t.Shape)}"))}.")
+            .Line("/// Forward runs only as far as the deepest of them; each output is what the next layer receives.")
+            .Line("/// </summary>")
+            .Open($"public {Tensor}[] {GeneratedMembers.Features}({Tensor} input, params string[] layers)")
+            .Line($"var taps = new {Runtime}.Modules.FeatureTaps(nameof({network.Type.Identifier}), {GeneratedMembers.FeatureLayers}, layers);");
+        WriteForward(writer, network, taps: true);
+        writer.Close().Line();
+    }
+
+    /// <summary><c>[N, 16, 32, 32]</c> for a feature map, <c>[N, 128]</c> for a vector.</summary>
+    private static string BatchShape(TensorShape shape) => shape.IsImage
+        ? $"[N, {shape.Channels}, {shape.Height}, {shape.Width}]"
+        : $"[N, {shape.Channels}]";
 
     /// <summary>
     /// <c>ExportOnnx</c>: the steps of <c>forward</c> in evaluation mode, as data the runtime turns into ONNX nodes.

@@ -17,7 +17,9 @@ internal sealed record DistillationRequest(
     double Beta,
     bool BetaGiven,
     LocationInfo? AttributeLocation,
-    EquatableArray<DiagnosticInfo> Diagnostics);
+    EquatableArray<DiagnosticInfo> Diagnostics,
+    EquatableArray<HintRequest> Hints = default,
+    bool CombinedHintTraining = false);
 
 /// <summary>
 /// A teacher named with <c>typeof</c> in <c>[Distill]</c>. <see cref="FullyQualifiedName"/> is null for a
@@ -40,7 +42,9 @@ internal sealed record DistillationSpec(
     bool BetaGiven,
     bool Emit,
     LocationInfo? AttributeLocation,
-    EquatableArray<DiagnosticInfo> Diagnostics);
+    EquatableArray<DiagnosticInfo> Diagnostics,
+    EquatableArray<ResolvedHint> Hints = default,
+    bool CombinedHintTraining = false);
 
 /// <summary>Who learns from whom: a student and the teachers it resolved to, for finding cycles.</summary>
 internal sealed record DistillationEdge(string Student, string StudentName, EquatableArray<string> Teachers);

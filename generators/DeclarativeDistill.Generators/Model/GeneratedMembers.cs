@@ -19,6 +19,8 @@ internal static class GeneratedMembers
     public const string Save = nameof(Save);
     public const string Load = nameof(Load);
     public const string LoadPyTorch = nameof(LoadPyTorch);
+    public const string FeatureLayers = nameof(FeatureLayers);
+    public const string Features = nameof(Features);
 
     /// <summary>The last fully connected layer, whose width is the number of classes.</summary>
     public const string OutputLayer = "output";
@@ -34,7 +36,7 @@ internal static class GeneratedMembers
     public const string MeasureFidelity = nameof(MeasureFidelity);
 
     /// <summary>What every network gets, besides its layer fields, constructor and <c>forward</c>.</summary>
-    public static readonly string[] Network = { InputSize, InputShape, OutputSize, ParameterCount, MultiplyAdds, Architecture, OutputLayer, ExportOnnx, Classify, ClassifyBatch, Save, Load, LoadPyTorch };
+    public static readonly string[] Network = { InputSize, InputShape, OutputSize, ParameterCount, MultiplyAdds, Architecture, OutputLayer, ExportOnnx, Classify, ClassifyBatch, Save, Load, LoadPyTorch, FeatureLayers, Features };
 
     /// <summary>What a student with <c>[Distill]</c> gets, besides the <c>Distill</c> method's overloads.</summary>
     public static readonly string[] Distillation = { Temperature, Alpha, Beta, DistillationLoss, Objective, MeasureFidelity };

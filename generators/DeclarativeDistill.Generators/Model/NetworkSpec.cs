@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using DeclarativeDistill.Generators.Architecture;
 
@@ -75,7 +76,32 @@ internal sealed record NetworkSpec(
     /// <summary>What a distillation needs to know of this network.</summary>
     public NetworkSummary Summary() =>
         new(Type.Namespace, Type.FullyQualifiedName, Type.DisplayName, Role != NetworkRole.Student, Input, OutputSize, ParameterCount, MultiplyAdds,
-            HandWritten);
+            HandWritten, Taps());
+
+    /// <summary>
+    /// The layers with a field, in forward order, with their outputs' shapes and whether those are the output of the
+    /// activation: a convolution, fully connected layer or bn is when the activation follows it, a residual block
+    /// always is, and pooling, dropout and flattening keep what their input was.
+    /// </summary>
+    public EquatableArray<FeatureTap> Taps()
+    {
+        var taps = new List<FeatureTap>();
+        bool activated = false;
+        foreach (var layer in Layers)
+        {
+            activated = layer.Spec switch
+            {
+                ResidualSpec => true,
+                ConvSpec or DenseSpec or BatchNormSpec => layer.Activated,
+                _ => activated,
+            };
+            if (layer.Field is { } field)
+            {
+                taps.Add(new FeatureTap(field, layer.Output, activated ? Activation : null));
+            }
+        }
+        return taps.ToEquatableArray();
+    }
 }
 
 /// <summary>The outcome of parsing one network declaration: the spec when it is valid, and what was wrong.</summary>
@@ -85,8 +111,11 @@ internal sealed record NetworkResult(NetworkSpec? Network, EquatableArray<Diagno
 /// <remarks>A hand-written teacher's parameters and multiply-adds are unknown at compile time (0 here).</remarks>
 internal sealed record NetworkSummary(
     string Namespace, string FullyQualifiedName, string DisplayName, bool IsTeacher, TensorShape Input, int OutputSize, long ParameterCount,
-    long MultiplyAdds, bool HandWritten = false)
+    long MultiplyAdds, bool HandWritten = false, EquatableArray<FeatureTap> Taps = default)
 {
+    /// <summary>The layer called <paramref name="name"/> (see <see cref="FeatureTap"/>), or null.</summary>
+    public FeatureTap? Tap(string name) => Taps.FirstOrDefault(t => t.Name == name);
+
     /// <summary>Features per example.</summary>
     public long InputSize => Input.Size;
 

@@ -19,6 +19,7 @@ internal static class DistillationParser
         ["Temperature"] = "a positive number, e.g. 4",
         ["Alpha"] = "a number in [0, 1], e.g. 0.9",
         ["Beta"] = "a number in [0, 1], or nothing for 1 - Alpha",
+        ["HintTraining"] = "HintTraining.TwoStages or HintTraining.Combined",
     };
 
     private static readonly HashSet<string> DistillationMembers = new(GeneratedMembers.Distillation);
@@ -61,6 +62,18 @@ internal static class DistillationParser
             teachers.Add(new NamedTeacher("?", null, arguments.Location, null));
         }
 
+        var hints = HintParser.Read(student, diagnostics, cancellationToken);
+        bool combined = false;
+        if (arguments.TryGetValue("HintTraining", out var hintTraining) && hintTraining.Value is int training)
+        {
+            if (training is not (0 or 1))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WrongArgumentType, arguments.LocationOf("HintTraining"),
+                    "HintTraining", ExpectedTypes["HintTraining"]));
+            }
+            combined = training == 1;
+        }
+
         var (inputSize, outputSize) = SizeLocations(studentAttribute, cancellationToken);
         if (inputSize is null && studentDeclared && NetworkParser.Find(student, KnownNames.TeacherAttribute) is { } teacherAttribute)
         {
@@ -78,7 +91,9 @@ internal static class DistillationParser
             beta,
             betaGiven,
             arguments.Location,
-            diagnostics.ToEquatableArray());
+            diagnostics.ToEquatableArray(),
+            hints,
+            combined);
     }
 
     /// <summary>Where the <c>Layers</c> of <paramref name="network"/> writes its first and last width, if it writes Layers.</summary>

@@ -8,6 +8,7 @@ internal static class KnownNames
     public const string TeacherAttribute = "DeclarativeDistill.TeacherAttribute";
     public const string StudentAttribute = "DeclarativeDistill.StudentAttribute";
     public const string DistillAttribute = "DeclarativeDistill.DistillAttribute";
+    public const string HintAttribute = "DeclarativeDistill.HintAttribute";
     public const string TorchModule = "TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>";
 
     private const string RuntimeNamespace = "DeclarativeDistill";

@@ -56,6 +56,10 @@ internal static class DistillationResolver
             }
         }
 
+        var hints = studentShape is { } guided && !request.Hints.IsEmpty
+            ? HintResolver.Resolve(request.Hints, guided, references, diagnostics)
+            : EquatableArray<ResolvedHint>.Empty;
+
         bool emit = studentShape is not null
             && references.Count > 0
             && references.All(r => r.Shape is not null)
@@ -69,7 +73,9 @@ internal static class DistillationResolver
             request.BetaGiven,
             emit,
             request.AttributeLocation,
-            diagnostics.ToEquatableArray());
+            diagnostics.ToEquatableArray(),
+            hints,
+            request.CombinedHintTraining);
     }
 
     /// <summary>

@@ -35,4 +35,7 @@ public sealed class DistillAttribute : Attribute
 
     /// <summary>Weight of the hard (label) term, in [0, 1]. Default NaN, meaning <c>1 - Alpha</c>.</summary>
     public double Beta { get; set; } = double.NaN;
+
+    /// <summary>With <see cref="HintAttribute"/>s: FitNets' two stages (the default) or one combined loss.</summary>
+    public HintTraining HintTraining { get; set; }
 }

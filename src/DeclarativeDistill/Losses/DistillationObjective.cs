@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -18,6 +20,8 @@ public sealed record DistillationObjective
     private readonly double temperature;
     private readonly double alpha;
     private readonly double beta;
+    private readonly IReadOnlyList<FeatureHint> hints = Array.Empty<FeatureHint>();
+    private readonly HintTraining hintTraining;
 
     /// <param name="temperature">T &gt; 0, finite.</param>
     /// <param name="alpha">Weight of the soft term, finite and ≥ 0.</param>
@@ -58,12 +62,52 @@ public sealed record DistillationObjective
         init => beta = CheckWeight(value, nameof(Beta));
     }
 
+    /// <summary>
+    /// FitNets hint terms, each weighted, added to the loss (<see cref="HintTraining.Combined"/>) or trained in a
+    /// first stage of their own (<see cref="HintTraining.TwoStages"/>). Empty by default. Needs a student and hint
+    /// teachers that implement <see cref="IFeatureLayers"/>, as generated networks do.
+    /// </summary>
+    /// <exception cref="ArgumentException">On setting a list with a null hint.</exception>
+    public IReadOnlyList<FeatureHint> Hints
+    {
+        get => hints;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value, nameof(Hints));
+            var copy = value.ToArray();
+            if (copy.Any(h => h is null))
+            {
+                throw new ArgumentException("A hint in Hints is null.", nameof(Hints));
+            }
+            hints = copy;
+        }
+    }
+
+    /// <summary>How a student with <see cref="Hints"/> trains: FitNets' two stages (the default) or one combined loss.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">On setting a value that is not a <see cref="DeclarativeDistill.HintTraining"/>.</exception>
+    public HintTraining HintTraining
+    {
+        get => hintTraining;
+        init => hintTraining = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(HintTraining), $"Not a known hint training: {(int)value}.");
+    }
+
     /// <summary><see cref="KnowledgeDistillation.Loss"/> with this objective's constants.</summary>
     public Tensor Loss(Tensor studentLogits, Tensor teacherLogits, Tensor labels) =>
         KnowledgeDistillation.Loss(studentLogits, teacherLogits, labels, Temperature, Alpha, Beta);
 
     /// <inheritdoc/>
-    public override string ToString() => FormattableString.Invariant($"T = {Temperature:G6}, Alpha = {Alpha:G6}, Beta = {Beta:G6}");
+    public override string ToString() =>
+        FormattableString.Invariant($"T = {Temperature:G6}, Alpha = {Alpha:G6}, Beta = {Beta:G6}")
+        + (Hints.Count == 0 ? "" : $", {Hints.Count} hint{(Hints.Count == 1 ? "" : "s")} ({HintTraining}): {string.Join("; ", Hints)}");
+
+    /// <summary>Equal constants, hint training and hints (compared hint by hint).</summary>
+    public bool Equals(DistillationObjective? other) =>
+        other is not null
+        && Temperature.Equals(other.Temperature) && Alpha.Equals(other.Alpha) && Beta.Equals(other.Beta)
+        && HintTraining == other.HintTraining && Hints.SequenceEqual(other.Hints);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Temperature, Alpha, Beta, HintTraining, Hints.Count);
 
     /// <summary>The loss's terms with these constants, to reuse batch after batch.</summary>
     internal LossTerms Terms() => new(Temperature, Alpha, Beta);

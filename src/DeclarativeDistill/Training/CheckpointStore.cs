@@ -17,16 +17,18 @@ namespace DeclarativeDistill;
 /// into place, so a crash never leaves a half-written checkpoint; the previous one is kept beside it.
 /// </summary>
 /// <remarks>
-/// Format: the magic bytes <c>DDCKPT02</c>, the payload length (int64), the payload, and the payload's
-/// SHA-256. (<c>DDCKPT01</c>, from before epochs carried their loss terms, is still read.) The payload starts with the run's fingerprint, so a checkpoint is never applied to a
-/// different run.
+/// Format: the magic bytes <c>DDCKPT03</c>, the payload length (int64), the payload, and the payload's
+/// SHA-256. The payload starts with the run's fingerprint, so a checkpoint is never applied to a different run.
+/// Earlier formats are still read: <c>DDCKPT01</c> (epochs without loss terms) and <c>DDCKPT02</c> (soft and hard
+/// terms, without hint terms).
 /// </remarks>
 internal sealed class CheckpointStore
 {
     private const string Prefix = "checkpoint-";
     private const string Extension = ".ddc";
-    private static readonly byte[] Magic = Encoding.ASCII.GetBytes("DDCKPT02");
-    private static readonly byte[] MagicWithoutTerms = Encoding.ASCII.GetBytes("DDCKPT01");
+    private const string MagicPrefix = "DDCKPT0";
+    private const int Version = 3;
+    private static readonly byte[] Magic = Encoding.ASCII.GetBytes(MagicPrefix + Version);
     private const int Kept = 2;
 
     private readonly string directory;
@@ -50,10 +52,10 @@ internal sealed class CheckpointStore
             return null;
         }
         byte[] payload;
-        bool withTerms;
+        int version;
         try
         {
-            payload = ReadVerified(files[0], out withTerms);
+            payload = ReadVerified(files[0], out version);
         }
         catch (InvalidDataException e)
         {
@@ -76,9 +78,18 @@ internal sealed class CheckpointStore
         for (int i = reader.ReadInt32(); i > 0; i--)
         {
             var epoch = new EpochReport(reader.ReadInt32(), reader.ReadDouble(), TimeSpan.FromTicks(reader.ReadInt64()), reader.ReadDouble());
-            if (withTerms)
+            if (version >= 2)
             {
                 epoch = epoch with { SoftTerm = ReadOptional(reader), HardTerm = ReadOptional(reader) };
+            }
+            if (version >= 3 && reader.ReadInt32() is > 0 and var hints)
+            {
+                var terms = new double[hints];
+                for (int h = 0; h < hints; h++)
+                {
+                    terms[h] = reader.ReadDouble();
+                }
+                epoch = epoch with { HintTerms = terms };
             }
             epochs.Add(epoch);
         }
@@ -102,6 +113,11 @@ internal sealed class CheckpointStore
                 writer.Write(epoch.SamplesPerSecond);
                 writer.Write(epoch.SoftTerm ?? double.NaN);
                 writer.Write(epoch.HardTerm ?? double.NaN);
+                writer.Write(epoch.HintTerms?.Count ?? 0);
+                foreach (double term in epoch.HintTerms ?? Array.Empty<double>())
+                {
+                    writer.Write(term);
+                }
             }
             WriteState(writer, torch.random.get_rng_state());
             WriteState(writer, shuffler.get_state());
@@ -147,12 +163,11 @@ internal sealed class CheckpointStore
         }
     }
 
-    private static byte[] ReadVerified(string path, out bool withTerms)
+    private static byte[] ReadVerified(string path, out int version)
     {
         byte[] bytes = File.ReadAllBytes(path);
-        withTerms = bytes.AsSpan().StartsWith(Magic);
-        if (bytes.Length < Magic.Length + 8 + 32
-            || !(bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic) || bytes.AsSpan(0, Magic.Length).SequenceEqual(MagicWithoutTerms)))
+        version = bytes.Length >= Magic.Length && bytes.AsSpan().StartsWith(Encoding.ASCII.GetBytes(MagicPrefix)) ? bytes[Magic.Length - 1] - '0' : 0;
+        if (bytes.Length < Magic.Length + 8 + 32 || version is < 1 or > Version)
         {
             throw new InvalidDataException("not a DeclarativeDistill checkpoint (bad header)");
         }

@@ -62,6 +62,10 @@ public static class Trainer
                 "Distil on the teachers' outputs alone with Beta = 0 (for a generated student: objective: Student.Objective with { Beta = 0 }), or give a labelled transfer set.",
                 nameof(transferSet));
         }
+        if (objective.Hints.Count > 0)
+        {
+            return HintedDistillation.Run(student, input, outputSize, teachers, objective, transferSet, options);
+        }
         using var terms = objective.Terms();
         return Distill(student, input, outputSize, teachers, objective.Temperature, transferSet, options, TeacherSignal.Objective(terms));
     }
@@ -109,16 +113,7 @@ public static class Trainer
         TrainingOptions? options,
         TeacherSignal signal)
     {
-        ArgumentNullException.ThrowIfNull(student);
-        ArgumentNullException.ThrowIfNull(teachers);
-        if (teachers.Count == 0 || teachers.Any(t => t is null))
-        {
-            throw new ArgumentException("Distillation needs at least one teacher, and no teacher may be null.", nameof(teachers));
-        }
-        if (teachers.Any(t => ReferenceEquals(t, student)))
-        {
-            throw new ArgumentException("A model cannot be its own teacher.", nameof(teachers));
-        }
+        CheckTeachers(student, teachers);
         CheckData(student, input, outputSize, transferSet, "transfer set");
         options ??= new TrainingOptions();
         options.Validate();
@@ -195,8 +190,23 @@ public static class Trainer
         }
     }
 
+    /// <summary>Throws unless there is a student and at least one teacher, none null and none the student.</summary>
+    internal static void CheckTeachers(Model student, IReadOnlyList<Model> teachers)
+    {
+        ArgumentNullException.ThrowIfNull(student);
+        ArgumentNullException.ThrowIfNull(teachers);
+        if (teachers.Count == 0 || teachers.Any(t => t is null))
+        {
+            throw new ArgumentException("Distillation needs at least one teacher, and no teacher may be null.", nameof(teachers));
+        }
+        if (teachers.Any(t => ReferenceEquals(t, student)))
+        {
+            throw new ArgumentException("A model cannot be its own teacher.", nameof(teachers));
+        }
+    }
+
     /// <summary>What a run is: a checkpoint from any other run is refused.</summary>
-    private static string Fingerprint(string kind, Model model, LabeledDataset data, TrainingOptions options)
+    internal static string Fingerprint(string kind, Model model, LabeledDataset data, TrainingOptions options)
     {
         long parameters = model.parameters().Sum(p => p.numel());
         string augmentation = (options.Augment is null ? "no augmentation" : "augmented") + (options.Mask is { } mask ? $", {mask}" : "");

@@ -27,9 +27,14 @@ internal static class TrainingLoop
     /// Per example (double, on the CPU), a part of its soft term that does not depend on the model and that
     /// <paramref name="batchLoss"/> leaves out; added back to the loss reported. Null when there is none.
     /// </param>
+    /// <param name="trainable">The parameters the optimizer changes; null for all of the model's.</param>
+    /// <param name="stage">The stage progress reports name.</param>
+    /// <param name="epochCount">Epochs to train; null for <see cref="TrainingOptions.Epochs"/>.</param>
     public static TrainingReport Run(Model model, LabeledDataset data, TrainingOptions options, string fingerprint,
-        TimeSpan preparationTime, Device device, Func<Batch, BatchLoss> batchLoss, Tensor? lossOffsets = null)
+        TimeSpan preparationTime, Device device, Func<Batch, BatchLoss> batchLoss, Tensor? lossOffsets = null,
+        IEnumerable<TorchSharp.Modules.Parameter>? trainable = null, TrainingStage stage = TrainingStage.Whole, int? epochCount = null)
     {
+        int epochsToRun = epochCount ?? options.Epochs;
         bool onCpu = device.type == DeviceType.CPU; // then moving a batch "to" the device would only add tensor handles
         var clock = Stopwatch.StartNew();
         int count = data.Count;
@@ -41,7 +46,7 @@ internal static class TrainingLoop
             // channel, and a step on one example's gradient is mostly noise.
             batchesPerEpoch--;
         }
-        long totalBatches = (long)batchesPerEpoch * options.Epochs;
+        long totalBatches = (long)batchesPerEpoch * epochsToRun;
 
         torch.manual_seed(options.Seed);
         using var shuffler = new Generator((ulong)options.Seed);
@@ -53,7 +58,7 @@ internal static class TrainingLoop
         // A pruning mask, bound to the parameters on the device (after load and move): applied now and after every step.
         var masked = options.Mask?.Bind(model).Select(m => (m.Weight, Mask: m.Mask.to(m.Weight.device))).ToList();
         ApplyMasks(masked);
-        using var optimizer = optim.SGD(model.parameters(), options.LearningRate, options.Momentum, weight_decay: options.WeightDecay);
+        using var optimizer = optim.SGD(trainable ?? model.parameters(), options.LearningRate, options.Momentum, weight_decay: options.WeightDecay);
         resumed?.RestoreOptimizer(optimizer);
         var epochs = new List<EpochReport>(resumed?.Epochs ?? Array.Empty<EpochReport>());
         int firstEpoch = (resumed?.EpochsCompleted ?? 0) + 1;
@@ -67,17 +72,13 @@ internal static class TrainingLoop
         model.train();
         try
         {
-            for (int epoch = firstEpoch; epoch <= options.Epochs; epoch++)
+            for (int epoch = firstEpoch; epoch <= epochsToRun; epoch++)
             {
                 var epochClock = Stopwatch.StartNew();
                 using var order = randperm(count, generator: shuffler);
-                // Sums over the epoch's examples, in double precision: the loss, its soft term and its hard term.
+                // Sums over the epoch's examples, in double precision: the loss and each of its terms.
                 using var lossSum = zeros(1, dtype: ScalarType.Float64, device: device);
-                using var softSum = zeros(1, dtype: ScalarType.Float64, device: device);
-                using var hardSum = zeros(1, dtype: ScalarType.Float64, device: device);
-                // Per term: null when the loss has no such term; false when the term is the whole loss (Fit's cross-entropy,
-                // a distillation with one term), which lossSum already sums; true when it is summed on its own.
-                bool? softOwn = null, hardOwn = null;
+                using var termSums = new TermSums(device);
                 using var offsetSums = lossOffsets?.index_select(0, order).cumsum(0); // once per epoch, read at each report
                 for (int batch = 1; batch <= batchesPerEpoch; batch++)
                 {
@@ -115,22 +116,7 @@ internal static class TrainingLoop
                         using (no_grad())
                         {
                             lossSum.add_(loss.Total, size); // the sum of the batch's per-example losses
-                            if (loss.Soft is { } soft)
-                            {
-                                softOwn = !ReferenceEquals(soft, loss.Total);
-                                if (softOwn.Value)
-                                {
-                                    softSum.add_(soft, size);
-                                }
-                            }
-                            if (loss.Hard is { } hard)
-                            {
-                                hardOwn = !ReferenceEquals(hard, loss.Total);
-                                if (hardOwn.Value)
-                                {
-                                    hardSum.add_(hard, size);
-                                }
-                            }
+                            termSums.Add(loss, size);
                         }
                     }
 
@@ -143,8 +129,9 @@ internal static class TrainingLoop
                     int seen = start + size;
                     double offset = OffsetOf(offsetSums, seen);
                     double meanLoss = (lossSum.item<double>() + offset) / seen;
-                    double? softTerm = softOwn switch { null => null, false => meanLoss, true => (softSum.item<double>() + offset) / seen };
-                    double? hardTerm = hardOwn switch { null => null, false => meanLoss, true => hardSum.item<double>() / seen };
+                    double? softTerm = termSums.Mean(TermSums.Soft, meanLoss, offset, seen);
+                    double? hardTerm = termSums.Mean(TermSums.Hard, meanLoss, 0, seen);
+                    var hintTerms = termSums.HintMeans(meanLoss, seen);
                     if (!double.IsFinite(meanLoss))
                     {
                         Restore(model, lastGood);
@@ -154,13 +141,13 @@ internal static class TrainingLoop
                     if (endOfEpoch)
                     {
                         (lastGood, candidate) = (candidate, lastGood);
-                        epochs.Add(new EpochReport(epoch, meanLoss, epochClock.Elapsed, rate) { SoftTerm = softTerm, HardTerm = hardTerm });
+                        epochs.Add(new EpochReport(epoch, meanLoss, epochClock.Elapsed, rate) { SoftTerm = softTerm, HardTerm = hardTerm, HintTerms = hintTerms });
                     }
-                    options.Progress?.Report(Progress(epoch, batch, batchesPerEpoch, options.Epochs, firstEpoch, meanLoss, rate, clock.Elapsed)
-                        with { SoftTerm = softTerm, HardTerm = hardTerm });
+                    options.Progress?.Report(Progress(epoch, batch, batchesPerEpoch, epochsToRun, firstEpoch, meanLoss, rate, clock.Elapsed)
+                        with { SoftTerm = softTerm, HardTerm = hardTerm, HintTerms = hintTerms, Stage = stage });
                 }
 
-                if (checkpoints is not null && (epoch % options.CheckpointInterval == 0 || epoch == options.Epochs))
+                if (checkpoints is not null && (epoch % options.CheckpointInterval == 0 || epoch == epochsToRun))
                 {
                     checkpoints.Save(epoch, epochs, model, optimizer, shuffler);
                 }
@@ -248,6 +235,79 @@ internal static class TrainingLoop
         double remainingBatches = (double)batchesPerEpoch * epochs - ((epoch - 1) * (double)batchesPerEpoch + batch);
         var remaining = TimeSpan.FromSeconds(elapsed.TotalSeconds / done * remainingBatches);
         return new TrainingProgress(epoch, epochs, batch, batchesPerEpoch, loss, rate, elapsed, remaining);
+    }
+
+    /// <summary>
+    /// Sums of a loss's terms over an epoch's examples (double, on the device), slot by slot in the order of
+    /// <see cref="BatchLoss.Terms"/>. A term that is the whole loss (Fit's cross-entropy, a one-term distillation, a
+    /// hint stage with one hint) is not summed twice: its mean is the loss's.
+    /// </summary>
+    private sealed class TermSums : IDisposable
+    {
+        public const int Soft = 0;
+        public const int Hard = 1;
+
+        private readonly Device device;
+        private readonly List<Tensor> sums = new();
+        private readonly List<bool?> separate = new(); // null: the loss has no such term; false: the term is the whole loss
+
+        public TermSums(Device device) => this.device = device;
+
+        public void Add(BatchLoss loss, int size)
+        {
+            int slot = 0;
+            foreach (var term in loss.Terms())
+            {
+                if (slot == sums.Count)
+                {
+                    // Made during a batch, inside its dispose scope; the sum outlives the batch.
+                    sums.Add(zeros(1, dtype: ScalarType.Float64, device: device).DetachFromDisposeScope());
+                    separate.Add(null);
+                }
+                if (term is not null)
+                {
+                    bool own = !ReferenceEquals(term, loss.Total);
+                    separate[slot] = own;
+                    if (own)
+                    {
+                        sums[slot].add_(term, size);
+                    }
+                }
+                slot++;
+            }
+        }
+
+        /// <summary>The mean of the term in <paramref name="slot"/> over <paramref name="seen"/> examples, with <paramref name="offset"/> added back; null when the loss has no such term.</summary>
+        public double? Mean(int slot, double meanLoss, double offset, int seen) =>
+            slot < separate.Count ? separate[slot] switch
+            {
+                null => null,
+                false => meanLoss,
+                true => (sums[slot].item<double>() + offset) / seen,
+            } : null;
+
+        /// <summary>The means of the hint terms, in order; null when the loss has none.</summary>
+        public IReadOnlyList<double>? HintMeans(double meanLoss, int seen)
+        {
+            if (sums.Count <= Hard + 1)
+            {
+                return null;
+            }
+            var means = new double[sums.Count - Hard - 1];
+            for (int i = 0; i < means.Length; i++)
+            {
+                means[i] = Mean(Hard + 1 + i, meanLoss, 0, seen) ?? double.NaN;
+            }
+            return means;
+        }
+
+        public void Dispose()
+        {
+            foreach (var sum in sums)
+            {
+                sum.Dispose();
+            }
+        }
     }
 
     /// <summary>One batch: features and labels (null for a transfer set without labels) on the model's device, which examples they are, and how many.</summary>

@@ -65,6 +65,20 @@ public sealed record TrainingOptions
     /// </summary>
     public bool CacheTeacherOutputs { get; init; } = true;
 
+    /// <summary>
+    /// Epochs of FitNets' first stage (the hint stage, <see cref="HintTraining.TwoStages"/>), which trains the student
+    /// up to its guided layers on the hint terms before <see cref="Epochs"/> of distillation. Default null: as many as
+    /// <see cref="Epochs"/>.
+    /// </summary>
+    public int? HintEpochs { get; init; }
+
+    /// <summary>
+    /// With hints, the teachers' hint outputs for the whole transfer set are computed once and reused every epoch when
+    /// they take at most this many bytes (float32, N × the hint's elements, summed over hints), and when
+    /// <see cref="CacheTeacherOutputs"/> applies; otherwise the hint teacher runs on every batch. Default 1 GiB.
+    /// </summary>
+    public long FeatureCacheBytes { get; init; } = 1L << 30;
+
     /// <summary>Receives a report at the end of every epoch, and every <see cref="ProgressInterval"/> batches.</summary>
     public IProgress<TrainingProgress>? Progress { get; init; }
 
@@ -107,6 +121,8 @@ public sealed record TrainingOptions
         Require(Momentum >= 0 && Momentum < 1, nameof(Momentum), $"must be in [0, 1); got {Momentum}");
         Require(WeightDecay == 0 || (WeightDecay > 0 && IsFloat32(WeightDecay)), nameof(WeightDecay),
             $"must be 0, or positive and within float32's range ({float.Epsilon:R} to {float.MaxValue:R}); got {WeightDecay}");
+        Require(HintEpochs is null or >= 0, nameof(HintEpochs), $"must not be negative; got {HintEpochs}");
+        Require(FeatureCacheBytes >= 0, nameof(FeatureCacheBytes), $"must not be negative; got {FeatureCacheBytes}");
         Require(ProgressInterval >= 0, nameof(ProgressInterval), $"must not be negative; got {ProgressInterval}");
         Require(CheckpointInterval >= 1, nameof(CheckpointInterval), $"must be at least 1; got {CheckpointInterval}");
         Require(Enum.IsDefined(Schedule), nameof(Schedule), $"is not a known schedule: {(int)Schedule}");

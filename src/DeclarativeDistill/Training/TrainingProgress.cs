@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace DeclarativeDistill;
 
@@ -26,6 +27,12 @@ public sealed record TrainingProgress(
 
     /// <summary>Mean hard term <c>Beta · CE</c> of this epoch so far (in <c>Fit</c>, the cross-entropy); null when the loss has none.</summary>
     public double? HardTerm { get; init; }
+
+    /// <summary>Mean of each hint term <c>Weight · MSE</c> of this epoch so far, as it enters <see cref="Loss"/>; null when the loss has no hints.</summary>
+    public IReadOnlyList<double>? HintTerms { get; init; }
+
+    /// <summary>The stage this report belongs to: <see cref="TrainingStage.Hints"/> during FitNets' first stage.</summary>
+    public TrainingStage Stage { get; init; }
 
     /// <summary>True for the report that closes an epoch.</summary>
     public bool IsEndOfEpoch => Batch == BatchesPerEpoch;

@@ -21,6 +21,12 @@ public sealed record EpochReport(int Epoch, double Loss, TimeSpan Duration, doub
     /// cross-entropy); null when the loss has none (Beta = 0, or a loss of your own).
     /// </summary>
     public double? HardTerm { get; init; }
+
+    /// <summary>
+    /// The mean of each hint term as it enters <see cref="Loss"/>, <c>Weight · MSE</c>, in the order of the objective's
+    /// hints; null when the loss has no hints.
+    /// </summary>
+    public IReadOnlyList<double>? HintTerms { get; init; }
 }
 
 /// <summary>What a <c>Fit</c> or <c>Distill</c> run did.</summary>
@@ -43,8 +49,18 @@ public sealed class TrainingReport
     /// <summary>Time before the first epoch (in <c>Distill</c>, computing the cached teacher outputs).</summary>
     public TimeSpan PreparationTime { get; }
 
-    /// <summary>Wall-clock time of this call (not of epochs restored from a checkpoint).</summary>
+    /// <summary>Wall-clock time of this call (not of epochs restored from a checkpoint), including a <see cref="HintStage"/>.</summary>
     public TimeSpan TotalTime { get; }
+
+    /// <summary>
+    /// FitNets' first stage, which trained the student up to its guided layers on the hint terms before these
+    /// <see cref="Epochs"/> of distillation; null when there was none.
+    /// </summary>
+    public TrainingReport? HintStage { get; init; }
+
+    /// <summary>This report with <paramref name="hintStage"/> as the stage before it.</summary>
+    internal TrainingReport WithHintStage(TrainingReport hintStage) =>
+        new(Epochs, PreparationTime, TotalTime + hintStage.TotalTime, ResumedAfterEpoch) { HintStage = hintStage };
 
     /// <summary>The last epoch's mean loss (NaN when no epoch ran).</summary>
     public double FinalLoss => Epochs.Count == 0 ? double.NaN : Epochs[^1].Loss;

@@ -8,7 +8,7 @@ namespace Vision
     /// Student network 3x32x32 → conv(8, 3, pad: 1) → bn → maxpool(4) → flatten → 32 → bn → 10 (ReLU, dropout 0.2),
     /// a TorchSharp module generated from its [Student] attribute.
     /// </summary>
-    partial class CifarStudent : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+    partial class CifarStudent : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IFeatureLayers
     {
         /// <summary>Features per example: the 3x32x32 input image has 3072 values.</summary>
         public const int InputSize = 3072;
@@ -59,6 +59,33 @@ namespace Vision
             x = hidden1.forward(x); // 32
             x = dropout.forward(global::TorchSharp.torch.nn.functional.relu(bn2.forward(x))); // 32
             return output.forward(x); // 10
+        }
+
+        /// <summary>The layers whose outputs <see cref="Features"/> returns, in forward order; the last one's output is the logits.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers { get; } = new[] { "conv1", "bn1", "hidden1", "bn2", "output" };
+
+        /// <summary>
+        /// The outputs of the named layers for a batch of shape [N, 3072] or [N, 3, 32, 32], in the order asked:
+        /// conv1 [N, 8, 32, 32], bn1 [N, 8, 32, 32], hidden1 [N, 32], bn2 [N, 32], output [N, 10].
+        /// Forward runs only as far as the deepest of them; each output is what the next layer receives.
+        /// </summary>
+        public global::TorchSharp.torch.Tensor[] Features(global::TorchSharp.torch.Tensor input, params string[] layers)
+        {
+            var taps = new global::DeclarativeDistill.Modules.FeatureTaps(nameof(CifarStudent), FeatureLayers, layers);
+            var x = input.reshape(input.shape[0], 3, 32, 32); // 3x32x32
+            x = conv1.forward(x); // 8x32x32
+            if (taps.Take("conv1", x)) return taps.Features;
+            x = global::TorchSharp.torch.nn.functional.relu(bn1.forward(x)); // 8x32x32
+            if (taps.Take("bn1", x)) return taps.Features;
+            x = global::TorchSharp.torch.nn.functional.max_pool2d(x, 4); // 8x8x8
+            x = x.flatten(1); // 512
+            x = hidden1.forward(x); // 32
+            if (taps.Take("hidden1", x)) return taps.Features;
+            x = dropout.forward(global::TorchSharp.torch.nn.functional.relu(bn2.forward(x))); // 32
+            if (taps.Take("bn2", x)) return taps.Features;
+            x = output.forward(x); // 10
+            taps.Take("output", x);
+            return taps.Features;
         }
 
         /// <summary>Trains this network on hard labels with cross-entropy; see <see cref="global::DeclarativeDistill.TrainingOptions"/>.</summary>

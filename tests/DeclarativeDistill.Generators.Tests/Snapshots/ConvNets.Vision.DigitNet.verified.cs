@@ -8,7 +8,7 @@ namespace Vision
     /// Teacher network 1x28x28 → conv(32, 3) → conv(64, 3) → maxpool(2) → dropout(0.25) → 128 → dropout(0.5) → 10 (ReLU),
     /// a TorchSharp module generated from its [Teacher] attribute.
     /// </summary>
-    partial class DigitNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+    partial class DigitNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IFeatureLayers
     {
         /// <summary>Features per example: the 1x28x28 input image has 784 values.</summary>
         public const int InputSize = 784;
@@ -60,6 +60,35 @@ namespace Vision
             x = global::TorchSharp.torch.nn.functional.relu(hidden1.forward(x)); // 128
             x = dropout2.forward(x); // 128
             return output.forward(x); // 10
+        }
+
+        /// <summary>The layers whose outputs <see cref="Features"/> returns, in forward order; the last one's output is the logits.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers { get; } = new[] { "conv1", "conv2", "dropout1", "hidden1", "dropout2", "output" };
+
+        /// <summary>
+        /// The outputs of the named layers for a batch of shape [N, 784] or [N, 1, 28, 28], in the order asked:
+        /// conv1 [N, 32, 26, 26], conv2 [N, 64, 24, 24], dropout1 [N, 64, 12, 12], hidden1 [N, 128], dropout2 [N, 128], output [N, 10].
+        /// Forward runs only as far as the deepest of them; each output is what the next layer receives.
+        /// </summary>
+        public global::TorchSharp.torch.Tensor[] Features(global::TorchSharp.torch.Tensor input, params string[] layers)
+        {
+            var taps = new global::DeclarativeDistill.Modules.FeatureTaps(nameof(DigitNet), FeatureLayers, layers);
+            var x = input.reshape(input.shape[0], 1, 28, 28); // 1x28x28
+            x = global::TorchSharp.torch.nn.functional.relu(conv1.forward(x)); // 32x26x26
+            if (taps.Take("conv1", x)) return taps.Features;
+            x = global::TorchSharp.torch.nn.functional.relu(conv2.forward(x)); // 64x24x24
+            if (taps.Take("conv2", x)) return taps.Features;
+            x = global::TorchSharp.torch.nn.functional.max_pool2d(x, 2); // 64x12x12
+            x = dropout1.forward(x); // 64x12x12
+            if (taps.Take("dropout1", x)) return taps.Features;
+            x = x.flatten(1); // 9216
+            x = global::TorchSharp.torch.nn.functional.relu(hidden1.forward(x)); // 128
+            if (taps.Take("hidden1", x)) return taps.Features;
+            x = dropout2.forward(x); // 128
+            if (taps.Take("dropout2", x)) return taps.Features;
+            x = output.forward(x); // 10
+            taps.Take("output", x);
+            return taps.Features;
         }
 
         /// <summary>Trains this network on hard labels with cross-entropy; see <see cref="global::DeclarativeDistill.TrainingOptions"/>.</summary>

@@ -8,7 +8,7 @@ namespace Vision
     /// Student network 1x28x28 → conv(8, 3, stride: 2, pad: 1) → bn → dwconv(3, pad: 1) → bn → conv(16, 1) → bn → avgpool(2) → gap → 10 (GELU),
     /// a TorchSharp module generated from its [Student] attribute.
     /// </summary>
-    partial class SeparableStudent : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+    partial class SeparableStudent : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IFeatureLayers
     {
         /// <summary>Features per example: the 1x28x28 input image has 784 values.</summary>
         public const int InputSize = 784;
@@ -63,6 +63,37 @@ namespace Vision
             x = global::TorchSharp.torch.nn.functional.avg_pool2d(x, 2); // 16x7x7
             x = x.mean(new long[] { 2, 3 }); // 16
             return output.forward(x); // 10
+        }
+
+        /// <summary>The layers whose outputs <see cref="Features"/> returns, in forward order; the last one's output is the logits.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers { get; } = new[] { "conv1", "bn1", "dwconv1", "bn2", "conv2", "bn3", "output" };
+
+        /// <summary>
+        /// The outputs of the named layers for a batch of shape [N, 784] or [N, 1, 28, 28], in the order asked:
+        /// conv1 [N, 8, 14, 14], bn1 [N, 8, 14, 14], dwconv1 [N, 8, 14, 14], bn2 [N, 8, 14, 14], conv2 [N, 16, 14, 14], bn3 [N, 16, 14, 14], output [N, 10].
+        /// Forward runs only as far as the deepest of them; each output is what the next layer receives.
+        /// </summary>
+        public global::TorchSharp.torch.Tensor[] Features(global::TorchSharp.torch.Tensor input, params string[] layers)
+        {
+            var taps = new global::DeclarativeDistill.Modules.FeatureTaps(nameof(SeparableStudent), FeatureLayers, layers);
+            var x = input.reshape(input.shape[0], 1, 28, 28); // 1x28x28
+            x = conv1.forward(x); // 8x14x14
+            if (taps.Take("conv1", x)) return taps.Features;
+            x = global::TorchSharp.torch.nn.functional.gelu(bn1.forward(x)); // 8x14x14
+            if (taps.Take("bn1", x)) return taps.Features;
+            x = dwconv1.forward(x); // 8x14x14
+            if (taps.Take("dwconv1", x)) return taps.Features;
+            x = global::TorchSharp.torch.nn.functional.gelu(bn2.forward(x)); // 8x14x14
+            if (taps.Take("bn2", x)) return taps.Features;
+            x = conv2.forward(x); // 16x14x14
+            if (taps.Take("conv2", x)) return taps.Features;
+            x = global::TorchSharp.torch.nn.functional.gelu(bn3.forward(x)); // 16x14x14
+            if (taps.Take("bn3", x)) return taps.Features;
+            x = global::TorchSharp.torch.nn.functional.avg_pool2d(x, 2); // 16x7x7
+            x = x.mean(new long[] { 2, 3 }); // 16
+            x = output.forward(x); // 10
+            taps.Take("output", x);
+            return taps.Features;
         }
 
         /// <summary>Trains this network on hard labels with cross-entropy; see <see cref="global::DeclarativeDistill.TrainingOptions"/>.</summary>

@@ -8,7 +8,7 @@ namespace Vision
     /// Teacher network 3x32x32 → conv(16, 3, pad: 1) → bn → res(16) → res(32, stride: 2) → res(64, stride: 2) → gap → 10 (ReLU),
     /// a TorchSharp module generated from its [Teacher] attribute.
     /// </summary>
-    partial class TinyResNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+    partial class TinyResNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IFeatureLayers
     {
         /// <summary>Features per example: the 3x32x32 input image has 3072 values.</summary>
         public const int InputSize = 3072;
@@ -59,6 +59,34 @@ namespace Vision
             x = res3.forward(x); // 64x8x8
             x = x.mean(new long[] { 2, 3 }); // 64
             return output.forward(x); // 10
+        }
+
+        /// <summary>The layers whose outputs <see cref="Features"/> returns, in forward order; the last one's output is the logits.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers { get; } = new[] { "conv1", "bn1", "res1", "res2", "res3", "output" };
+
+        /// <summary>
+        /// The outputs of the named layers for a batch of shape [N, 3072] or [N, 3, 32, 32], in the order asked:
+        /// conv1 [N, 16, 32, 32], bn1 [N, 16, 32, 32], res1 [N, 16, 32, 32], res2 [N, 32, 16, 16], res3 [N, 64, 8, 8], output [N, 10].
+        /// Forward runs only as far as the deepest of them; each output is what the next layer receives.
+        /// </summary>
+        public global::TorchSharp.torch.Tensor[] Features(global::TorchSharp.torch.Tensor input, params string[] layers)
+        {
+            var taps = new global::DeclarativeDistill.Modules.FeatureTaps(nameof(TinyResNet), FeatureLayers, layers);
+            var x = input.reshape(input.shape[0], 3, 32, 32); // 3x32x32
+            x = conv1.forward(x); // 16x32x32
+            if (taps.Take("conv1", x)) return taps.Features;
+            x = global::TorchSharp.torch.nn.functional.relu(bn1.forward(x)); // 16x32x32
+            if (taps.Take("bn1", x)) return taps.Features;
+            x = res1.forward(x); // 16x32x32
+            if (taps.Take("res1", x)) return taps.Features;
+            x = res2.forward(x); // 32x16x16
+            if (taps.Take("res2", x)) return taps.Features;
+            x = res3.forward(x); // 64x8x8
+            if (taps.Take("res3", x)) return taps.Features;
+            x = x.mean(new long[] { 2, 3 }); // 64
+            x = output.forward(x); // 10
+            taps.Take("output", x);
+            return taps.Features;
         }
 
         /// <summary>Trains this network on hard labels with cross-entropy; see <see cref="global::DeclarativeDistill.TrainingOptions"/>.</summary>

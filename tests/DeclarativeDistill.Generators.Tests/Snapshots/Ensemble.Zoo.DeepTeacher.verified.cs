@@ -8,7 +8,7 @@ namespace Zoo
     /// Teacher network 20 → 32 → 32 → 5 (GELU, dropout 0.25),
     /// a TorchSharp module generated from its [Teacher] attribute.
     /// </summary>
-    partial class DeepTeacher : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+    partial class DeepTeacher : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IFeatureLayers
     {
         /// <summary>Features per example: the width of the input layer.</summary>
         public const int InputSize = 20;
@@ -50,6 +50,26 @@ namespace Zoo
             var x = dropout.forward(global::TorchSharp.torch.nn.functional.gelu(hidden1.forward(input.flatten(1)))); // 32
             x = dropout.forward(global::TorchSharp.torch.nn.functional.gelu(hidden2.forward(x))); // 32
             return output.forward(x); // 5
+        }
+
+        /// <summary>The layers whose outputs <see cref="Features"/> returns, in forward order; the last one's output is the logits.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers { get; } = new[] { "hidden1", "hidden2", "output" };
+
+        /// <summary>
+        /// The outputs of the named layers for a batch of shape [N, 20], in the order asked:
+        /// hidden1 [N, 32], hidden2 [N, 32], output [N, 5].
+        /// Forward runs only as far as the deepest of them; each output is what the next layer receives.
+        /// </summary>
+        public global::TorchSharp.torch.Tensor[] Features(global::TorchSharp.torch.Tensor input, params string[] layers)
+        {
+            var taps = new global::DeclarativeDistill.Modules.FeatureTaps(nameof(DeepTeacher), FeatureLayers, layers);
+            var x = dropout.forward(global::TorchSharp.torch.nn.functional.gelu(hidden1.forward(input.flatten(1)))); // 32
+            if (taps.Take("hidden1", x)) return taps.Features;
+            x = dropout.forward(global::TorchSharp.torch.nn.functional.gelu(hidden2.forward(x))); // 32
+            if (taps.Take("hidden2", x)) return taps.Features;
+            x = output.forward(x); // 5
+            taps.Take("output", x);
+            return taps.Features;
         }
 
         /// <summary>Trains this network on hard labels with cross-entropy; see <see cref="global::DeclarativeDistill.TrainingOptions"/>.</summary>

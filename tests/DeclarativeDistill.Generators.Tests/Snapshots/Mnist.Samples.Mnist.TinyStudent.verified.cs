@@ -8,7 +8,7 @@ namespace Samples.Mnist
     /// Student network 784 → 30 → 10 (ReLU),
     /// a TorchSharp module generated from its [Student] attribute.
     /// </summary>
-    partial class TinyStudent : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+    partial class TinyStudent : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IFeatureLayers
     {
         /// <summary>Features per example: the width of the input layer.</summary>
         public const int InputSize = 784;
@@ -45,6 +45,24 @@ namespace Samples.Mnist
         {
             var x = global::TorchSharp.torch.nn.functional.relu(hidden1.forward(input.flatten(1))); // 30
             return output.forward(x); // 10
+        }
+
+        /// <summary>The layers whose outputs <see cref="Features"/> returns, in forward order; the last one's output is the logits.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers { get; } = new[] { "hidden1", "output" };
+
+        /// <summary>
+        /// The outputs of the named layers for a batch of shape [N, 784], in the order asked:
+        /// hidden1 [N, 30], output [N, 10].
+        /// Forward runs only as far as the deepest of them; each output is what the next layer receives.
+        /// </summary>
+        public global::TorchSharp.torch.Tensor[] Features(global::TorchSharp.torch.Tensor input, params string[] layers)
+        {
+            var taps = new global::DeclarativeDistill.Modules.FeatureTaps(nameof(TinyStudent), FeatureLayers, layers);
+            var x = global::TorchSharp.torch.nn.functional.relu(hidden1.forward(input.flatten(1))); // 30
+            if (taps.Take("hidden1", x)) return taps.Features;
+            x = output.forward(x); // 10
+            taps.Take("output", x);
+            return taps.Features;
         }
 
         /// <summary>Trains this network on hard labels with cross-entropy; see <see cref="global::DeclarativeDistill.TrainingOptions"/>.</summary>

@@ -6,7 +6,7 @@
 /// Student network 4 → 2 (linear),
 /// a TorchSharp module generated from its [Student] attribute.
 /// </summary>
-partial class GlobalStudent : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+partial class GlobalStudent : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IFeatureLayers
 {
     /// <summary>Features per example: the width of the input layer.</summary>
     public const int InputSize = 4;
@@ -40,6 +40,22 @@ partial class GlobalStudent : global::TorchSharp.torch.nn.Module<global::TorchSh
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
     {
         return output.forward(input.flatten(1)); // 2
+    }
+
+    /// <summary>The layers whose outputs <see cref="Features"/> returns, in forward order; the last one's output is the logits.</summary>
+    public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers { get; } = new[] { "output" };
+
+    /// <summary>
+    /// The outputs of the named layers for a batch of shape [N, 4], in the order asked:
+    /// output [N, 2].
+    /// Forward runs only as far as the deepest of them; each output is what the next layer receives.
+    /// </summary>
+    public global::TorchSharp.torch.Tensor[] Features(global::TorchSharp.torch.Tensor input, params string[] layers)
+    {
+        var taps = new global::DeclarativeDistill.Modules.FeatureTaps(nameof(GlobalStudent), FeatureLayers, layers);
+        var x = output.forward(input.flatten(1)); // 2
+        taps.Take("output", x);
+        return taps.Features;
     }
 
     /// <summary>Trains this network on hard labels with cross-entropy; see <see cref="global::DeclarativeDistill.TrainingOptions"/>.</summary>

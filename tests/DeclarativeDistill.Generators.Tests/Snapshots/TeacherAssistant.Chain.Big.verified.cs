@@ -8,7 +8,7 @@ namespace Chain
     /// Teacher network 10 → 100 → 100 → 3 (ReLU),
     /// a TorchSharp module generated from its [Teacher] attribute.
     /// </summary>
-    partial class Big : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+    partial class Big : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IFeatureLayers
     {
         /// <summary>Features per example: the width of the input layer.</summary>
         public const int InputSize = 10;
@@ -48,6 +48,26 @@ namespace Chain
             var x = global::TorchSharp.torch.nn.functional.relu(hidden1.forward(input.flatten(1))); // 100
             x = global::TorchSharp.torch.nn.functional.relu(hidden2.forward(x)); // 100
             return output.forward(x); // 3
+        }
+
+        /// <summary>The layers whose outputs <see cref="Features"/> returns, in forward order; the last one's output is the logits.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers { get; } = new[] { "hidden1", "hidden2", "output" };
+
+        /// <summary>
+        /// The outputs of the named layers for a batch of shape [N, 10], in the order asked:
+        /// hidden1 [N, 100], hidden2 [N, 100], output [N, 3].
+        /// Forward runs only as far as the deepest of them; each output is what the next layer receives.
+        /// </summary>
+        public global::TorchSharp.torch.Tensor[] Features(global::TorchSharp.torch.Tensor input, params string[] layers)
+        {
+            var taps = new global::DeclarativeDistill.Modules.FeatureTaps(nameof(Big), FeatureLayers, layers);
+            var x = global::TorchSharp.torch.nn.functional.relu(hidden1.forward(input.flatten(1))); // 100
+            if (taps.Take("hidden1", x)) return taps.Features;
+            x = global::TorchSharp.torch.nn.functional.relu(hidden2.forward(x)); // 100
+            if (taps.Take("hidden2", x)) return taps.Features;
+            x = output.forward(x); // 3
+            taps.Take("output", x);
+            return taps.Features;
         }
 
         /// <summary>Trains this network on hard labels with cross-entropy; see <see cref="global::DeclarativeDistill.TrainingOptions"/>.</summary>

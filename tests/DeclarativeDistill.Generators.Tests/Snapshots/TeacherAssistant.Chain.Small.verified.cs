@@ -8,7 +8,7 @@ namespace Chain
     /// Student network 10 → 3 (linear),
     /// a TorchSharp module generated from its [Student] attribute.
     /// </summary>
-    partial class Small : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
+    partial class Small : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IFeatureLayers
     {
         /// <summary>Features per example: the width of the input layer.</summary>
         public const int InputSize = 10;
@@ -42,6 +42,22 @@ namespace Chain
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
             return output.forward(input.flatten(1)); // 3
+        }
+
+        /// <summary>The layers whose outputs <see cref="Features"/> returns, in forward order; the last one's output is the logits.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers { get; } = new[] { "output" };
+
+        /// <summary>
+        /// The outputs of the named layers for a batch of shape [N, 10], in the order asked:
+        /// output [N, 3].
+        /// Forward runs only as far as the deepest of them; each output is what the next layer receives.
+        /// </summary>
+        public global::TorchSharp.torch.Tensor[] Features(global::TorchSharp.torch.Tensor input, params string[] layers)
+        {
+            var taps = new global::DeclarativeDistill.Modules.FeatureTaps(nameof(Small), FeatureLayers, layers);
+            var x = output.forward(input.flatten(1)); // 3
+            taps.Take("output", x);
+            return taps.Features;
         }
 
         /// <summary>Trains this network on hard labels with cross-entropy; see <see cref="global::DeclarativeDistill.TrainingOptions"/>.</summary>

@@ -1,0 +1,102 @@
+using System.Collections.Generic;
+using System.Linq;
+using DeclarativeDistill.Generators.Diagnostics;
+using DeclarativeDistill.Generators.Model;
+
+namespace DeclarativeDistill.Generators.Resolution;
+
+/// <summary>
+/// Checks a student's hints against its own layers and its teachers', and sizes each regressor: every mistake is
+/// reported at the argument that makes it (the layer name, the teacher, the weight), or at the hint when it is the
+/// pairing itself.
+/// </summary>
+internal static class HintResolver
+{
+    public static EquatableArray<ResolvedHint> Resolve(
+        EquatableArray<HintRequest> hints, NetworkSummary student, IReadOnlyList<TeacherReference> teachers, List<DiagnosticInfo> diagnostics)
+    {
+        var resolved = new List<ResolvedHint>();
+        foreach (var hint in hints)
+        {
+            if (hint.TeacherLayer is not { } teacherLayer || hint.StudentLayer is not { } studentLayer || Teacher(hint, student, teachers, diagnostics) is not { } index)
+            {
+                continue;
+            }
+            var teacher = teachers[index].Shape;
+            if (teacher is null)
+            {
+                continue; // not a valid network: its own declaration, or the distillation, says why
+            }
+            if (teacher.HandWritten)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HintTeacherWithoutLayers, hint.TeacherLayerLocation, teacher.DisplayName));
+                continue;
+            }
+            var teacherTap = teacher.Tap(teacherLayer);
+            var studentTap = student.Tap(studentLayer);
+            if (teacherTap is null)
+            {
+                diagnostics.Add(NotFound(teacherLayer, "teacher", teacher, hint.TeacherLayerLocation,
+                    student.Tap(teacherLayer) is not null ? $" ('{teacherLayer}' is a layer of the student '{student.DisplayName}': are TeacherLayer and StudentLayer swapped?)" : ""));
+            }
+            if (studentTap is null)
+            {
+                diagnostics.Add(NotFound(studentLayer, "student", student, hint.StudentLayerLocation,
+                    teacher.Tap(studentLayer) is not null ? $" ('{studentLayer}' is a layer of the teacher '{teacher.DisplayName}': are TeacherLayer and StudentLayer swapped?)" : ""));
+            }
+            if (teacherTap is null || studentTap is null)
+            {
+                continue;
+            }
+            if (RegressorSpec.Between(studentTap, teacherTap) is not { } regressor)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HintMapTooSmall, hint.StudentLayerLocation,
+                    studentLayer, studentTap.Shape.Describe(), teacherLayer, teacherTap.Shape.Describe()));
+                continue;
+            }
+            if (resolved.Any(r => r.Teacher == index && r.TeacherLayer == teacherLayer && r.StudentLayer == studentLayer))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateHint, hint.AttributeLocation, studentLayer, teacherLayer, teacher.DisplayName));
+                continue;
+            }
+            resolved.Add(new ResolvedHint(index, teacher.DisplayName, teacherLayer, teacherTap.Shape, studentLayer, studentTap.Shape, hint.Weight, regressor));
+        }
+        return resolved.ToEquatableArray();
+    }
+
+    /// <summary>The position of the hint's teacher among the distillation's teachers; null (reported) when it is not one, or not named for an ensemble.</summary>
+    private static int? Teacher(HintRequest hint, NetworkSummary student, IReadOnlyList<TeacherReference> teachers, List<DiagnosticInfo> diagnostics)
+    {
+        if (teachers.Count == 0)
+        {
+            return null; // no teacher resolved: the distillation reports why
+        }
+        string names = string.Join(", ", teachers.Select(t => t.Shape?.DisplayName ?? t.DisplayName));
+        if (hint.Teacher is { } named)
+        {
+            for (int i = 0; i < teachers.Count; i++)
+            {
+                if (teachers[i].Shape?.FullyQualifiedName == named)
+                {
+                    return i;
+                }
+            }
+            if (teachers.Any(t => t.Shape is null))
+            {
+                return null; // a teacher that did not resolve may be the one named
+            }
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HintTeacherNotInDistillation, hint.TeacherLocation, hint.TeacherDisplayName ?? named, student.DisplayName, names));
+            return null;
+        }
+        if (teachers.Count > 1)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HintTeacherAmbiguous, hint.AttributeLocation, student.DisplayName, names));
+            return null;
+        }
+        return 0;
+    }
+
+    private static DiagnosticInfo NotFound(string name, string role, NetworkSummary network, LocationInfo? location, string note) =>
+        DiagnosticInfo.Create(DiagnosticDescriptors.HintLayerNotFound, location, name, role, network.DisplayName,
+            network.Taps.IsEmpty ? "unknown" : string.Join(", ", network.Taps.Select(t => t.Name)), note);
+}

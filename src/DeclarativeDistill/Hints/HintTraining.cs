@@ -1,0 +1,14 @@
+namespace DeclarativeDistill;
+
+/// <summary>How a student with hints trains.</summary>
+public enum HintTraining
+{
+    /// <summary>
+    /// FitNets' schedule: first the student up to its deepest guided layer, with the regressors, on the hint terms
+    /// alone (<see cref="TrainingOptions.HintEpochs"/> epochs); then the whole student on the distillation loss.
+    /// </summary>
+    TwoStages = 0,
+
+    /// <summary>One stage: the whole student and the regressors on the distillation loss plus the hint terms.</summary>
+    Combined = 1,
+}
