@@ -47,6 +47,7 @@ internal static class HintedDistillation
         LabeledDataset transferSet, TrainingOptions options, TrainingStage stage)
     {
         bool hintsOnly = stage == TrainingStage.Hints;
+        int epochs = hintsOnly ? options.HintEpochs ?? options.Epochs : options.Epochs;
         var device = options.Device ?? CPU;
         bool onCpu = device.type == DeviceType.CPU;
         student.to(device);
@@ -70,7 +71,7 @@ internal static class HintedDistillation
         {
             plan.CheckShapes(student, teachers, regressors, transferSet, device);
             var preparation = Stopwatch.StartNew();
-            if (options.CacheTeacherOutputs && options.Augment is null && options.Epochs > 0
+            if (options.CacheTeacherOutputs && options.Augment is null && epochs > 0
                 && plan.HintBytesPerExample(student, teachers, transferSet, device) * transferSet.Count <= options.FeatureCacheBytes)
             {
                 (cachedHints, var logits) = TeacherOutputsInChunks(plan, teachers, objective.Temperature, transferSet.Features, device, withLogits: !hintsOnly);
@@ -125,7 +126,7 @@ internal static class HintedDistillation
                     ? signal.FromLogits(studentLogits, teacherLogits!, batch)
                     : signal.FromCache(studentLogits, cachedLogits.index_select(0, onCpu ? batch.Indices : batch.Indices.to(device)), batch);
                 return distillation.WithHints(hintTerms);
-            }, offsets, trainable, stage, hintsOnly ? options.HintEpochs ?? options.Epochs : null);
+            }, offsets, trainable, stage, epochs);
         }
         finally
         {
