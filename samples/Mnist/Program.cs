@@ -3,9 +3,10 @@ using System.CommandLine;
 using System.IO;
 using System.Linq;
 using Samples.Mnist;
+using Samples.Mnist.FitNets;
 using Samples.Mnist.Hinton;
 
-// dotnet run --project samples/Mnist [-- --epochs 30 --seed 1 --data ~/mnist --experiment without-3]
+// dotnet run --project samples/Mnist [-- --epochs 30 --seed 1 --data ~/mnist --experiment without-3|only-7-8|temperature|hints]
 var epochs = new Option<int>("--epochs")
 {
     Description = "Epochs for each student and the conv teacher; the MLP teacher trains for twice as many.",
@@ -27,10 +28,11 @@ var data = new Option<DirectoryInfo?>("--data")
 var experiment = new Option<string>("--experiment")
 {
     Description = "compare (default): teachers and students with and without distillation. "
-        + "without-3, only-7-8, temperature: Hinton et al.'s transfer-set and temperature experiments (section 3).",
+        + "without-3, only-7-8, temperature: Hinton et al.'s transfer-set and temperature experiments (section 3). "
+        + "hints: a thin, deep student with and without a FitNets hint (Romero et al. 2015).",
     DefaultValueFactory = _ => "compare",
 };
-experiment.AcceptOnlyFromAmong(new[] { "compare" }.Concat(HintonExperiments.Names).ToArray());
+experiment.AcceptOnlyFromAmong(new[] { "compare" }.Concat(HintonExperiments.Names).Append(FitNetsExperiment.Name).ToArray());
 var threads = new Option<int>("--threads")
 {
     Description = "CPU threads for TorchSharp (default: all cores).",

@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
+using System.Linq;
 using DeclarativeDistill;
 using Spectre.Console;
 
@@ -34,7 +36,7 @@ public sealed class TrainingDisplay
                     return train(new SynchronousProgress<TrainingProgress>(update =>
                     {
                         task.Value = update.Fraction;
-                        task.Description = Markup.Escape($"{name}  epoch {update.Epoch}/{update.Epochs}  loss {Loss(update.Loss, update.SoftTerm, update.HardTerm)}");
+                        task.Description = Markup.Escape($"{name}  {Stage(update.Stage)}epoch {update.Epoch}/{update.Epochs}  loss {Loss(update.Loss, update.SoftTerm, update.HardTerm, update.HintTerms)}");
                     }));
                 });
         }
@@ -47,20 +49,37 @@ public sealed class TrainingDisplay
                 if (sinceLine.Elapsed >= LogInterval && update.Fraction < 1)
                 {
                     Console.WriteLine(FormattableString.Invariant(
-                        $"  epoch {update.Epoch}/{update.Epochs}, batch {update.Batch}/{update.BatchesPerEpoch}: loss {Loss(update.Loss, update.SoftTerm, update.HardTerm)}, {update.SamplesPerSecond:N0} samples/s, {Duration(update.Remaining)} left"));
+                        $"  {Stage(update.Stage)}epoch {update.Epoch}/{update.Epochs}, batch {update.Batch}/{update.BatchesPerEpoch}: loss {Loss(update.Loss, update.SoftTerm, update.HardTerm, update.HintTerms)}, {update.SamplesPerSecond:N0} samples/s, {Duration(update.Remaining)} left"));
                     sinceLine.Restart();
                 }
             }));
         }
-        string final = report.Epochs.Count == 0 ? "no epochs" : Loss(report.FinalLoss, report.Epochs[^1].SoftTerm, report.Epochs[^1].HardTerm);
-        Console.WriteLine($"{name}: {report.Epochs.Count} epochs in {report.TotalTime.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s, final loss {final}");
+        string final = report.Epochs.Count == 0 ? "no epochs" : Loss(report.FinalLoss, report.Epochs[^1].SoftTerm, report.Epochs[^1].HardTerm, report.Epochs[^1].HintTerms);
+        string hintStage = report.HintStage is { } stage ? $" after a hint stage of {stage.Epochs.Count} epochs (final hint loss {Number(stage.FinalLoss)})" : "";
+        Console.WriteLine($"{name}: {report.Epochs.Count} epochs{hintStage} in {report.TotalTime.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s, final loss {final}");
         return report;
     }
 
-    /// <summary>The loss, and its soft and hard terms when it has both: "0.4121 (soft 0.3702 + hard 0.04193)".</summary>
-    private static string Loss(double loss, double? soft, double? hard) => soft is { } s && hard is { } h
-        ? $"{Number(loss)} (soft {Number(s)} + hard {Number(h)})"
-        : Number(loss);
+    /// <summary>
+    /// The loss, and its soft and hard terms when it has both, and its hint terms:
+    /// "0.4121 (soft 0.3702 + hard 0.04193)", "2.1 (soft 1.2 + hard 0.1 + hint 0.8)".
+    /// </summary>
+    private static string Loss(double loss, double? soft, double? hard, IReadOnlyList<double>? hints)
+    {
+        var terms = new List<string>();
+        if (soft is { } s && hard is { } h)
+        {
+            terms.Add($"soft {Number(s)}");
+            terms.Add($"hard {Number(h)}");
+        }
+        if (hints is { Count: > 0 } && (terms.Count > 0 || hints.Count > 1))
+        {
+            terms.AddRange(hints.Select(t => $"hint {Number(t)}"));
+        }
+        return terms.Count == 0 ? Number(loss) : $"{Number(loss)} ({string.Join(" + ", terms)})";
+    }
+
+    private static string Stage(TrainingStage stage) => stage == TrainingStage.Hints ? "hint stage, " : "";
 
     private static string Number(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
 

@@ -88,7 +88,11 @@ internal static class HintedDistillation
             var guided = plan.Hints.Select(h => h.StudentLayer).ToArray();
             var studentLayers = hintsOnly ? guided : guided.Append(plan.StudentLogits).ToArray();
             var run = hintsOnly
-                ? options with { CheckpointDirectory = options.CheckpointDirectory is { } directory ? Path.Combine(directory, "hints") : null }
+                ? options with
+                {
+                    CheckpointDirectory = options.CheckpointDirectory is { } directory ? Path.Combine(directory, "hints") : null,
+                    LearningRate = options.HintLearningRate ?? options.LearningRate,
+                }
                 : options;
             var trainable = hintsOnly
                 ? plan.LowerParameters(student).Concat(regressors.SelectMany(r => r.parameters())).ToList()

@@ -73,6 +73,12 @@ public sealed record TrainingOptions
     public int? HintEpochs { get; init; }
 
     /// <summary>
+    /// Initial learning rate of FitNets' first stage (the hint stage), which often wants another rate than the
+    /// distillation after it. Default null: <see cref="LearningRate"/>.
+    /// </summary>
+    public double? HintLearningRate { get; init; }
+
+    /// <summary>
     /// With hints, the teachers' hint outputs for the whole transfer set are computed once and reused every epoch when
     /// they take at most this many bytes (float32, N × the hint's elements, summed over hints), and when
     /// <see cref="CacheTeacherOutputs"/> applies; otherwise the hint teacher runs on every batch. Default 1 GiB.
@@ -121,6 +127,8 @@ public sealed record TrainingOptions
         Require(Momentum >= 0 && Momentum < 1, nameof(Momentum), $"must be in [0, 1); got {Momentum}");
         Require(WeightDecay == 0 || (WeightDecay > 0 && IsFloat32(WeightDecay)), nameof(WeightDecay),
             $"must be 0, or positive and within float32's range ({float.Epsilon:R} to {float.MaxValue:R}); got {WeightDecay}");
+        Require(HintLearningRate is null || (HintLearningRate > 0 && IsFloat32(HintLearningRate.Value)), nameof(HintLearningRate),
+            $"must be null, or positive and within float32's range ({float.Epsilon:R} to {float.MaxValue:R}); got {HintLearningRate}");
         Require(HintEpochs is null or >= 0, nameof(HintEpochs), $"must not be negative; got {HintEpochs}");
         Require(FeatureCacheBytes >= 0, nameof(FeatureCacheBytes), $"must not be negative; got {FeatureCacheBytes}");
         Require(ProgressInterval >= 0, nameof(ProgressInterval), $"must not be negative; got {ProgressInterval}");
