@@ -119,6 +119,69 @@ public sealed class PackageConsumerTests(PackageFixture package, ITestOutputHelp
         Assert.Equal(Value(run.Output, "declared "), Value(run.Output, "parameters "));
     }
 
+    private const string HintedNetworks = """
+        [Teacher(Layers = "1x28x28, conv(16, 3, pad: 1), bn, res(16), res(32, stride: 2), res(64, stride: 2), gap, 10")] public partial class ResTeacher { }
+        [Student(Layers = "1x28x28, conv(8, 3, pad: 1), maxpool(2), conv(16, 3, pad: 1), bn, gap, 10")]
+        [Distill(Temperature = 4)]
+        [Hint(TeacherLayer = "res2", StudentLayer = "conv1")]
+        [Hint(TeacherLayer = "res3", StudentLayer = "bn1", Weight = 0.5)]
+        public partial class ThinConv { }
+        """;
+
+    [Fact]
+    public void Hints_between_a_residual_teacher_and_a_thinner_conv_student_build_and_train()
+    {
+        string app = package.CreateApp("Hints", """
+            var (train, test) = Datasets.MnistSample();
+            using (train) using (test)
+            {
+                TorchSharp.torch.manual_seed(1);
+                var teacher = new ResTeacher();
+                teacher.Fit(train, new TrainingOptions { Epochs = 2 });
+                var student = new ThinConv();
+                var report = student.Distill(teacher, train, new TrainingOptions { Epochs = 3, HintEpochs = 1 });
+                System.Console.WriteLine($"hint stage epochs {report.HintStage!.Epochs.Count}");
+                System.Console.WriteLine($"hint terms {report.HintStage.Epochs[0].HintTerms!.Count}");
+                System.Console.WriteLine($"first loss {report.Epochs[0].Loss:F4}");
+                System.Console.WriteLine($"last loss {report.FinalLoss:F4}");
+                System.Console.WriteLine($"student accuracy {student.Evaluate(test).Accuracy:F3}");
+                foreach (var hint in ThinConv.Objective.Hints)
+                {
+                    System.Console.WriteLine($"regressor {hint.StudentLayer} -> {hint.TeacherLayer}: {hint.Regressor}");
+                }
+            }
+
+            """ + HintedNetworks);
+
+        var build = Dotnet.Run(app, output, "build");
+        Assert.True(build.ExitCode == 0, build.Output);
+        var run = Dotnet.Run(app, output, "run", "--no-build");
+        Assert.True(run.ExitCode == 0, run.Output);
+
+        Assert.Equal(1, Value(run.Output, "hint stage epochs "));
+        Assert.Equal(2, Value(run.Output, "hint terms "));
+        Assert.True(Value(run.Output, "last loss ") < Value(run.Output, "first loss "), run.Output);
+        // A small net (16 channels, then gap) after 1 + 3 epochs: well above chance (0.1), far from its teacher.
+        Assert.InRange(Value(run.Output, "student accuracy "), 0.3, 1.0);
+        // 8x28x28 → 32x14x14 and 16x14x14 → 64x7x7: FitNets' kernels, 15x15 and 8x8.
+        Assert.Contains("regressor conv1 -> res2: 15x15 convolution 8 → 32 channels, then ReLU", run.Output);
+        Assert.Contains("regressor bn1 -> res3: 8x8 convolution 16 → 64 channels, then ReLU", run.Output);
+    }
+
+    [Fact]
+    public void A_hint_whose_student_map_is_too_small_fails_the_build_on_the_layer_name()
+    {
+        string app = package.CreateApp("HintMistake", "System.Console.WriteLine(ThinConv.Objective);\n"
+            + HintedNetworks.Replace("TeacherLayer = \"res2\", StudentLayer = \"conv1\"", "TeacherLayer = \"res1\", StudentLayer = \"bn1\""));
+
+        var build = Dotnet.Run(app, output, "build");
+
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Contains("error DD0064: Student layer 'bn1' gives 16x14x14 but teacher layer 'res1' gives 16x28x28", build.Output);
+        // Line 6: the using, the Console line, the teacher, [Student], [Distill], then this [Hint]; the column of "bn1".
+        Assert.Contains("Program.cs(6,45)", build.Output);
+    }
+
     [Fact]
     public void A_window_that_no_longer_fits_fails_the_build_on_its_item()
     {
