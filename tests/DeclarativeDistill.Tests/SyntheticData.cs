@@ -32,6 +32,16 @@ internal static class SyntheticData
         }
     }
 
+    /// <summary>Random 3x8x8 images in four classes told apart by their mean colour.</summary>
+    public static LabeledDataset Images(int count, long seed)
+    {
+        using var generator = new Generator((ulong)seed);
+        using var scope = NewDisposeScope();
+        var labels = randint(0, 4, new long[] { count }, dtype: ScalarType.Int64, generator: generator);
+        var images = rand(new long[] { count, 3, 8, 8 }, generator: generator) + labels.to_type(ScalarType.Float32).view(count, 1, 1, 1) * 0.5;
+        return new LabeledDataset(images.MoveToOuterDisposeScope(), labels.MoveToOuterDisposeScope(), 4);
+    }
+
     /// <summary>Same shape and exactly the same values.</summary>
     public static bool Same(Tensor a, Tensor b)
     {

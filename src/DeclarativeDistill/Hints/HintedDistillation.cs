@@ -51,12 +51,7 @@ internal static class HintedDistillation
         var device = options.Device ?? CPU;
         bool onCpu = device.type == DeviceType.CPU;
         student.to(device);
-        var wereTraining = teachers.Select(t => t.training).ToArray();
-        foreach (var teacher in teachers)
-        {
-            teacher.to(device);
-            teacher.eval();
-        }
+        var wereTraining = Trainer.TeachersForTeaching(teachers, device);
 
         torch.manual_seed(options.Seed); // the regressors' initial weights, the same on every run of these options
         var regressors = plan.Hints.Select(h => h.Regressor.Create()).ToArray();
@@ -149,10 +144,7 @@ internal static class HintedDistillation
                 regressor.Dispose();
             }
             student.eval();
-            for (int i = 0; i < teachers.Count; i++)
-            {
-                teachers[i].train(wereTraining[i]);
-            }
+            Trainer.RestoreModes(teachers, wereTraining);
         }
     }
 

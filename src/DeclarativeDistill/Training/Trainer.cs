@@ -121,12 +121,7 @@ public static class Trainer
         var device = options.Device ?? CPU;
         bool onCpu = device.type == DeviceType.CPU;
         student.to(device);
-        var wereTraining = teachers.Select(t => t.training).ToArray();
-        foreach (var teacher in teachers)
-        {
-            teacher.to(device);
-            teacher.eval();
-        }
+        var wereTraining = TeachersForTeaching(teachers, device);
         Tensor? cached = null, offsets = null;
         try
         {
@@ -156,10 +151,7 @@ public static class Trainer
         {
             cached?.Dispose();
             offsets?.Dispose();
-            for (int i = 0; i < teachers.Count; i++)
-            {
-                teachers[i].train(wereTraining[i]);
-            }
+            RestoreModes(teachers, wereTraining);
         }
     }
 
@@ -187,6 +179,27 @@ public static class Trainer
             {
                 chunk.Dispose();
             }
+        }
+    }
+
+    /// <summary>Moves the teachers to <paramref name="device"/> in evaluation mode; returns the modes they were in, for <see cref="RestoreModes"/>.</summary>
+    internal static bool[] TeachersForTeaching(IReadOnlyList<Model> teachers, Device device)
+    {
+        var wereTraining = teachers.Select(t => t.training).ToArray();
+        foreach (var teacher in teachers)
+        {
+            teacher.to(device);
+            teacher.eval();
+        }
+        return wereTraining;
+    }
+
+    /// <summary>Puts the teachers back in the modes <see cref="TeachersForTeaching"/> found them in.</summary>
+    internal static void RestoreModes(IReadOnlyList<Model> teachers, bool[] wereTraining)
+    {
+        for (int i = 0; i < teachers.Count; i++)
+        {
+            teachers[i].train(wereTraining[i]);
         }
     }
 

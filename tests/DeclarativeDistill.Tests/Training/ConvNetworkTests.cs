@@ -160,7 +160,7 @@ public sealed class ConvNetworkTests
     [Fact]
     public void A_teacher_with_batch_norm_never_moves_its_running_statistics_while_teaching_or_evaluated()
     {
-        using var data = Images(96, seed: 40);
+        using var data = SyntheticData.Images(96, seed: 40);
         manual_seed(4);
         using var teacher = new TinyResNet();
         teacher.Fit(data, new TrainingOptions { Epochs = 2, BatchSize = 32 });
@@ -178,7 +178,7 @@ public sealed class ConvNetworkTests
     [Fact]
     public void Batch_norm_statistics_round_trip_through_save_and_load()
     {
-        using var data = Images(64, seed: 41);
+        using var data = SyntheticData.Images(64, seed: 41);
         manual_seed(5);
         using var trained = new TinyResNet();
         trained.Fit(data, new TrainingOptions { Epochs = 1, BatchSize = 16 });
@@ -202,7 +202,7 @@ public sealed class ConvNetworkTests
     [Fact]
     public void A_resumed_run_restores_batch_norm_statistics_exactly()
     {
-        using var data = Images(96, seed: 42);
+        using var data = SyntheticData.Images(96, seed: 42);
         var options = new TrainingOptions { Epochs = 4, BatchSize = 32, Seed = 6 };
         var whole = TrainResNet(data, options);
 
@@ -285,16 +285,6 @@ public sealed class ConvNetworkTests
 
     private static Dictionary<string, Tensor> Buffers(Model model) =>
         model.named_buffers().ToDictionary(b => b.name, b => b.buffer.detach().clone());
-
-    /// <summary>Random 3x8x8 images in four classes told apart by their mean colour.</summary>
-    private static LabeledDataset Images(int count, long seed)
-    {
-        using var generator = new Generator((ulong)seed);
-        using var scope = NewDisposeScope();
-        var labels = randint(0, 4, new long[] { count }, dtype: ScalarType.Int64, generator: generator);
-        var images = rand(new long[] { count, 3, 8, 8 }, generator: generator) + labels.to_type(ScalarType.Float32).view(count, 1, 1, 1) * 0.5;
-        return new LabeledDataset(images.MoveToOuterDisposeScope(), labels.MoveToOuterDisposeScope(), 4);
-    }
 
     private static (LabeledDataset Train, LabeledDataset Test) Digits(int trainCount, int testCount)
     {

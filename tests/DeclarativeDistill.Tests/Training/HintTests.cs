@@ -22,7 +22,7 @@ public sealed class HintTests
         manual_seed(1);
         using var teacher = new HintTeacher();
         teacher.eval();
-        using var data = Images(6, seed: 1);
+        using var data = SyntheticData.Images(6, seed: 1);
 
         var features = teacher.Features(data.Features, "res1", "conv1", "output");
 
@@ -53,7 +53,7 @@ public sealed class HintTests
 
         using var student = new CombinedStudent();
         using var teacher = new HintTeacher();
-        using var data = Images(64, seed: 2);
+        using var data = SyntheticData.Images(64, seed: 2);
         student.Distill(teacher, data, new TrainingOptions { Epochs = 1, BatchSize = 16 });
         Assert.Equal(CombinedStudent.ParameterCount, student.parameters().Sum(p => p.numel()));
         Assert.DoesNotContain(student.state_dict().Keys, k => k.Contains("regressor", StringComparison.Ordinal));
@@ -62,7 +62,7 @@ public sealed class HintTests
     [Fact]
     public void The_hint_stage_changes_only_the_student_up_to_its_guided_layer()
     {
-        using var data = Images(96, seed: 3);
+        using var data = SyntheticData.Images(96, seed: 3);
         manual_seed(3);
         using var teacher = new HintTeacher();
         teacher.Fit(data, new TrainingOptions { Epochs = 2, BatchSize = 32 });
@@ -100,7 +100,7 @@ public sealed class HintTests
     [Fact]
     public void Two_stages_report_each_stage_and_progress_names_the_stage()
     {
-        using var data = Images(64, seed: 4);
+        using var data = SyntheticData.Images(64, seed: 4);
         manual_seed(4);
         using var teacher = new HintTeacher();
         using var student = new GuidedStudent();
@@ -127,7 +127,7 @@ public sealed class HintTests
     [InlineData(false)]
     public void The_combined_loss_is_the_sum_of_its_reported_terms(bool cached)
     {
-        using var data = Images(80, seed: 5);
+        using var data = SyntheticData.Images(80, seed: 5);
         manual_seed(5);
         using var teacher = new HintTeacher();
         teacher.Fit(data, new TrainingOptions { Epochs = 1, BatchSize = 16 });
@@ -149,7 +149,7 @@ public sealed class HintTests
     [Fact]
     public void Cached_teacher_features_give_the_run_that_computing_them_every_batch_gives()
     {
-        using var data = Images(64, seed: 6);
+        using var data = SyntheticData.Images(64, seed: 6);
         manual_seed(6);
         using var teacher = new HintTeacher();
         teacher.Fit(data, new TrainingOptions { Epochs = 1, BatchSize = 16 });
@@ -176,7 +176,7 @@ public sealed class HintTests
     [Fact]
     public void An_interrupted_two_stage_run_resumes_to_the_weights_of_an_uninterrupted_one()
     {
-        using var data = Images(64, seed: 8);
+        using var data = SyntheticData.Images(64, seed: 8);
         manual_seed(8);
         using var teacher = new HintTeacher();
         teacher.Fit(data, new TrainingOptions { Epochs = 1, BatchSize = 16 });
@@ -222,7 +222,7 @@ public sealed class HintTests
     [Fact]
     public void A_hand_made_objective_is_checked_against_the_networks_before_training()
     {
-        using var data = Images(16, seed: 11);
+        using var data = SyntheticData.Images(16, seed: 11);
         using var teacher = new HintTeacher();
         using var student = new GuidedStudent();
         var before = State(student);
@@ -264,14 +264,4 @@ public sealed class HintTests
 
     private static Dictionary<string, Tensor> State(Model model) =>
         model.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone());
-
-    /// <summary>Random 3x8x8 images in four classes told apart by their mean colour.</summary>
-    private static LabeledDataset Images(int count, long seed)
-    {
-        using var generator = new Generator((ulong)seed);
-        using var scope = NewDisposeScope();
-        var labels = randint(0, 4, new long[] { count }, dtype: ScalarType.Int64, generator: generator);
-        var images = rand(new long[] { count, 3, 8, 8 }, generator: generator) + labels.to_type(ScalarType.Float32).view(count, 1, 1, 1) * 0.5;
-        return new LabeledDataset(images.MoveToOuterDisposeScope(), labels.MoveToOuterDisposeScope(), 4);
-    }
 }
