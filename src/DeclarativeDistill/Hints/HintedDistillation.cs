@@ -85,6 +85,7 @@ internal static class HintedDistillation
             var run = hintsOnly
                 ? options with
                 {
+                    Epochs = epochs,
                     CheckpointDirectory = options.CheckpointDirectory is { } directory ? Path.Combine(directory, "hints") : null,
                     LearningRate = options.HintLearningRate ?? options.LearningRate,
                 }
@@ -125,7 +126,7 @@ internal static class HintedDistillation
                     ? signal.FromLogits(studentLogits, teacherLogits!, batch)
                     : signal.FromCache(studentLogits, cachedLogits.index_select(0, onCpu ? batch.Indices : batch.Indices.to(device)), batch);
                 return distillation.WithHints(hintTerms);
-            }, offsets, trainable, stage, epochs);
+            }, offsets, trainable, stage);
         }
         finally
         {

@@ -29,12 +29,10 @@ internal static class TrainingLoop
     /// </param>
     /// <param name="trainable">The parameters the optimizer changes; null for all of the model's.</param>
     /// <param name="stage">The stage progress reports name.</param>
-    /// <param name="epochCount">Epochs to train; null for <see cref="TrainingOptions.Epochs"/>.</param>
     public static TrainingReport Run(Model model, LabeledDataset data, TrainingOptions options, string fingerprint,
         TimeSpan preparationTime, Device device, Func<Batch, BatchLoss> batchLoss, Tensor? lossOffsets = null,
-        IEnumerable<TorchSharp.Modules.Parameter>? trainable = null, TrainingStage stage = TrainingStage.Whole, int? epochCount = null)
+        IEnumerable<TorchSharp.Modules.Parameter>? trainable = null, TrainingStage stage = TrainingStage.Whole)
     {
-        int epochsToRun = epochCount ?? options.Epochs;
         bool onCpu = device.type == DeviceType.CPU; // then moving a batch "to" the device would only add tensor handles
         var clock = Stopwatch.StartNew();
         int count = data.Count;
@@ -46,7 +44,7 @@ internal static class TrainingLoop
             // channel, and a step on one example's gradient is mostly noise.
             batchesPerEpoch--;
         }
-        long totalBatches = (long)batchesPerEpoch * epochsToRun;
+        long totalBatches = (long)batchesPerEpoch * options.Epochs;
 
         torch.manual_seed(options.Seed);
         using var shuffler = new Generator((ulong)options.Seed);
@@ -72,7 +70,7 @@ internal static class TrainingLoop
         model.train();
         try
         {
-            for (int epoch = firstEpoch; epoch <= epochsToRun; epoch++)
+            for (int epoch = firstEpoch; epoch <= options.Epochs; epoch++)
             {
                 var epochClock = Stopwatch.StartNew();
                 using var order = randperm(count, generator: shuffler);
@@ -143,11 +141,11 @@ internal static class TrainingLoop
                         (lastGood, candidate) = (candidate, lastGood);
                         epochs.Add(new EpochReport(epoch, meanLoss, epochClock.Elapsed, rate) { SoftTerm = softTerm, HardTerm = hardTerm, HintTerms = hintTerms });
                     }
-                    options.Progress?.Report(Progress(epoch, batch, batchesPerEpoch, epochsToRun, firstEpoch, meanLoss, rate, clock.Elapsed)
+                    options.Progress?.Report(Progress(epoch, batch, batchesPerEpoch, options.Epochs, firstEpoch, meanLoss, rate, clock.Elapsed)
                         with { SoftTerm = softTerm, HardTerm = hardTerm, HintTerms = hintTerms, Stage = stage });
                 }
 
-                if (checkpoints is not null && (epoch % options.CheckpointInterval == 0 || epoch == epochsToRun))
+                if (checkpoints is not null && (epoch % options.CheckpointInterval == 0 || epoch == options.Epochs))
                 {
                     checkpoints.Save(epoch, epochs, model, optimizer, shuffler);
                 }
