@@ -44,6 +44,12 @@ public class HintTests
         { "DD0064", Student + """[Distill(typeof(T))] [Hint(TeacherLayer = "conv1", StudentLayer = [|"conv3"|])] public partial class S { }""" },
         { "DD0065", Student + """[Distill(typeof(T))] [Hint(TeacherLayer = "res2", StudentLayer = "conv3")] [[|Hint(StudentLayer = "conv3", TeacherLayer = "res2", Weight = 2)|]] public partial class S { }""" },
         { "DD0007", Student + """[Distill(typeof(T))] [Hint(TeacherLayer = [|2|], StudentLayer = "conv3")] public partial class S { }""" },
+        // The same, with the layers passed in order.
+        { "DD0060", Student + """[Distill(typeof(T))] [Hint("res2", [|"res2"|])] public partial class S { }""" },
+        { "DD0060", Student + """[Distill(typeof(T))] [Hint([|"res9"|], "conv3", Weight = 2)] public partial class S { }""" },
+        { "DD0058", Student + """[Distill(typeof(T))] [Hint("res2", [|" "|])] public partial class S { }""" },
+        { "DD0007", Student + """[Distill(typeof(T))] [Hint([|2|], "conv3")] public partial class S { }""" },
+        { "DD0064", Student + """[Distill(typeof(T))] [Hint("conv1", [|"conv3"|])] public partial class S { }""" },
     };
 
     [Theory]
@@ -137,6 +143,17 @@ public class HintTests
         // U's conv1 (64x26x26, no padding) from S's conv1 (8x28x28): a 3x3 kernel.
         Assert.Contains("new global::DeclarativeDistill.FeatureHint(\"conv1\", \"conv1\", global::DeclarativeDistill.HintRegressor.Convolution(8, 64, 3, 3, global::DeclarativeDistill.Activation.ReLU)) { Weight = 0.5, Teacher = 1 },", source, System.StringComparison.Ordinal);
         Assert.Contains("HintTraining = global::DeclarativeDistill.HintTraining.Combined,", source, System.StringComparison.Ordinal);
+        Assert.Empty(result.CompilerDiagnostics);
+    }
+
+    [Fact]
+    public void Layers_may_be_passed_in_order_teacher_first()
+    {
+        var result = GeneratorHarness.Run(Networks + Student + """[Distill(typeof(T))] [Hint("res2", "conv3", Weight = 0.25)] public partial class S { }""");
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Contains("new global::DeclarativeDistill.FeatureHint(\"res2\", \"conv3\", global::DeclarativeDistill.HintRegressor.Convolution(16, 32, 1, 1, global::DeclarativeDistill.Activation.ReLU)) { Weight = 0.25 },",
+            result.Sources["Demo.S.Distill.g.cs"], System.StringComparison.Ordinal);
         Assert.Empty(result.CompilerDiagnostics);
     }
 

@@ -109,6 +109,28 @@ internal sealed class AttributeArguments
         return LocationOf(name);
     }
 
+    /// <summary>
+    /// The value and location of a property that may also be passed to the constructor, at
+    /// <paramref name="position"/>, e.g. <c>[Hint("res2", "conv4")]</c> or <c>[Hint(StudentLayer = "conv4", ...)]</c>.
+    /// Written: false when neither form is in source. The value is the default when it does not type-check.
+    /// </summary>
+    public (TypedConstant Value, bool Written, LocationInfo? Location) PropertyOrPositional(string name, int position)
+    {
+        if (IsWritten(name))
+        {
+            TryGetValue(name, out var named);
+            return (named, true, LocationOf(name));
+        }
+        if (data.AttributeConstructor is { } constructor && position < constructor.Parameters.Length && position < data.ConstructorArguments.Length)
+        {
+            var expressions = PositionalExpressions();
+            var value = data.ConstructorArguments[position];
+            var location = position < expressions.Count ? LocationInfo.From(expressions[position]) : Location;
+            return (value.Kind == TypedConstantKind.Error ? default : value, true, location);
+        }
+        return (default, false, Location);
+    }
+
     /// <summary>Whether the constructor was given a null array (<c>[Distill(null)]</c>).</summary>
     public bool HasNullArray =>
         data.ConstructorArguments.Length == 1 && data.ConstructorArguments[0] is { Kind: TypedConstantKind.Array, IsNull: true };

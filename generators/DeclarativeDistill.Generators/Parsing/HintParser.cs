@@ -34,30 +34,23 @@ internal static class HintParser
                 continue;
             }
             var arguments = new AttributeArguments(attribute, cancellationToken);
-            arguments.ReportWrongTypes(ExpectedTypes, null, diagnostics);
-            string? teacherLayer = Name(arguments, "TeacherLayer");
-            string? studentLayer = Name(arguments, "StudentLayer");
+            bool wrongTypes = arguments.ReportWrongTypes(ExpectedTypes, "two layer names, e.g. [Hint(\"res2\", \"conv4\")]", diagnostics);
+            var teacherLayer = arguments.PropertyOrPositional("TeacherLayer", 0);
+            var studentLayer = arguments.PropertyOrPositional("StudentLayer", 1);
             var unwritten = new List<string>();
-            foreach (var (property, name) in new[] { ("TeacherLayer", teacherLayer), ("StudentLayer", studentLayer) })
+            foreach (var (property, argument) in new[] { ("TeacherLayer", teacherLayer), ("StudentLayer", studentLayer) })
             {
-                if (name is not null)
-                {
-                    continue;
-                }
-                if (arguments.IsWritten(property))
-                {
-                    // Written but empty (or of the wrong type, which ReportWrongTypes has said).
-                    if (arguments.TryGetValue(property, out _))
-                    {
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HintIncomplete, arguments.LocationOf(property), property + " to name a layer"));
-                    }
-                }
-                else
+                if (!argument.Written)
                 {
                     unwritten.Add(property);
                 }
+                else if (argument.Value.Kind != TypedConstantKind.Error && Name(argument.Value) is null)
+                {
+                    // Written but empty or null (a value of the wrong type is the compiler's error, and DD0007's).
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HintIncomplete, argument.Location, property + " to name a layer"));
+                }
             }
-            if (unwritten.Count > 0)
+            if (unwritten.Count > 0 && !wrongTypes)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HintIncomplete, arguments.Location, string.Join(" and ", unwritten)));
             }
@@ -79,8 +72,8 @@ internal static class HintParser
                 (teacher, teacherName) = (declaration.FullyQualifiedName, declaration.DisplayName);
             }
 
-            hints.Add(new HintRequest(teacherLayer, studentLayer, weight, teacher, teacherName, arguments.Location,
-                arguments.LocationOf("TeacherLayer"), arguments.LocationOf("StudentLayer"), arguments.LocationOf("Teacher")));
+            hints.Add(new HintRequest(Name(teacherLayer.Value), Name(studentLayer.Value), weight, teacher, teacherName, arguments.Location,
+                teacherLayer.Location, studentLayer.Location, arguments.LocationOf("Teacher")));
         }
         return hints.ToEquatableArray();
     }
@@ -101,7 +94,7 @@ internal static class HintParser
             .ToEquatableArray();
     }
 
-    /// <summary>A written, non-empty layer name; null otherwise.</summary>
-    private static string? Name(AttributeArguments arguments, string property) =>
-        arguments.TryGetValue(property, out var value) && value.Value is string { Length: > 0 } name && name.Trim().Length > 0 ? name.Trim() : null;
+    /// <summary>A non-empty layer name, trimmed; null otherwise.</summary>
+    private static string? Name(TypedConstant value) =>
+        value.Kind != TypedConstantKind.Error && value.Value is string name && name.Trim().Length > 0 ? name.Trim() : null;
 }

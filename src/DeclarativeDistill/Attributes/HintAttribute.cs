@@ -15,6 +15,18 @@ namespace DeclarativeDistill;
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class HintAttribute : Attribute
 {
+    /// <summary>A hint named by its properties: <c>[Hint(TeacherLayer = "res2", StudentLayer = "conv4")]</c>.</summary>
+    public HintAttribute()
+    {
+    }
+
+    /// <summary>A hint named in order, teacher layer first: <c>[Hint("res2", "conv4")]</c>.</summary>
+    public HintAttribute(string teacherLayer, string studentLayer)
+    {
+        TeacherLayer = teacherLayer;
+        StudentLayer = studentLayer;
+    }
+
     /// <summary>The teacher layer whose output is the hint, e.g. <c>"res2"</c>.</summary>
     public string? TeacherLayer { get; set; }
 
