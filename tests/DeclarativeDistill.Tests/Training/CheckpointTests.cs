@@ -122,6 +122,63 @@ public sealed class CheckpointTests : IDisposable
         Assert.Contains("LR 0.1", error.Message);
     }
 
+    [Fact]
+    public void A_checkpoint_in_the_previous_format_without_hint_terms_is_still_read()
+    {
+        using var data = SyntheticData.Create(320, seed: 22);
+        var uninterrupted = Train(data, Options, initSeed: 1);
+        using var cancellation = new CancellationTokenSource();
+        var cancelAfterEpoch3 = new SynchronousProgress<TrainingProgress>(p => { if (p.IsEndOfEpoch && p.Epoch == 3) cancellation.Cancel(); });
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            Train(data, Options with { CheckpointDirectory = directory, CancellationToken = cancellation.Token, Progress = cancelAfterEpoch3 }, initSeed: 1));
+        string newest = Path.Combine(directory, "checkpoint-000003.ddc");
+        File.WriteAllBytes(newest, AsVersion2(File.ReadAllBytes(newest)));
+
+        TrainingReport? report = null;
+        var resumed = Train(data, Options with { CheckpointDirectory = directory }, initSeed: 999, r => report = r);
+
+        Assert.Equal(3, report!.ResumedAfterEpoch);
+        Assert.All(report.Epochs.Take(3), e => Assert.NotNull(e.HardTerm)); // read from the DDCKPT02 file
+        Assert.All(uninterrupted.Zip(resumed), pair => Assert.True(SyntheticData.Same(pair.First, pair.Second)));
+    }
+
+    /// <summary>
+    /// A DDCKPT03 checkpoint rewritten as DDCKPT02 wrote it: the same, without each epoch's count of hint terms
+    /// (this run has none), under the old magic, length and checksum.
+    /// </summary>
+    private static byte[] AsVersion2(byte[] file)
+    {
+        const int Header = 8 + 8;
+        Assert.Equal("DDCKPT03", System.Text.Encoding.ASCII.GetString(file, 0, 8));
+        var payload = new MemoryStream(file, Header, file.Length - Header - 32);
+        var reader = new BinaryReader(payload, System.Text.Encoding.UTF8);
+        var rewritten = new MemoryStream();
+        var writer = new BinaryWriter(rewritten, System.Text.Encoding.UTF8);
+        writer.Write(reader.ReadString());        // fingerprint
+        writer.Write(reader.ReadInt32());         // epochs completed
+        int epochs = reader.ReadInt32();
+        writer.Write(epochs);
+        for (int i = 0; i < epochs; i++)
+        {
+            writer.Write(reader.ReadInt32());      // epoch
+            writer.Write(reader.ReadDouble());     // loss
+            writer.Write(reader.ReadInt64());      // duration
+            for (int d = 0; d < 3; d++)
+            {
+                writer.Write(reader.ReadDouble()); // samples/s, soft term, hard term
+            }
+            Assert.Equal(0, reader.ReadInt32());   // no hint terms: DDCKPT02 has no such field
+        }
+        payload.CopyTo(rewritten);
+        writer.Flush();
+        byte[] body = rewritten.ToArray();
+        return System.Text.Encoding.ASCII.GetBytes("DDCKPT02")
+            .Concat(BitConverter.GetBytes((long)body.Length))
+            .Concat(body)
+            .Concat(System.Security.Cryptography.SHA256.HashData(body))
+            .ToArray();
+    }
+
     private List<string> CheckpointFiles() =>
         Directory.GetFiles(directory).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList()!;
 

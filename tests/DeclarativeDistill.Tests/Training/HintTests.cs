@@ -184,7 +184,7 @@ public sealed class HintTests
 
         manual_seed(10);
         using var whole = new GuidedStudent();
-        whole.Distill(teacher, data, options);
+        var uninterrupted = whole.Distill(teacher, data, options);
 
         string directory = Directory.CreateTempSubdirectory("dd-hint-checkpoints-").FullName;
         try
@@ -210,6 +210,9 @@ public sealed class HintTests
 
             Assert.Equal(2, report.HintStage!.ResumedAfterEpoch);
             Assert.Equal(1, report.ResumedAfterEpoch);
+            // The hint stage's epochs come back from its checkpoint with their hint terms.
+            Assert.Equal(uninterrupted.HintStage!.Epochs.Select(e => e.HintTerms![0]), report.HintStage.Epochs.Select(e => e.HintTerms![0]));
+            Assert.Equal(uninterrupted.Epochs.Select(e => e.Loss), report.Epochs.Select(e => e.Loss));
             var expected = State(whole);
             Assert.All(State(resumed), pair => Assert.True(SyntheticData.Same(expected[pair.Key], pair.Value), $"{pair.Key} differs"));
         }
