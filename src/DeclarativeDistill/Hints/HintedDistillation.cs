@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 using Model = TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>;
@@ -28,7 +27,7 @@ internal static class HintedDistillation
         Trainer.CheckData(student, input, outputSize, transferSet, "transfer set");
         options ??= new TrainingOptions();
         options.Validate();
-        var plan = Plan.Create(student, teachers, objective.Hints);
+        var plan = HintPlan.Create(student, teachers, objective.Hints);
         if (objective.HintTraining == HintTraining.TwoStages)
         {
             var hintStage = Train(plan, student, teachers, objective, transferSet, options, TrainingStage.Hints);
@@ -43,7 +42,7 @@ internal static class HintedDistillation
     /// deepest guided one and the regressors, on the hint terms. Otherwise the combined loss: the whole student and the
     /// regressors, on the objective's soft and hard terms plus the hint terms.
     /// </summary>
-    private static TrainingReport Train(Plan plan, Model student, IReadOnlyList<Model> teachers, DistillationObjective objective,
+    private static TrainingReport Train(HintPlan plan, Model student, IReadOnlyList<Model> teachers, DistillationObjective objective,
         LabeledDataset transferSet, TrainingOptions options, TrainingStage stage)
     {
         bool hintsOnly = stage == TrainingStage.Hints;
@@ -154,7 +153,7 @@ internal static class HintedDistillation
     /// logits (see <see cref="KnowledgeDistillation.EnsembleLogits"/>), each teacher running once, without gradients.
     /// Intermediate tensors go to the caller's dispose scope.
     /// </summary>
-    private static (Tensor[] Hints, Tensor? Logits) TeacherOutputs(Plan plan, IReadOnlyList<Model> teachers, double temperature, Tensor features,
+    private static (Tensor[] Hints, Tensor? Logits) TeacherOutputs(HintPlan plan, IReadOnlyList<Model> teachers, double temperature, Tensor features,
         bool withLogits)
     {
         using var _ = no_grad();
@@ -186,7 +185,7 @@ internal static class HintedDistillation
     }
 
     /// <summary><see cref="TeacherOutputs"/> for a whole set, in chunks, on <paramref name="device"/>.</summary>
-    private static (Tensor[] Hints, Tensor? Logits) TeacherOutputsInChunks(Plan plan, IReadOnlyList<Model> teachers, double temperature,
+    private static (Tensor[] Hints, Tensor? Logits) TeacherOutputsInChunks(HintPlan plan, IReadOnlyList<Model> teachers, double temperature,
         Tensor features, Device device, bool withLogits)
     {
         long count = features.shape[0];
@@ -216,161 +215,5 @@ internal static class HintedDistillation
                 chunk.Dispose();
             }
         }
-    }
-
-    /// <summary>The hints, checked against the networks they name, and what training needs to know of them.</summary>
-    private sealed class Plan
-    {
-        private Plan(IReadOnlyList<FeatureHint> hints, string studentLogits, string[] teacherLogits, int deepestGuided, IReadOnlyList<string> studentLayers)
-        {
-            Hints = hints;
-            StudentLogits = studentLogits;
-            TeacherLogits = teacherLogits;
-            DeepestGuided = deepestGuided;
-            StudentLayers = studentLayers;
-        }
-
-        public IReadOnlyList<FeatureHint> Hints { get; }
-
-        /// <summary>The student's last layer, whose output is the logits.</summary>
-        public string StudentLogits { get; }
-
-        /// <summary>Per teacher, its last layer (null for a teacher that gives no hint and is called as a whole).</summary>
-        public string[] TeacherLogits { get; }
-
-        /// <summary>The position of the deepest guided layer in the student's layers.</summary>
-        public int DeepestGuided { get; }
-
-        public IReadOnlyList<string> StudentLayers { get; }
-
-        public static Plan Create(Model student, IReadOnlyList<Model> teachers, IReadOnlyList<FeatureHint> hints)
-        {
-            if (student is not IFeatureLayers studentLayers)
-            {
-                throw new ArgumentException(
-                    $"Hints read the student's layers, but {student.GetName()} does not implement IFeatureLayers (every network generated from Layers does).", nameof(student));
-            }
-            var teacherLogits = new string[teachers.Count];
-            int deepest = -1;
-            foreach (var hint in hints)
-            {
-                if (hint.Teacher >= teachers.Count)
-                {
-                    throw new ArgumentException($"The hint {hint} names teacher {hint.Teacher}, but the distillation has {teachers.Count}.", nameof(hints));
-                }
-                var teacher = teachers[hint.Teacher];
-                if (teacher is not IFeatureLayers teacherLayers)
-                {
-                    throw new ArgumentException(
-                        $"The hint {hint} reads a layer of {teacher.GetName()}, which does not implement IFeatureLayers (every network generated from Layers does).", nameof(hints));
-                }
-                int guided = IndexOf(studentLayers.FeatureLayers, hint.StudentLayer, student.GetName(), "student");
-                IndexOf(teacherLayers.FeatureLayers, hint.TeacherLayer, teacher.GetName(), "teacher");
-                deepest = Math.Max(deepest, guided);
-                teacherLogits[hint.Teacher] = teacherLayers.FeatureLayers[^1];
-            }
-            return new Plan(hints, studentLayers.FeatureLayers[^1], teacherLogits, deepest, studentLayers.FeatureLayers);
-        }
-
-        /// <summary>The positions of the hints that teacher <paramref name="teacher"/> gives.</summary>
-        public List<int> HintsOf(int teacher) => Enumerable.Range(0, Hints.Count).Where(i => Hints[i].Teacher == teacher).ToList();
-
-        /// <summary>The parameters of the student's layers up to and including the deepest guided one: FitNets' first stage trains these.</summary>
-        public IEnumerable<TorchSharp.Modules.Parameter> LowerParameters(Model student)
-        {
-            var lower = new HashSet<string>(StudentLayers.Take(DeepestGuided + 1), StringComparer.Ordinal);
-            var parameters = student.named_children().Where(c => lower.Contains(c.name)).SelectMany(c => c.module.parameters()).ToList();
-            if (parameters.Count == 0)
-            {
-                throw new ArgumentException(
-                    $"{student.GetName()} has no trainable layer up to {StudentLayers[DeepestGuided]}: the hint stage would train nothing but the regressors.", nameof(student));
-            }
-            return parameters;
-        }
-
-        /// <summary>Runs one example through both sides of every hint and checks that the regressor makes the hint's shape.</summary>
-        public void CheckShapes(Model student, IReadOnlyList<Model> teachers, IReadOnlyList<Model> regressors, LabeledDataset data, Device device)
-        {
-            using var scope = NewDisposeScope();
-            var example = data.Features.narrow(0, 0, Math.Min(2, (long)data.Count)).to(device);
-            Metrics.WithEvalMode(student, () =>
-            {
-                var guided = ((IFeatureLayers)student).Features(example, Hints.Select(h => h.StudentLayer).ToArray());
-                for (int i = 0; i < Hints.Count; i++)
-                {
-                    var hint = Hints[i];
-                    var target = ((IFeatureLayers)teachers[hint.Teacher]).Features(example, hint.TeacherLayer)[0];
-                    Tensor regressed;
-                    try
-                    {
-                        regressed = regressors[i].call(guided[i]);
-                    }
-                    catch (Exception e) when (e is ExternalException or ArgumentException)
-                    {
-                        throw new ArgumentException(
-                            $"The hint's regressor ({hint.Regressor}) cannot read {student.GetName()}'s {hint.StudentLayer}, which gives {Describe(guided[i])}.", nameof(teachers), e);
-                    }
-                    bool fits = hint.Regressor.IsConvolution
-                        ? regressed.shape.SequenceEqual(target.shape)
-                        : regressed.shape[1] == target.flatten(1).shape[1];
-                    if (!fits)
-                    {
-                        throw new ArgumentException(
-                            $"The hint's regressor ({hint.Regressor}) turns {student.GetName()}'s {hint.StudentLayer} ({Describe(guided[i])}) into {Describe(regressed)}, " +
-                            $"but {teachers[hint.Teacher].GetName()}'s {hint.TeacherLayer} gives {Describe(target)}.", nameof(teachers));
-                    }
-                }
-            });
-        }
-
-        /// <summary>Bytes of float32 hint outputs per example, summed over hints: what caching them costs per example.</summary>
-        public long HintBytesPerExample(Model student, IReadOnlyList<Model> teachers, LabeledDataset data, Device device)
-        {
-            using var scope = NewDisposeScope();
-            var example = data.Features.narrow(0, 0, 1).to(device);
-            long elements = 0;
-            using (no_grad())
-            {
-                foreach (var hint in Hints)
-                {
-                    elements += ((IFeatureLayers)teachers[hint.Teacher]).Features(example, hint.TeacherLayer)[0].numel();
-                }
-            }
-            return elements * sizeof(float);
-        }
-
-        private static string Describe(Tensor batch) => string.Join("x", batch.shape.Skip(1));
-
-        private static int IndexOf(IReadOnlyList<string> layers, string name, string network, string role)
-        {
-            for (int i = 0; i < layers.Count; i++)
-            {
-                if (layers[i] == name)
-                {
-                    return i;
-                }
-            }
-            throw new ArgumentException($"The {role} {network} has no layer '{name}'; its layers are {string.Join(", ", layers)}.", "hints");
-        }
-    }
-
-    /// <summary>
-    /// The student's layers and the regressors as one module, for the training loop: its parameters, buffers, device
-    /// moves, modes and checkpoints cover both. The student's layers keep their names, so a pruning mask still binds.
-    /// </summary>
-    private sealed class HintedStudent : Model
-    {
-        public HintedStudent(Model student, IReadOnlyList<Model> regressors)
-            : base(student.GetName())
-        {
-            foreach (var (name, module) in student.named_children())
-            {
-                register_module(name, module);
-            }
-            register_module("hint_regressors", nn.ModuleList(regressors.ToArray()));
-        }
-
-        public override Tensor forward(Tensor input) =>
-            throw new NotSupportedException("The training loop computes the loss through the student's Features.");
     }
 }
