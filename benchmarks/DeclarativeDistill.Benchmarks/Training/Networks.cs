@@ -21,3 +21,12 @@ public partial class BenchConvTeacher { }
 [Student(Layers = "1x28x28, conv(16, 5), bn, maxpool(2), conv(32, 5), bn, maxpool(2), 64, 10")]
 [Distill(typeof(BenchConvTeacher), Temperature = 4, Alpha = 0.9)]
 public partial class BenchConvStudent { }
+
+/// <summary>
+/// <see cref="BenchConvStudent"/> with a FitNets hint: its second bn (32x8x8) learns the teacher's (64x8x8) through a
+/// 1x1 convolution.
+/// </summary>
+[Student(Layers = "1x28x28, conv(16, 5), bn, maxpool(2), conv(32, 5), bn, maxpool(2), 64, 10")]
+[Distill(typeof(BenchConvTeacher), Temperature = 4, Alpha = 0.9)]
+[Hint(TeacherLayer = "bn2", StudentLayer = "bn2")]
+public partial class HintedBenchConvStudent { }

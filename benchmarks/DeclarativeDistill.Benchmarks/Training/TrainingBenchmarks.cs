@@ -19,7 +19,7 @@ internal static class TrainingBenchmarks
     private const int BatchSize = 128;
 
     /// <param name="repetitions">Measurements per comparison; medians are reported.</param>
-    /// <param name="only">One part (handwritten, marginal, gemm, memory or conv), or null for all.</param>
+    /// <param name="only">One part (handwritten, marginal, gemm, memory, conv or hints), or null for all.</param>
     public static void Run(int repetitions, string? only = null)
     {
         var (train, test) = Datasets.MnistSample();
@@ -60,6 +60,10 @@ internal static class TrainingBenchmarks
             if (Wanted("conv"))
             {
                 ConvAgainstHandWritten(train, fixedRate, repetitions);
+            }
+            if (Wanted("hints"))
+            {
+                HintsAgainstPlainDistillation(train, fixedRate, repetitions);
             }
         }
     }
@@ -149,6 +153,46 @@ internal static class TrainingBenchmarks
         Row("Conv Distill epoch ÷ hand-written conv KD epoch, teacher not cached", Ratio(Median(distill) / Median(handKdTimes)), "≤ 1.03×");
         Row("Conv Distill epoch ÷ hand-written conv KD epoch, teacher outputs cached", Ratio(Median(cached) / Median(handKdTimes)), "far below 1");
         Row("  (hand-written conv Fit epoch, KD epoch)", $"{Seconds(Median(handFitTimes))}, {Seconds(Median(handKdTimes))}", "");
+    }
+
+    /// <summary>
+    /// What a hint costs per epoch against plain distillation of the same conv student (teacher outputs cached in both):
+    /// the combined loss with the teacher's hint features cached, and computed per batch; and FitNets' hint stage, which
+    /// runs the student only up to its guided layer.
+    /// </summary>
+    private static void HintsAgainstPlainDistillation(LabeledDataset train, TrainingOptions options, int repetitions)
+    {
+        manual_seed(7);
+        using var teacher = new BenchConvTeacher();
+        teacher.Fit(train, options);
+        using var plain = new BenchConvStudent();
+        using var hinted = new HintedBenchConvStudent();
+        var combined = HintedBenchConvStudent.Objective with { HintTraining = HintTraining.Combined };
+
+        var plainTimes = new List<double>();
+        var cachedTimes = new List<double>();
+        var perBatchTimes = new List<double>();
+        var stageTimes = new List<double>();
+        for (int r = 0; r <= repetitions; r++)
+        {
+            double p = plain.Distill(teacher, train, options).Epochs[0].Duration.TotalSeconds;
+            double c = hinted.Distill(teacher, train, options, combined).Epochs[0].Duration.TotalSeconds;
+            double b = hinted.Distill(teacher, train, options with { FeatureCacheBytes = 0 }, combined).Epochs[0].Duration.TotalSeconds;
+            double h = hinted.Distill(teacher, train, options with { Epochs = 0, HintEpochs = 1 }).HintStage!.Epochs[0].Duration.TotalSeconds;
+            if (r > 0)
+            {
+                plainTimes.Add(p);
+                cachedTimes.Add(c);
+                perBatchTimes.Add(b);
+                stageTimes.Add(h);
+            }
+        }
+        double plainEpoch = Median(plainTimes);
+        Row($"Combined-hint Distill epoch ÷ plain Distill epoch, {HintedBenchConvStudent.Architecture}, hint features cached",
+            Ratio(Median(cachedTimes) / plainEpoch), "");
+        Row("Combined-hint Distill epoch ÷ plain Distill epoch, hint features computed per batch", Ratio(Median(perBatchTimes) / plainEpoch), "");
+        Row("FitNets hint-stage epoch ÷ plain Distill epoch (the student runs up to its guided layer)", Ratio(Median(stageTimes) / plainEpoch), "");
+        Row("  (plain Distill epoch, teacher outputs cached)", Seconds(plainEpoch), "");
     }
 
     /// <summary>
