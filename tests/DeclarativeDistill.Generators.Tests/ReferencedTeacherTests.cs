@@ -51,4 +51,24 @@ public class ReferencedTeacherTests
             && d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("teacher 'Shared.BigTeacher' has 10"));
         Assert.DoesNotContain("App.Student.Distill.g.cs", result.Sources.Keys);
     }
+
+    [Fact]
+    public void A_referenced_teacher_gives_hints_with_the_layers_its_metadata_declares()
+    {
+        var teachers = TeacherLibrary("784,1200,1200,10");
+        string Hinted(string teacherLayer) => $$"""
+            using DeclarativeDistill;
+            namespace App;
+            [Student(Layers = "784,64,64,10")] [Distill(typeof(Shared.BigTeacher))] [Hint(TeacherLayer = "{{teacherLayer}}", StudentLayer = "hidden2")] public partial class Student { }
+            """;
+
+        var sound = GeneratorHarness.Run(GeneratorHarness.Compilation("App", new[] { teachers }, Hinted("hidden2")));
+        var unknown = GeneratorHarness.Run(GeneratorHarness.Compilation("App", new[] { teachers }, Hinted("hidden3")));
+
+        Assert.Empty(sound.Diagnostics);
+        Assert.Contains("HintRegressor.Linear(64, 1200, global::DeclarativeDistill.Activation.ReLU)", sound.Sources["App.Student.Distill.g.cs"]);
+        Assert.Empty(sound.CompilerDiagnostics);
+        Assert.Contains(unknown.Diagnostics, d => d.Id == "DD0060"
+            && d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("'hidden3' is not a layer of the teacher 'Shared.BigTeacher', whose layers are hidden1, hidden2, output"));
+    }
 }
