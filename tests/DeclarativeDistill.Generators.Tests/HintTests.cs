@@ -165,5 +165,23 @@ public class HintTests
         Assert.Contains("Objective { get; } = new(Temperature, Alpha, Beta);", result.Sources["Demo.S.Distill.g.cs"], System.StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""[Hint(TeacherLayer = "res2", StudentLayer = "conv3", Teacher = null)]""")]
+    [InlineData("""[Hint(TeacherLayer = "res2", StudentLayer = "conv3", Teacher = typeof(int))]""")]
+    [InlineData("""[Hint(TeacherLayer = "res2", StudentLayer = "conv3", Teacher = typeof(System.Collections.Generic.List<>))]""")]
+    [InlineData("""[Hint(TeacherLayer = "res2", StudentLayer = "conv3", Teacher = typeof(Missing))]""")]
+    [InlineData("""[Hint(TeacherLayer = null, StudentLayer = null, Weight = double.PositiveInfinity)]""")]
+    [InlineData("""[Hint("res2")]""")]
+    [InlineData("""[Hint("res2", "conv3", "extra")]""")]
+    [InlineData("""[Hint(TeacherLayer = "res2", StudentLayer = "conv3", Weight = 1e308 * 10)]""")]
+    [InlineData("""[Hint(TeacherLayer = " res2 ", StudentLayer = "\tconv3")]""")]
+    public void Odd_hint_arguments_never_crash_the_generator(string hint)
+    {
+        var result = GeneratorHarness.Run(Networks + Student + "[Distill(typeof(T))] " + hint + " public partial class S { }");
+
+        Assert.False(result.GeneratorCrashed);
+        Assert.DoesNotContain(result.Diagnostics, d => d.Id == "DD9999");
+    }
+
     private static string Message(Diagnostic diagnostic) => diagnostic.GetMessage(CultureInfo.InvariantCulture);
 }
