@@ -82,6 +82,24 @@ public class CodeFixTests
         Assert.Empty(GeneratorHarness.Run(fixes[0].Text).Diagnostics);
     }
 
+    [Fact]
+    public async Task An_unknown_hint_layer_offers_the_closest_layer_names()
+    {
+        var fixes = await Fix(new UseLayerCodeFix(), """
+            using DeclarativeDistill;
+            namespace Demo;
+            [Teacher(Layers = "1x28x28, conv(16, 3, pad: 1), bn, res(16), res(32, stride: 2), gap, 10")] public partial class T { }
+            [Student(Layers = "1x28x28, conv(8, 3, pad: 1), maxpool(2), conv(8, 3, pad: 1), 10")]
+            [Distill(typeof(T))]
+            [Hint("res3", "conv2")]
+            public partial class S { }
+            """);
+
+        Assert.Equal(new[] { "Use layer 'res1'", "Use layer 'res2'", "Use layer 'bn1'" }, fixes.Select(f => f.Title));
+        Assert.Contains("[Hint(\"res2\", \"conv2\")]", fixes[1].Text);
+        Assert.Empty(GeneratorHarness.Run(fixes[1].Text).Diagnostics);
+    }
+
     /// <summary>Every fix the provider offers for the generator's diagnostics, as (title, fixed source).</summary>
     private static async Task<List<(string Title, string Text)>> Fix(CodeFixProvider provider, string source)
     {

@@ -96,7 +96,41 @@ internal static class HintResolver
         return 0;
     }
 
+    /// <summary>DD0060, with the network's three layer names closest to <paramref name="name"/> for the code fix to offer.</summary>
     private static DiagnosticInfo NotFound(string name, string role, NetworkSummary network, LocationInfo? location, string note) =>
         DiagnosticInfo.Create(DiagnosticDescriptors.HintLayerNotFound, location, name, role, network.DisplayName,
-            network.Taps.IsEmpty ? "unknown" : string.Join(", ", network.Taps.Select(t => t.Name)), note);
+            network.Taps.IsEmpty ? "unknown" : string.Join(", ", network.Taps.Select(t => t.Name)), note) with
+        {
+            FixData = network.Taps.IsEmpty ? null : string.Join(";", Closest(name, network.Taps.Select(t => t.Name))),
+        };
+
+    /// <summary>Up to three of <paramref name="names"/>, fewest edits from <paramref name="name"/> first (ties in forward order).</summary>
+    internal static IEnumerable<string> Closest(string name, IEnumerable<string> names) =>
+        names.Select((candidate, index) => (candidate, index, distance: EditDistance(name, candidate)))
+            .OrderBy(c => c.distance)
+            .ThenBy(c => c.index)
+            .Take(3)
+            .Select(c => c.candidate);
+
+    /// <summary>Levenshtein distance: insertions, deletions and substitutions.</summary>
+    private static int EditDistance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+                current[j] = System.Math.Min(substitution, System.Math.Min(previous[j], current[j - 1]) + 1);
+            }
+            (previous, current) = (current, previous);
+        }
+        return previous[b.Length];
+    }
 }
