@@ -98,6 +98,7 @@ public class DiagnosticTests
         { "DD1003", """[Teacher(Layers = "4,8,2")] public partial class T { } [Student(Layers = "4,2")] [Distill(Temperature = [|0.5|])] public partial class S { }""" },
         { "DD1003", """[Teacher(Layers = "4,8,2")] public partial class T { } [Student(Layers = "4,2")] [Distill(Temperature = [|100|])] public partial class S { }""" },
         { "DD1004", """[Teacher(Layers = "4,2", Dropout = [|0.5|])] public partial class T { }""" },
+        { "DD1005", """[Teacher(Layers = "4,8,2")] public partial class T { } [Student(Layers = "4,2")] [Distill(HintTraining = [|HintTraining.Combined|])] public partial class S { }""" },
     };
 
     [Theory]

@@ -300,6 +300,12 @@ internal static class DiagnosticDescriptors
         "'{0}' has Dropout = {1} but no hidden layer; dropout is applied between hidden layers only",
         "A network with two sizes in Layers is one linear layer, with no hidden units to drop.");
 
+    /// <summary>DD1005: HintTraining on a student without hints. {0} class.</summary>
+    public static readonly DiagnosticDescriptor HintTrainingWithoutHints = Warning(
+        DiagnosticIds.HintTrainingWithoutHints, Distillation, "HintTraining has no effect",
+        "'{0}' sets HintTraining but has no [Hint]; it distils without hints",
+        "HintTraining chooses how a student with [Hint] attributes trains; without one there is nothing to choose.");
+
     private static DiagnosticDescriptor Warning(string id, string category, string title, string message, string description) =>
         new(id, title, message, category, DiagnosticSeverity.Warning, isEnabledByDefault: true, description);
 

@@ -53,5 +53,6 @@ internal static class DiagnosticIds
     public const string NoSoftLoss = "DD1002";
     public const string UnusualTemperature = "DD1003";
     public const string DropoutWithoutHiddenLayers = "DD1004";
+    public const string HintTrainingWithoutHints = "DD1005";
     public const string InternalError = "DD9999";
 }

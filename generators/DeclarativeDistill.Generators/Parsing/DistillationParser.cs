@@ -72,6 +72,10 @@ internal static class DistillationParser
                     "HintTraining", ExpectedTypes["HintTraining"]));
             }
             combined = training == 1;
+            if (hints.IsEmpty)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HintTrainingWithoutHints, arguments.LocationOf("HintTraining"), Name(student)));
+            }
         }
 
         var (inputSize, outputSize) = SizeLocations(studentAttribute, cancellationToken);
