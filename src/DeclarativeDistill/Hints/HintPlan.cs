@@ -77,10 +77,14 @@ internal sealed class HintPlan
         return parameters;
     }
 
-    /// <summary>Runs one example through both sides of every hint and checks that the regressor makes the hint's shape.</summary>
-    public void CheckShapes(Model student, IReadOnlyList<Model> teachers, IReadOnlyList<Model> regressors, LabeledDataset data, Device device)
+    /// <summary>
+    /// Runs the first examples through both sides of every hint and checks that each regressor makes its hint's shape.
+    /// Returns what caching the teachers' hint outputs costs per example: float32 bytes, summed over hints.
+    /// </summary>
+    public long CheckShapes(Model student, IReadOnlyList<Model> teachers, IReadOnlyList<Model> regressors, LabeledDataset data, Device device)
     {
         using var scope = NewDisposeScope();
+        long elements = 0;
         var example = data.Features.narrow(0, 0, Math.Min(2, (long)data.Count)).to(device);
         Metrics.WithEvalMode(student, () =>
         {
@@ -89,6 +93,7 @@ internal sealed class HintPlan
             {
                 var hint = Hints[i];
                 var target = ((IFeatureLayers)teachers[hint.Teacher]).Features(example, hint.TeacherLayer)[0];
+                elements += target[0].numel();
                 Tensor regressed;
                 try
                 {
@@ -110,21 +115,6 @@ internal sealed class HintPlan
                 }
             }
         });
-    }
-
-    /// <summary>Bytes of float32 hint outputs per example, summed over hints: what caching them costs per example.</summary>
-    public long HintBytesPerExample(Model student, IReadOnlyList<Model> teachers, LabeledDataset data, Device device)
-    {
-        using var scope = NewDisposeScope();
-        var example = data.Features.narrow(0, 0, 1).to(device);
-        long elements = 0;
-        using (no_grad())
-        {
-            foreach (var hint in Hints)
-            {
-                elements += ((IFeatureLayers)teachers[hint.Teacher]).Features(example, hint.TeacherLayer)[0].numel();
-            }
-        }
         return elements * sizeof(float);
     }
 

@@ -63,10 +63,10 @@ internal static class HintedDistillation
         Tensor? cachedLogits = null, offsets = null;
         try
         {
-            plan.CheckShapes(student, teachers, regressors, transferSet, device);
+            long hintBytesPerExample = plan.CheckShapes(student, teachers, regressors, transferSet, device);
             var preparation = Stopwatch.StartNew();
             if (options.CacheTeacherOutputs && options.Augment is null && epochs > 0
-                && plan.HintBytesPerExample(student, teachers, transferSet, device) * transferSet.Count <= options.FeatureCacheBytes)
+                && hintBytesPerExample * transferSet.Count <= options.FeatureCacheBytes)
             {
                 (cachedHints, var logits) = TeacherOutputsInChunks(plan, teachers, objective.Temperature, transferSet.Features, device, withLogits: !hintsOnly);
                 if (logits is not null)
