@@ -10,7 +10,7 @@ namespace DeclarativeDistill;
 /// <summary>Evaluation at temperature 1, in evaluation mode and without gradients.</summary>
 public static class Metrics
 {
-    private const int Chunk = 4096;
+    private const int Chunk = RowChunks.Size;
 
     /// <summary>Accuracy, errors and mean cross-entropy of <paramref name="model"/>, which reads vectors of <paramref name="inputSize"/> features, on <paramref name="test"/>.</summary>
     public static Evaluation Evaluate(Model model, int inputSize, int outputSize, LabeledDataset test) =>
@@ -156,25 +156,7 @@ public static class Metrics
     private static Tensor Logits(Model model, Tensor features)
     {
         model.eval();
-        var device = DeviceOf(model);
-        var chunks = new List<Tensor>();
-        try
-        {
-            for (long start = 0; start < features.shape[0]; start += Chunk)
-            {
-                using var scope = NewDisposeScope();
-                var input = features.narrow(0, start, Math.Min(Chunk, features.shape[0] - start)).to(device);
-                chunks.Add(model.call(input).cpu().MoveToOuterDisposeScope());
-            }
-            return chunks.Count == 1 ? chunks[0].alias() : cat(chunks, 0);
-        }
-        finally
-        {
-            foreach (var chunk in chunks)
-            {
-                chunk.Dispose();
-            }
-        }
+        return RowChunks.Concatenate(features, DeviceOf(model), input => new[] { model.call(input).cpu() })[0];
     }
 
     /// <summary>

@@ -17,8 +17,6 @@ namespace DeclarativeDistill;
 /// </summary>
 internal static class HintedDistillation
 {
-    private const int Chunk = 4096;
-
     /// <summary>Called by <see cref="Trainer.Distill(Model, FeatureShape, int, IReadOnlyList{Model}, DistillationObjective, LabeledDataset, TrainingOptions?)"/> when the objective has hints.</summary>
     public static TrainingReport Run(Model student, FeatureShape input, int outputSize, IReadOnlyList<Model> teachers,
         DistillationObjective objective, LabeledDataset transferSet, TrainingOptions? options)
@@ -188,32 +186,11 @@ internal static class HintedDistillation
     private static (Tensor[] Hints, Tensor? Logits) TeacherOutputsInChunks(HintPlan plan, IReadOnlyList<Model> teachers, double temperature,
         Tensor features, Device device, bool withLogits)
     {
-        long count = features.shape[0];
-        var hintChunks = plan.Hints.Select(_ => new List<Tensor>()).ToArray();
-        var logitChunks = new List<Tensor>();
-        try
+        var outputs = RowChunks.Concatenate(features, device, input =>
         {
-            for (long start = 0; start < count; start += Chunk)
-            {
-                using var scope = NewDisposeScope();
-                var (hints, logits) = TeacherOutputs(plan, teachers, temperature, features.narrow(0, start, Math.Min(Chunk, count - start)).to(device), withLogits);
-                for (int i = 0; i < hints.Length; i++)
-                {
-                    hintChunks[i].Add(hints[i].MoveToOuterDisposeScope());
-                }
-                if (logits is not null)
-                {
-                    logitChunks.Add(logits.MoveToOuterDisposeScope());
-                }
-            }
-            return (hintChunks.Select(c => cat(c, 0)).ToArray(), withLogits ? cat(logitChunks, 0) : null);
-        }
-        finally
-        {
-            foreach (var chunk in hintChunks.SelectMany(c => c).Concat(logitChunks))
-            {
-                chunk.Dispose();
-            }
-        }
+            var (hints, logits) = TeacherOutputs(plan, teachers, temperature, input, withLogits);
+            return logits is null ? hints : hints.Append(logits).ToArray();
+        });
+        return withLogits ? (outputs[..^1], outputs[^1]) : (outputs, null);
     }
 }

@@ -156,31 +156,8 @@ public static class Trainer
     }
 
     /// <summary>The teachers' combined logits for <paramref name="features"/>, computed in chunks without gradients, on <paramref name="device"/>.</summary>
-    private static Tensor TeacherLogits(IReadOnlyList<Model> teachers, double temperature, Tensor features, Device device)
-    {
-        const int Chunk = 4096;
-        using var _ = no_grad();
-        long count = features.shape[0];
-        var chunks = new List<Tensor>();
-        try
-        {
-            for (long start = 0; start < count; start += Chunk)
-            {
-                using var scope = NewDisposeScope();
-                var input = features.narrow(0, start, Math.Min(Chunk, count - start)).to(device);
-                var outputs = teachers.Select(t => t.call(input)).ToArray();
-                chunks.Add(KnowledgeDistillation.EnsembleLogits(outputs, temperature).MoveToOuterDisposeScope());
-            }
-            return chunks.Count == 1 ? chunks[0].alias() : cat(chunks, 0);
-        }
-        finally
-        {
-            foreach (var chunk in chunks)
-            {
-                chunk.Dispose();
-            }
-        }
-    }
+    private static Tensor TeacherLogits(IReadOnlyList<Model> teachers, double temperature, Tensor features, Device device) =>
+        RowChunks.Concatenate(features, device, input => new[] { KnowledgeDistillation.EnsembleLogits(teachers.Select(t => t.call(input)).ToArray(), temperature) })[0];
 
     /// <summary>Moves the teachers to <paramref name="device"/> in evaluation mode; returns the modes they were in, for <see cref="RestoreModes"/>.</summary>
     internal static bool[] TeachersForTeaching(IReadOnlyList<Model> teachers, Device device)

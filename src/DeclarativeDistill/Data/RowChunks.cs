@@ -1,0 +1,48 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using static TorchSharp.torch;
+
+namespace DeclarativeDistill;
+
+/// <summary>
+/// A pass over a whole set of rows in chunks, so that a model's activations for a large set never sit in memory at
+/// once: what the teacher caches and the evaluation loops share.
+/// </summary>
+internal static class RowChunks
+{
+    /// <summary>Rows per chunk.</summary>
+    public const int Size = 4096;
+
+    /// <summary>
+    /// Runs <paramref name="pass"/> without gradients on each chunk of <paramref name="features"/>' rows, moved to
+    /// <paramref name="device"/>, and concatenates each of its outputs along the rows. Every call of the pass must
+    /// return as many tensors; intermediate tensors of a chunk are freed with it.
+    /// </summary>
+    public static Tensor[] Concatenate(Tensor features, Device device, Func<Tensor, IReadOnlyList<Tensor>> pass)
+    {
+        using var _ = no_grad();
+        long count = features.shape[0];
+        var chunks = new List<Tensor[]>();
+        try
+        {
+            for (long start = 0; start < count; start += Size)
+            {
+                using var scope = NewDisposeScope();
+                var outputs = pass(features.narrow(0, start, Math.Min(Size, count - start)).to(device));
+                chunks.Add(outputs.Select(o => o.MoveToOuterDisposeScope()).ToArray());
+            }
+            int outputCount = chunks.Count == 0 ? 0 : chunks[0].Length;
+            return Enumerable.Range(0, outputCount)
+                .Select(i => chunks.Count == 1 ? chunks[0][i].alias() : cat(chunks.Select(c => c[i]).ToList(), 0))
+                .ToArray();
+        }
+        finally
+        {
+            foreach (var tensor in chunks.SelectMany(c => c))
+            {
+                tensor.Dispose();
+            }
+        }
+    }
+}
