@@ -125,12 +125,7 @@ public static class Figures
         {
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = series[s], FillColor = palette.GetColor(s) });
         }
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
-        plot.Axes.SetLimitsY(Math.Max(0, bars.Min(b => b.Value) - 10), 100.5);
-        plot.Title("Impact of distillation: the same student with and without its teacher");
-        plot.YLabel("Test accuracy (%)");
-        plot.ShowLegend(Edge.Right);
-        return plot;
+        return AccuracyBars(plot, bars, ticks, "Impact of distillation: the same student with and without its teacher");
     }
 
     private static Plot TeacherAgainstStudent(IReadOnlyList<Row> rows)
@@ -191,9 +186,15 @@ public static class Figures
         barPlot.ValueLabelStyle.FontSize = 11;
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "float32", FillColor = palette.GetColor(0) });
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "int8 weights (label: size of float32)", FillColor = palette.GetColor(1) });
+        return AccuracyBars(plot, bars, ticks, "Impact of int8 quantization (per-channel symmetric weights)");
+    }
+
+    /// <summary>The axes, title and legend of a bar chart of test accuracies, its range starting 10 points below the lowest bar.</summary>
+    private static Plot AccuracyBars(Plot plot, List<Bar> bars, List<Tick> ticks, string title)
+    {
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
         plot.Axes.SetLimitsY(Math.Max(0, bars.Min(b => b.Value) - 10), 100.5);
-        plot.Title("Impact of int8 quantization (per-channel symmetric weights)");
+        plot.Title(title);
         plot.YLabel("Test accuracy (%)");
         plot.ShowLegend(Edge.Right);
         return plot;
