@@ -33,7 +33,8 @@ public sealed class ApplicationApiTests : IDisposable
         using var predicted = probabilities.argmax(1);
         Assert.Equal(6, batch.Length);
         Assert.Equal(predicted.data<long>().ToArray().Select(c => (int)c), batch.Select(p => p.Class));
-        Assert.Equal(probabilities[2].data<float>().ToArray(), one.Probabilities);
+        // One example runs through other GEMM kernels than a batch of six: equal to float32 rounding, not bit for bit.
+        Assert.All(probabilities[2].data<float>().ToArray().Zip(one.Probabilities), pair => Assert.Equal(pair.First, pair.Second, 1e-6f));
         Assert.Equal(batch[2], one with { Probabilities = batch[2].Probabilities });
         Assert.All(batch, p => Assert.Equal(1f, p.Probabilities.Sum(), 4));
     }
