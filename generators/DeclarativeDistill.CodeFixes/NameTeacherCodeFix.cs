@@ -16,9 +16,6 @@ namespace DeclarativeDistill.CodeFixes;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NameTeacherCodeFix)), Shared]
 public sealed class NameTeacherCodeFix : CodeFixProvider
 {
-    /// <summary>Set by the generator on DD0033: the candidates' fully qualified names, separated by ';'.</summary>
-    internal const string CandidatesProperty = "DeclarativeDistill.FixData";
-
     /// <inheritdoc/>
     public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(DiagnosticIds.AmbiguousTeacher);
 
@@ -35,7 +32,7 @@ public sealed class NameTeacherCodeFix : CodeFixProvider
         }
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (!diagnostic.Properties.TryGetValue(CandidatesProperty, out var candidates) || string.IsNullOrEmpty(candidates))
+            if (!diagnostic.Properties.TryGetValue(DiagnosticIds.FixDataProperty, out var candidates) || string.IsNullOrEmpty(candidates))
             {
                 continue;
             }

@@ -14,9 +14,6 @@ namespace DeclarativeDistill.CodeFixes;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseLayerCodeFix)), Shared]
 public sealed class UseLayerCodeFix : CodeFixProvider
 {
-    /// <summary>Set by the generator on DD0060: up to three layer names, closest first, separated by ';'.</summary>
-    internal const string CandidatesProperty = "DeclarativeDistill.FixData";
-
     /// <inheritdoc/>
     public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(DiagnosticIds.HintLayerNotFound);
 
@@ -34,7 +31,7 @@ public sealed class UseLayerCodeFix : CodeFixProvider
         }
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (!diagnostic.Properties.TryGetValue(CandidatesProperty, out var candidates) || string.IsNullOrEmpty(candidates))
+            if (!diagnostic.Properties.TryGetValue(DiagnosticIds.FixDataProperty, out var candidates) || string.IsNullOrEmpty(candidates))
             {
                 continue;
             }

@@ -1,18 +1,19 @@
 using System;
 using System.Linq;
+using DeclarativeDistill.Generators.Analysis;
+using DeclarativeDistill.Generators.Declarations;
 using DeclarativeDistill.Generators.Emit;
 using DeclarativeDistill.Generators.Model;
-using DeclarativeDistill.Generators.Parsing;
-using DeclarativeDistill.Generators.Resolution;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace DeclarativeDistill.Generators;
 
 /// <summary>
-/// Turns <c>[Teacher]</c>, <c>[Student]</c> and <c>[Distill]</c> classes into TorchSharp modules with typed
-/// training and distillation methods. Parse → model → emit: the parsers turn attributes into small
-/// equatable records (with their diagnostics), and the emitters turn records into source.
+/// Turns <c>[Teacher]</c>, <c>[Student]</c> and <c>[Distill]</c> classes into TorchSharp modules with typed training and
+/// distillation methods. Front ends → one model → back ends: the attribute transforms read declarations into small
+/// equatable records (Declarations/), the analysis steps judge them into specs with their diagnostics (Analysis/, with
+/// one descriptor per layer kind in Layers/), and the emitters write the specs as source (Emit/).
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class DistillationGenerator : IIncrementalGenerator
@@ -27,19 +28,25 @@ public sealed class DistillationGenerator : IIncrementalGenerator
             .Collect()
             .Select((signatures, _) => signatures.OrderBy(s => s.FileName, StringComparer.Ordinal).ToEquatableArray());
 
+        // Each network: the attribute transform reads the declaration, and the analysis is a step of its own, which the
+        // pipeline caches as long as the declaration is unchanged (every transform runs again after any edit).
         var teachers = context.SyntaxProvider
             .ForAttributeWithMetadataName(KnownNames.TeacherAttribute, IsTypeDeclaration,
-                (c, ct) => Guarded.Run(c, ct, NetworkParser.ParseTeacher, Guarded.FailedNetwork))
+                (c, ct) => Guarded.Run(c, ct, NetworkReader.ReadTeacher, Guarded.FailedDeclaration))
+            .WithTrackingName(StepNames.TeacherDeclarations)
+            .Select((declaration, _) => Guarded.Analyse(declaration!))
+            .WithTrackingName(StepNames.TeacherAnalysis)
             .Combine(onnxSignatures)
-            .Select((pair, _) => NetworkParser.JoinOnnxSignature(pair.Left, pair.Right))
+            .Select((pair, _) => OnnxAnalysis.JoinSignature(pair.Left, pair.Right))
             .WithTrackingName(StepNames.Teachers);
 
         var students = context.SyntaxProvider
             .ForAttributeWithMetadataName(KnownNames.StudentAttribute, IsTypeDeclaration,
-                (c, ct) => Guarded.Run(c, ct, NetworkParser.ParseStudent, Guarded.FailedNetwork))
-            .Where(result => result is not null)
-            .Select((result, _) => result!)
-            .WithTrackingName(StepNames.Students);
+                (c, ct) => Guarded.Run(c, ct, NetworkReader.ReadStudent, Guarded.FailedDeclaration))
+            .Where(declaration => declaration is not null)
+            .WithTrackingName(StepNames.StudentDeclarations)
+            .Select((declaration, _) => Guarded.Analyse(declaration!))
+            .WithTrackingName(StepNames.StudentAnalysis);
 
         var networkIndex = teachers
             .Select((result, _) => result.Network?.Summary())
@@ -50,10 +57,10 @@ public sealed class DistillationGenerator : IIncrementalGenerator
 
         var distillations = context.SyntaxProvider
             .ForAttributeWithMetadataName(KnownNames.DistillAttribute, IsTypeDeclaration,
-                (c, ct) => Guarded.Run(c, ct, DistillationParser.Parse, Guarded.FailedDistillation))
+                (c, ct) => Guarded.Run(c, ct, DistillationReader.Read, Guarded.FailedDistillation))
             .WithTrackingName(StepNames.DistillationRequests)
             .Combine(networkIndex)
-            .Select((pair, _) => DistillationResolver.Resolve(pair.Left, pair.Right))
+            .Select((pair, _) => Guarded.Analyse(pair.Left, pair.Right))
             .WithTrackingName(StepNames.ResolvedDistillations);
 
         var distillationGraph = distillations
@@ -69,7 +76,7 @@ public sealed class DistillationGenerator : IIncrementalGenerator
 
         var hintsWithoutDistill = context.SyntaxProvider
             .ForAttributeWithMetadataName(KnownNames.HintAttribute, IsTypeDeclaration,
-                (c, ct) => Guarded.Run(c, ct, HintParser.CheckHasDistill, Guarded.FailedHints))
+                (c, ct) => Guarded.Run(c, ct, HintReader.CheckHasDistill, Guarded.FailedHints))
             .WithTrackingName(StepNames.HintsWithoutDistill);
 
         var declaresNetworks = teachers.Collect()

@@ -1,7 +1,10 @@
 using System;
+using System.Linq;
+using DeclarativeDistill.Generators.Analysis;
 using DeclarativeDistill.Generators.Diagnostics;
 using DeclarativeDistill.Generators.Emit;
 using DeclarativeDistill.Generators.Model;
+using DeclarativeDistill.Generators.RuntimeContract;
 using Microsoft.CodeAnalysis;
 
 namespace DeclarativeDistill.Generators;
@@ -26,13 +29,54 @@ internal static class Guarded
         }
     }
 
-    public static NetworkResult FailedNetwork(GeneratorAttributeSyntaxContext context, Exception exception) =>
-        new(null, new[] { Failure(context, exception) }.ToEquatableArray());
+    public static NetworkDeclaration FailedDeclaration(GeneratorAttributeSyntaxContext context, Exception exception) =>
+        new()
+        {
+            Type = new TypeDeclaration("", context.TargetSymbol.Name, default, default),
+            Source = NetworkSource.Generated,
+            Diagnostics = new[] { Failure(context, exception) }.ToEquatableArray(),
+        };
 
     public static DistillationRequest FailedDistillation(GeneratorAttributeSyntaxContext context, Exception exception) =>
-        new(new TypeDeclaration("", context.TargetSymbol.Name, default, default), StudentDeclared: false, null, null, default,
-            DistillationDefaults.Temperature, DistillationDefaults.Alpha, 1 - DistillationDefaults.Alpha, false,
-            LocationInfo.From(context.TargetNode), new[] { Failure(context, exception) }.ToEquatableArray());
+        new()
+        {
+            Student = new TypeDeclaration("", context.TargetSymbol.Name, default, default),
+            Attribute = new AttributeCapture(LocationInfo.From(context.TargetNode), EquatableArray<ArgumentCapture>.Empty),
+            NamedTeachers = new[] { new NamedTeacher("?", null, null, null) }.ToEquatableArray(), // resolves to nothing: nothing is emitted
+            MessageName = context.TargetSymbol.Name,
+            StudentDeclared = true,
+            Diagnostics = new[] { Failure(context, exception) }.ToEquatableArray(),
+        };
+
+    /// <summary>The analysis of a network, or DD9999 on its declaration if it throws.</summary>
+    public static NetworkResult Analyse(NetworkDeclaration declaration)
+    {
+        try
+        {
+            return NetworkAnalysis.Analyse(declaration);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var failure = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, (declaration.Teacher ?? declaration.Student)?.Location,
+                declaration.Type.DisplayName, Describe(e));
+            return new NetworkResult(null, declaration.Diagnostics.Append(failure).ToEquatableArray());
+        }
+    }
+
+    /// <summary>The analysis of a distillation, or DD9999 on its <c>[Distill]</c> if it throws.</summary>
+    public static DistillationSpec Analyse(DistillationRequest request, NetworkIndex networks)
+    {
+        try
+        {
+            return DistillationAnalysis.Analyse(request, networks);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var failure = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, request.AttributeLocation, request.Student.DisplayName, Describe(e));
+            return new DistillationSpec(request.Student, EquatableArray<NetworkSummary>.Empty, DistillAttribute.DefaultTemperature, DistillAttribute.DefaultAlpha,
+                1 - DistillAttribute.DefaultAlpha, false, false, request.AttributeLocation, request.Diagnostics.Append(failure).ToEquatableArray());
+        }
+    }
 
     public static EquatableArray<DiagnosticInfo> FailedHints(GeneratorAttributeSyntaxContext context, Exception exception) =>
         new[] { Failure(context, exception) }.ToEquatableArray();

@@ -3,19 +3,28 @@ namespace DeclarativeDistill.Generators;
 /// <summary>Tracking names of the pipeline's steps; tests assert on them to prove incrementality.</summary>
 public static class StepNames
 {
-    /// <summary>Every <c>[Teacher]</c> class, parsed.</summary>
+    /// <summary>Every <c>[Teacher]</c> class, read by the attribute transform (arguments as written, nothing judged).</summary>
+    public const string TeacherDeclarations = nameof(TeacherDeclarations);
+
+    /// <summary>Every <c>[Teacher]</c> class, analysed: its network's spec, or what is wrong with it.</summary>
+    public const string TeacherAnalysis = nameof(TeacherAnalysis);
+
+    /// <summary>Every <c>[Teacher]</c> class, analysed and joined with what the build read of its ONNX file, if any.</summary>
     public const string Teachers = nameof(Teachers);
 
-    /// <summary>Every <c>[Student]</c> class that is not also a teacher, parsed.</summary>
-    public const string Students = nameof(Students);
+    /// <summary>Every <c>[Student]</c> class that is not also a teacher, read by the attribute transform.</summary>
+    public const string StudentDeclarations = nameof(StudentDeclarations);
+
+    /// <summary>Every <c>[Student]</c> class that is not also a teacher, analysed.</summary>
+    public const string StudentAnalysis = nameof(StudentAnalysis);
 
     /// <summary>The valid networks of the compilation by name: what resolution looks shapes up in and infers teachers from.</summary>
     public const string NetworkIndex = nameof(NetworkIndex);
 
-    /// <summary>Every <c>[Distill]</c> declaration, parsed locally.</summary>
+    /// <summary>Every <c>[Distill]</c> declaration, read locally.</summary>
     public const string DistillationRequests = nameof(DistillationRequests);
 
-    /// <summary>Distillations with their teachers resolved and their sizes checked.</summary>
+    /// <summary>Distillations analysed: values checked, teachers resolved, sizes checked.</summary>
     public const string ResolvedDistillations = nameof(ResolvedDistillations);
 
     /// <summary>Who learns from whom across the compilation (no temperatures or weights).</summary>

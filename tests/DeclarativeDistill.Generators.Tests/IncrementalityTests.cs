@@ -62,7 +62,7 @@ public class IncrementalityTests
         Assert.Equal(1, Reasons(result, StepNames.Distillations).Count(r => r == IncrementalStepRunReason.Modified));
         Assert.Equal(1, Reasons(result, StepNames.Distillations).Count(r => r != IncrementalStepRunReason.Modified));
         Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.Teachers));
-        Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.Students));
+        Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.StudentAnalysis));
         Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.NetworkIndex));
         Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.DistillationGraph));
 
@@ -118,7 +118,7 @@ public class IncrementalityTests
         var result = driver.RunGenerators(compilation.ReplaceSyntaxTree(oldTree, newTree)).GetRunResult().Results[0];
 
         // The edited student's network is analysed again and regenerated; the teacher and the other student are not.
-        Assert.Equal(1, Reasons(result, StepNames.Students).Count(r => r == IncrementalStepRunReason.Modified));
+        Assert.Equal(1, Reasons(result, StepNames.StudentAnalysis).Count(r => r == IncrementalStepRunReason.Modified));
         Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.Teachers));
         var modified = result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs)
             .Count(o => o.Reason == IncrementalStepRunReason.Modified);
@@ -152,7 +152,7 @@ public class IncrementalityTests
 
         Assert.Equal(1, Reasons(result, StepNames.Distillations).Count(r => r == IncrementalStepRunReason.Modified));
         Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.Teachers));
-        Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.Students));
+        Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.StudentAnalysis));
         Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.NetworkIndex));
         var modified = result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs)
             .Count(o => o.Reason == IncrementalStepRunReason.Modified);

@@ -16,7 +16,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor MalformedLayers = Error(
         DiagnosticIds.MalformedLayers, Declaration, "Malformed layer list",
         "Layers is malformed at position {0}: {1}",
-        "Layers is a comma-separated list of items, the input first (784 or 1x28x28) and the number of classes last: widths of fully connected layers, conv(C, K), dwconv(K), maxpool(K), avgpool(K), bn, res(C), gap, flatten and dropout(p).");
+        "Layers is a comma-separated list of items, the input first (784 or 1x28x28) and the number of classes last: " + Layers.LayerKinds.KnownItemsDescription + ".");
 
     /// <summary>DD0002: fewer than two sizes. {0} the list, {1} how many sizes.</summary>
     public static readonly DiagnosticDescriptor TooFewLayers = Error(

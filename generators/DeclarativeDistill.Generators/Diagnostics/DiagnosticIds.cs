@@ -55,4 +55,7 @@ internal static class DiagnosticIds
     public const string DropoutWithoutHiddenLayers = "DD1004";
     public const string HintTrainingWithoutHints = "DD1005";
     public const string InternalError = "DD9999";
+
+    /// <summary>The diagnostic property that carries a code fix's data (candidate teachers, layer names), separated by ';'.</summary>
+    public const string FixDataProperty = "DeclarativeDistill.FixData";
 }

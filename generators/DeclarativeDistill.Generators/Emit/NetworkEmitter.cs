@@ -1,8 +1,9 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using DeclarativeDistill.Generators.Architecture;
+using DeclarativeDistill.Generators.Layers;
 using DeclarativeDistill.Generators.Model;
+using DeclarativeDistill.Generators.Operations;
 using static DeclarativeDistill.Generators.Emit.TypeScaffold;
 
 namespace DeclarativeDistill.Generators.Emit;
@@ -16,8 +17,6 @@ namespace DeclarativeDistill.Generators.Emit;
 /// </summary>
 internal static class NetworkEmitter
 {
-    private const string Functional = "global::TorchSharp.torch.nn.functional";
-
     public static string Emit(NetworkSpec network)
     {
         if (network.HandWritten)
@@ -27,7 +26,7 @@ internal static class NetworkEmitter
         var writer = new SourceWriter();
         int blocks = Open(writer, network.Type);
         var layers = network.Layers;
-        bool classDropout = layers.Any(l => l.Dropped);
+        bool classDropout = network.HasClassDropout;
         string name = network.Type.Identifier;
         string input = network.Input.ToString();
 
@@ -62,10 +61,10 @@ internal static class NetworkEmitter
             .Line($"public const string {GeneratedMembers.Architecture} = \"{network.Architecture}\";")
             .Line();
 
-        var fields = layers.Where(l => l.Field is not null).ToList();
-        foreach (var layer in fields)
+        var fields = layers.SelectMany(l => l.Operations).Select(o => o.Module).Where(m => m is not null).Select(m => m!).ToList();
+        foreach (var field in fields)
         {
-            writer.Line($"private readonly {FieldType(layer)} {layer.Field};");
+            writer.Line($"private readonly {field.Type} {field.Name};");
         }
         if (classDropout)
         {
@@ -77,9 +76,9 @@ internal static class NetworkEmitter
             .Line($"public {name}()")
             .Indent().Line($": base(nameof({name}))").Outdent()
             .Line("{").Indent();
-        foreach (var layer in fields)
+        foreach (var field in fields)
         {
-            writer.Line($"{layer.Field} = {Construct(layer, network.Activation)};");
+            writer.Line($"{field.Name} = {field.Construction};");
         }
         if (classDropout)
         {
@@ -224,15 +223,7 @@ internal static class NetworkEmitter
         for (int i = 0; i < network.Layers.Count; i++)
         {
             var layer = network.Layers[i];
-            string expression = Call(layer, current);
-            if (layer.Activated)
-            {
-                expression = Activate(network.Activation, expression);
-            }
-            if (layer.Dropped)
-            {
-                expression = $"{GeneratedMembers.ClassDropout}.forward({expression})";
-            }
+            string expression = layer.Operations.Aggregate(current, (x, operation) => operation.Apply(x));
             bool last = i == network.Layers.Count - 1;
             if (last && !taps)
             {
@@ -301,7 +292,7 @@ internal static class NetworkEmitter
             .Indent();
         foreach (var layer in network.Layers)
         {
-            foreach (string step in Steps(layer, network.Activation))
+            foreach (string step in Steps(layer))
             {
                 writer.Line($"{Runtime}.NetworkStep.{step},");
             }
@@ -311,26 +302,26 @@ internal static class NetworkEmitter
             .Outdent();
     }
 
-    private static IEnumerable<string> Steps(Layer layer, ActivationKind activation)
+    private static IEnumerable<string> Steps(Layer layer)
     {
-        string? step = layer.Spec switch
+        foreach (var operation in layer.Operations)
         {
-            DenseSpec => $"Linear(\"{layer.Field}\")",
-            ConvSpec conv => $"Convolution(\"{layer.Field}\", stride: {conv.Stride}, padding: {conv.Pad}, groups: {(conv.Depthwise ? layer.Input.Channels : 1)})",
-            BatchNormSpec => $"BatchNorm(\"{layer.Field}\")",
-            PoolSpec pool => $"{(pool.Kind == PoolKind.Max ? "MaxPool" : "AveragePool")}({pool.Kernel}, {pool.Stride})",
-            ResidualSpec residual => $"Residual(\"{layer.Field}\", stride: {residual.Stride}, {Runtime}.Activation.{activation})",
-            GlobalAvgPoolSpec => "GlobalAveragePool()",
-            FlattenSpec => "Flatten()",
-            _ => null, // dropout: the identity in evaluation mode
-        };
-        if (step is not null)
-        {
-            yield return step;
-        }
-        if (layer.Activated)
-        {
-            yield return $"Activate({Runtime}.Activation.{activation})";
+            string? step = operation switch
+            {
+                LinearOperation linear => $"Linear(\"{linear.Field}\")",
+                Conv2dOperation conv => $"Convolution(\"{conv.Field}\", stride: {conv.Stride}, padding: {conv.Padding}, groups: {conv.Groups})",
+                BatchNormOperation bn => $"BatchNorm(\"{bn.Field}\")",
+                PoolOperation pool => $"{(pool.Pool == PoolKind.Max ? "MaxPool" : "AveragePool")}({pool.Kernel}, {pool.Stride})",
+                ResidualOperation residual => $"Residual(\"{residual.Field}\", stride: {residual.Stride}, {Runtime}.Activation.{residual.Function})",
+                GlobalAveragePoolOperation => "GlobalAveragePool()",
+                FlattenOperation => "Flatten()",
+                ActivationOperation activate => $"Activate({Runtime}.Activation.{activate.Function})",
+                _ => null, // dropout: the identity in evaluation mode
+            };
+            if (step is not null)
+            {
+                yield return step;
+            }
         }
     }
 
@@ -338,47 +329,6 @@ internal static class NetworkEmitter
     private static string BatchShapes(NetworkSpec network) => network.Input.IsImage
         ? $"[N, {network.InputSize}] or [N, {network.Input.Channels}, {network.Input.Height}, {network.Input.Width}]"
         : $"[N, {network.InputSize}]";
-
-    /// <summary>The layer applied to <paramref name="x"/>, before the activation and dropout that may follow it.</summary>
-    private static string Call(Layer layer, string x) => layer.Spec switch
-    {
-        PoolSpec pool => $"{Functional}.{(pool.Kind == PoolKind.Max ? "max_pool2d" : "avg_pool2d")}({x}, {pool.Kernel}{(pool.Stride != pool.Kernel ? $", stride: {pool.Stride}" : "")})",
-        GlobalAvgPoolSpec => $"{x}.mean(new long[] {{ 2, 3 }})",
-        FlattenSpec => $"{x}.flatten(1)",
-        _ => $"{layer.Field}.forward({x})",
-    };
-
-    private static string FieldType(Layer layer) => layer.Spec switch
-    {
-        DenseSpec => "global::TorchSharp.Modules.Linear",
-        ConvSpec => "global::TorchSharp.Modules.Conv2d",
-        BatchNormSpec => layer.Input.IsImage ? "global::TorchSharp.Modules.BatchNorm2d" : "global::TorchSharp.Modules.BatchNorm1d",
-        ResidualSpec => $"{Runtime}.Modules.ResidualBlock",
-        _ => "global::TorchSharp.Modules.Dropout",
-    };
-
-    private static string Construct(Layer layer, ActivationKind activation) => layer.Spec switch
-    {
-        DenseSpec dense => $"global::TorchSharp.torch.nn.Linear({layer.Input.Size}, {dense.Units})",
-        ConvSpec conv => $"global::TorchSharp.torch.nn.Conv2d({layer.Input.Channels}, {layer.Output.Channels}, {conv.Kernel}"
-            + (conv.Stride != 1 ? $", stride: {conv.Stride}" : "")
-            + (conv.Pad != 0 ? $", padding: {conv.Pad}" : "")
-            + (conv.Depthwise ? $", groups: {layer.Input.Channels}" : "")
-            + (layer.Bias ? "" : ", bias: false")
-            + ")",
-        BatchNormSpec => $"global::TorchSharp.torch.nn.{(layer.Input.IsImage ? "BatchNorm2d" : "BatchNorm1d")}({layer.Input.Channels})",
-        ResidualSpec residual => $"new {Runtime}.Modules.ResidualBlock({layer.Input.Channels}, {residual.Channels}, {residual.Stride}, {Runtime}.Activation.{activation})",
-        DropoutSpec drop => $"global::TorchSharp.torch.nn.Dropout({Literals.Format(drop.Probability)})",
-        _ => throw new System.InvalidOperationException($"{layer.Spec.Text} has no field"),
-    };
-
-    private static string Activate(ActivationKind activation, string expression) => activation switch
-    {
-        ActivationKind.Tanh => $"{Functional}.tanh({expression})",
-        ActivationKind.GELU => $"{Functional}.gelu({expression})",
-        ActivationKind.Sigmoid => $"{Functional}.sigmoid({expression})",
-        _ => $"{Functional}.relu({expression})",
-    };
 
     /// <summary><c>784 → 800 → 10</c>, or the declared items of a network with other layers.</summary>
     private static string Chain(NetworkSpec network) =>
@@ -399,7 +349,7 @@ internal static class NetworkEmitter
     }
 
     private static string Describe(NetworkSpec network) =>
-        network.Layers.Any(l => l.Activated || l.Spec is ResidualSpec) ? network.Activation.ToString() : "linear";
+        network.Layers.SelectMany(l => l.Operations).Any(o => o.After(null) is not null) ? network.Activation.ToString() : "linear";
 
     private static string RoleText(NetworkRole role) => role switch
     {

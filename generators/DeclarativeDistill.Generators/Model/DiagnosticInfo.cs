@@ -11,9 +11,6 @@ namespace DeclarativeDistill.Generators.Model;
 /// <param name="FixData">Data for a code fix (e.g. the candidate teachers), passed as a diagnostic property.</param>
 internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, LocationInfo? Location, EquatableArray<string> Arguments, string? FixData = null)
 {
-    /// <summary>The diagnostic property that carries <see cref="FixData"/>.</summary>
-    public const string FixDataProperty = "DeclarativeDistill.FixData";
-
     public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, LocationInfo? location, params object[] arguments) =>
         new(descriptor, location, arguments.Select(a => string.Format(System.Globalization.CultureInfo.InvariantCulture, "{0}", a)).ToEquatableArray());
 
@@ -23,6 +20,6 @@ internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, LocationI
         Diagnostic.Create(Descriptor, Location?.ToLocation(),
             FixData is null
                 ? ImmutableDictionary<string, string?>.Empty
-                : ImmutableDictionary<string, string?>.Empty.Add(FixDataProperty, FixData),
+                : ImmutableDictionary<string, string?>.Empty.Add(Diagnostics.DiagnosticIds.FixDataProperty, FixData),
             Arguments.ToArray<object>());
 }

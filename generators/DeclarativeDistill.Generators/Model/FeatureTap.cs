@@ -1,5 +1,3 @@
-using DeclarativeDistill.Generators.Architecture;
-
 namespace DeclarativeDistill.Generators.Model;
 
 /// <summary>
@@ -7,4 +5,4 @@ namespace DeclarativeDistill.Generators.Model;
 /// one example of its output, and the activation that output has been through last (null when the layer's
 /// output is not the output of a nonlinearity: a convolution followed by bn, a bn after a residual block).
 /// </summary>
-internal sealed record FeatureTap(string Name, TensorShape Shape, ActivationKind? EndsWith);
+internal sealed record FeatureTap(string Name, TensorShape Shape, RuntimeContract.Activation? EndsWith);

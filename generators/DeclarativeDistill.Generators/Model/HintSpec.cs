@@ -1,5 +1,3 @@
-using DeclarativeDistill.Generators.Architecture;
-
 namespace DeclarativeDistill.Generators.Model;
 
 /// <summary>
@@ -15,14 +13,15 @@ internal sealed record HintRequest(
     LocationInfo? AttributeLocation,
     LocationInfo? TeacherLayerLocation,
     LocationInfo? StudentLayerLocation,
-    LocationInfo? TeacherLocation);
+    LocationInfo? TeacherLocation,
+    LocationInfo? WeightLocation);
 
 /// <summary>
 /// FitNets' regressor as the generator sized it: a convolution without padding of <see cref="KernelHeight"/> ×
 /// <see cref="KernelWidth"/> from the guided layer's channels to the hint's, or a linear layer between their
 /// flattened sizes; then the activation the hint ends in, if any.
 /// </summary>
-internal sealed record RegressorSpec(bool Convolution, long Inputs, long Outputs, long KernelHeight, long KernelWidth, ActivationKind? Activation)
+internal sealed record RegressorSpec(bool Convolution, long Inputs, long Outputs, long KernelHeight, long KernelWidth, RuntimeContract.Activation? Activation)
 {
     /// <summary>
     /// The regressor from <paramref name="student"/>'s output to <paramref name="teacher"/>'s: FitNets' convolution

@@ -1,66 +1,66 @@
 using System.Collections.Generic;
 using System.Linq;
-using DeclarativeDistill.Generators.Architecture;
+using DeclarativeDistill.Generators.Layers;
+using DeclarativeDistill.Generators.Operations;
+using DeclarativeDistill.Generators.RuntimeContract;
 
 namespace DeclarativeDistill.Generators.Model;
 
-/// <summary>The nonlinearities the generator knows; values match the runtime's <c>Activation</c> enum.</summary>
-internal enum ActivationKind
-{
-    ReLU = 0,
-    Tanh = 1,
-    GELU = 2,
-    Sigmoid = 3,
-}
-
-/// <summary>The role a class plays, for documentation comments and messages.</summary>
-internal enum NetworkRole
-{
-    Teacher,
-    Student,
-    TeacherAndStudent,
-}
-
 /// <summary>
-/// A valid network declaration after analysis: its input, its layers with their shapes, and everything the
-/// emitter needs to write the module, as plain data.
+/// A valid network after analysis: where it comes from, its input and output, and for a generated one its layers
+/// with their shapes and operations; everything the emitters need, as plain data.
 /// </summary>
 /// <remarks>
 /// Like every model of this generator it holds only strings, numbers, enums and equatable arrays:
 /// never an <c>ISymbol</c>, <c>SyntaxNode</c>, <c>Compilation</c> or <c>Location</c>, which would keep
 /// old compilations alive and defeat the incremental cache.
 /// </remarks>
-internal sealed record NetworkSpec(
-    TypeDeclaration Type,
-    NetworkRole Role,
-    TensorShape Input,
-    EquatableArray<Layer> Layers,
-    ActivationKind Activation,
-    double Dropout,
-    int DeclaredOutputs = 0,
-    string? OnnxFile = null,
-    LocationInfo? OnnxLocation = null)
+internal sealed record NetworkSpec
 {
-    /// <summary>A classifier in an ONNX file (<c>[Teacher(Onnx = ...)]</c>), whose shapes come from the file.</summary>
-    public bool IsOnnx => OnnxFile is not null;
+    public required TypeDeclaration Type { get; init; }
 
-    /// <summary>
-    /// A module written by hand and declared by its shapes (<c>[Teacher(Input = ..., Outputs = ...)]</c>): no layers
-    /// are generated, and its outputs are <see cref="DeclaredOutputs"/>.
-    /// </summary>
-    public bool HandWritten => Layers.Count == 0;
+    public required NetworkRole Role { get; init; }
+
+    public required NetworkSource Source { get; init; }
+
+    /// <summary>The shape of one example.</summary>
+    public required TensorShape Input { get; init; }
+
+    /// <summary>The number of classes: the width of the last layer, or as declared or read from the ONNX file.</summary>
+    public required int OutputSize { get; init; }
+
+    /// <summary>The analysed layers of a generated network; empty otherwise.</summary>
+    public EquatableArray<Layer> Layers { get; init; }
+
+    /// <summary>The network's activation (generated networks).</summary>
+    public Activation Activation { get; init; }
+
+    /// <summary>The class-level dropout after every hidden fully connected layer (generated networks).</summary>
+    public double Dropout { get; init; }
+
+    /// <summary>The model's file, as declared (ONNX teachers).</summary>
+    public string? OnnxFile { get; init; }
+
+    /// <summary>Where <c>Onnx</c> was written, for what the build found wrong with the file.</summary>
+    public LocationInfo? OnnxLocation { get; init; }
+
+    /// <summary>A classifier in an ONNX file (<c>[Teacher(Onnx = ...)]</c>), whose shapes come from the file.</summary>
+    public bool IsOnnx => Source == NetworkSource.Onnx;
+
+    /// <summary>A module the generator does not write (hand-written, or run from an ONNX file): it has no layers here.</summary>
+    public bool HandWritten => Source != NetworkSource.Generated;
 
     /// <summary>Features per example (C·H·W for an image). Analysis guarantees it fits in an int.</summary>
     public int InputSize => (int)Input.Size;
-
-    /// <summary>The width of the last layer: the number of classes.</summary>
-    public int OutputSize => HandWritten ? DeclaredOutputs : (int)Layers[Layers.Count - 1].Output.Channels;
 
     /// <summary>Trainable parameters of all layers. Analysis guarantees the sum fits in a long.</summary>
     public long ParameterCount => Layers.Sum(l => l.Parameters);
 
     /// <summary>Multiply-accumulates of one example through the convolutions and fully connected layers.</summary>
     public long MultiplyAdds => Layers.Sum(l => l.MultiplyAdds);
+
+    /// <summary>Whether any hidden layer is followed by the class-level dropout.</summary>
+    public bool HasClassDropout => Layers.Any(l => l.Operations.Any(o => o is ClassDropoutOperation));
 
     /// <summary>Whether the network is a vector input followed by fully connected layers only (a v1 list).</summary>
     public bool IsFullyConnected => !Input.IsImage && Layers.All(l => l.Spec is DenseSpec);
@@ -79,32 +79,30 @@ internal sealed record NetworkSpec(
             HandWritten, Taps());
 
     /// <summary>
-    /// The layers with a field, in forward order, with their outputs' shapes and whether those are the output of the
-    /// activation: a convolution, fully connected layer or bn is when the activation follows it, a residual block
-    /// always is, and pooling, dropout and flattening keep what their input was.
+    /// The layers with a field, in forward order, with their outputs' shapes and the activation those outputs have been
+    /// through last (each operation says what it does to that: an activation sets it, a linear map clears it, pooling,
+    /// dropout and flattening keep it).
     /// </summary>
     public EquatableArray<FeatureTap> Taps()
     {
         var taps = new List<FeatureTap>();
-        bool activated = false;
+        Activation? activated = null;
         foreach (var layer in Layers)
         {
-            activated = layer.Spec switch
+            foreach (var operation in layer.Operations)
             {
-                ResidualSpec => true,
-                ConvSpec or DenseSpec or BatchNormSpec => layer.Activated,
-                _ => activated,
-            };
+                activated = operation.After(activated);
+            }
             if (layer.Field is { } field)
             {
-                taps.Add(new FeatureTap(field, layer.Output, activated ? Activation : null));
+                taps.Add(new FeatureTap(field, layer.Output, activated));
             }
         }
         return taps.ToEquatableArray();
     }
 }
 
-/// <summary>The outcome of parsing one network declaration: the spec when it is valid, and what was wrong.</summary>
+/// <summary>The outcome of analysing one network declaration: the spec when it is valid, and what was wrong.</summary>
 internal sealed record NetworkResult(NetworkSpec? Network, EquatableArray<DiagnosticInfo> Diagnostics);
 
 /// <summary>What a distillation needs to know of a network: enough to check shapes and to name its type.</summary>

@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using DeclarativeDistill.Generators.Architecture;
 
 namespace DeclarativeDistill.Generators.Model;
 

@@ -1,4 +1,10 @@
+// The generator compiles this file too (linked), so that attribute property names, enum values and defaults are
+// written once: there it lives in DeclarativeDistill.Generators.RuntimeContract, which no user code sees.
+#if DECLARATIVE_DISTILL_RUNTIME
 namespace DeclarativeDistill;
+#else
+namespace DeclarativeDistill.Generators.RuntimeContract;
+#endif
 
 /// <summary>The nonlinearity applied after every hidden layer of a generated network.</summary>
 public enum Activation

@@ -1,6 +1,12 @@
 using System;
 
+// The generator compiles this file too (linked), so that attribute property names, enum values and defaults are
+// written once: there it lives in DeclarativeDistill.Generators.RuntimeContract, which no user code sees.
+#if DECLARATIVE_DISTILL_RUNTIME
 namespace DeclarativeDistill;
+#else
+namespace DeclarativeDistill.Generators.RuntimeContract;
+#endif
 
 /// <summary>
 /// Makes a <see cref="StudentAttribute"/> class learn from one or more teachers with the loss of
@@ -24,14 +30,20 @@ public sealed class DistillAttribute : Attribute
         Teachers = teachers ?? Array.Empty<Type>();
     }
 
+    /// <summary>The temperature when <see cref="Temperature"/> is not set: 4.</summary>
+    public const double DefaultTemperature = 4;
+
+    /// <summary>The soft term's weight when <see cref="Alpha"/> is not set: 0.9.</summary>
+    public const double DefaultAlpha = 0.9;
+
     /// <summary>The teachers named in the constructor (empty when inferred).</summary>
     public Type[] Teachers { get; }
 
     /// <summary>The softmax temperature T of the soft term; must be positive and finite. Default 4.</summary>
-    public double Temperature { get; set; } = 4;
+    public double Temperature { get; set; } = DefaultTemperature;
 
     /// <summary>Weight of the soft (teacher) term, in [0, 1]. Default 0.9.</summary>
-    public double Alpha { get; set; } = 0.9;
+    public double Alpha { get; set; } = DefaultAlpha;
 
     /// <summary>Weight of the hard (label) term, in [0, 1]. Default NaN, meaning <c>1 - Alpha</c>.</summary>
     public double Beta { get; set; } = double.NaN;

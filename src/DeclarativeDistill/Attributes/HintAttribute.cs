@@ -1,6 +1,12 @@
 using System;
 
+// The generator compiles this file too (linked), so that attribute property names, enum values and defaults are
+// written once: there it lives in DeclarativeDistill.Generators.RuntimeContract, which no user code sees.
+#if DECLARATIVE_DISTILL_RUNTIME
 namespace DeclarativeDistill;
+#else
+namespace DeclarativeDistill.Generators.RuntimeContract;
+#endif
 
 /// <summary>
 /// A FitNets hint (Romero et al. 2015): the output of a teacher layer that a student layer learns to predict
@@ -27,6 +33,9 @@ public sealed class HintAttribute : Attribute
         StudentLayer = studentLayer;
     }
 
+    /// <summary>A hint's weight when <see cref="Weight"/> is not set: 1.</summary>
+    public const double DefaultWeight = 1;
+
     /// <summary>The teacher layer whose output is the hint, e.g. <c>"res2"</c>.</summary>
     public string? TeacherLayer { get; set; }
 
@@ -34,7 +43,7 @@ public sealed class HintAttribute : Attribute
     public string? StudentLayer { get; set; }
 
     /// <summary>Weight of this hint's term: the mean squared error between the hint and the regressed student output. Default 1.</summary>
-    public double Weight { get; set; } = 1;
+    public double Weight { get; set; } = DefaultWeight;
 
     /// <summary>Which teacher gives the hint; needed only when the student learns from an ensemble.</summary>
     public Type? Teacher { get; set; }

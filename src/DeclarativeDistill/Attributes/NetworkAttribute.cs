@@ -1,6 +1,12 @@
 using System;
 
+// The generator compiles this file too (linked), so that attribute property names, enum values and defaults are
+// written once: there it lives in DeclarativeDistill.Generators.RuntimeContract, which no user code sees.
+#if DECLARATIVE_DISTILL_RUNTIME
 namespace DeclarativeDistill;
+#else
+namespace DeclarativeDistill.Generators.RuntimeContract;
+#endif
 
 /// <summary>
 /// The architecture shared by <see cref="TeacherAttribute"/> and <see cref="StudentAttribute"/>: a

@@ -1,6 +1,13 @@
 using System;
 
+// The generator compiles this file too (linked), so that attribute property names, enum values and defaults are
+// written once: there it lives in DeclarativeDistill.Generators.RuntimeContract, which no user code sees.
+#if DECLARATIVE_DISTILL_RUNTIME
 namespace DeclarativeDistill;
+#else
+#pragma warning disable CS1574 // its documentation refers to runtime types the generator does not have
+namespace DeclarativeDistill.Generators.RuntimeContract;
+#endif
 
 /// <summary>
 /// Declares a teacher network. The source generator turns the partial class into a TorchSharp

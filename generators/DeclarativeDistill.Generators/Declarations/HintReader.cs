@@ -3,23 +3,29 @@ using System.Linq;
 using System.Threading;
 using DeclarativeDistill.Generators.Diagnostics;
 using DeclarativeDistill.Generators.Model;
+using DeclarativeDistill.Generators.RuntimeContract;
 using Microsoft.CodeAnalysis;
 
-namespace DeclarativeDistill.Generators.Parsing;
+namespace DeclarativeDistill.Generators.Declarations;
 
 /// <summary>
 /// Reads the <c>[Hint]</c> attributes of a student: what each names and where, and the mistakes that need no other
-/// network to see (a missing layer name, a weight out of range). Whether the layers exist, and the regressor, come in
-/// resolution, from the networks' summaries.
+/// network to see (a missing layer name). Whether the layers exist, the weight's range and the regressor come in
+/// the analysis, from the networks' summaries.
 /// </summary>
-internal static class HintParser
+internal static class HintReader
 {
+    private const string TeacherLayerName = nameof(HintAttribute.TeacherLayer);
+    private const string StudentLayerName = nameof(HintAttribute.StudentLayer);
+    private const string WeightName = nameof(HintAttribute.Weight);
+    private const string TeacherName = nameof(HintAttribute.Teacher);
+
     private static readonly Dictionary<string, string> ExpectedTypes = new()
     {
-        ["TeacherLayer"] = "a teacher layer's name, e.g. \"res2\"",
-        ["StudentLayer"] = "a student layer's name, e.g. \"conv3\"",
-        ["Weight"] = "a positive number, e.g. 1",
-        ["Teacher"] = "the teacher giving the hint, e.g. typeof(MnistTeacher)",
+        [TeacherLayerName] = "a teacher layer's name, e.g. \"res2\"",
+        [StudentLayerName] = "a student layer's name, e.g. \"conv3\"",
+        [WeightName] = "a positive number, e.g. 1",
+        [TeacherName] = "the teacher giving the hint, e.g. typeof(MnistTeacher)",
     };
 
     /// <summary>The hints of <paramref name="student"/>, in source order.</summary>
@@ -35,10 +41,10 @@ internal static class HintParser
             }
             var arguments = new AttributeArguments(attribute, cancellationToken);
             bool wrongTypes = arguments.ReportWrongTypes(ExpectedTypes, "two layer names, e.g. [Hint(\"res2\", \"conv4\")]", diagnostics);
-            var teacherLayer = arguments.PropertyOrPositional("TeacherLayer", 0);
-            var studentLayer = arguments.PropertyOrPositional("StudentLayer", 1);
+            var teacherLayer = arguments.PropertyOrPositional(TeacherLayerName, 0);
+            var studentLayer = arguments.PropertyOrPositional(StudentLayerName, 1);
             var unwritten = new List<string>();
-            foreach (var (property, argument) in new[] { ("TeacherLayer", teacherLayer), ("StudentLayer", studentLayer) })
+            foreach (var (property, argument) in new[] { (TeacherLayerName, teacherLayer), (StudentLayerName, studentLayer) })
             {
                 if (!argument.Written)
                 {
@@ -55,25 +61,17 @@ internal static class HintParser
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HintIncomplete, arguments.Location, string.Join(" and ", unwritten)));
             }
 
-            double weight = 1;
-            if (arguments.TryGetDouble("Weight", out double value))
-            {
-                if (!(value > 0) || double.IsInfinity(value))
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidHintWeight, arguments.LocationOf("Weight"), Literals.Format(value)));
-                }
-                weight = value;
-            }
+            double weight = arguments.TryGetDouble(WeightName, out double value) ? value : HintAttribute.DefaultWeight;
 
             string? teacher = null, teacherName = null;
-            if (arguments.TryGetValue("Teacher", out var type) && type.Value is INamedTypeSymbol { TypeKind: not TypeKind.Error } named)
+            if (arguments.TryGetValue(TeacherName, out var type) && type.Value is INamedTypeSymbol { TypeKind: not TypeKind.Error } named)
             {
-                var declaration = DeclarationChecks.Describe(named);
+                var declaration = ClassChecks.Describe(named);
                 (teacher, teacherName) = (declaration.FullyQualifiedName, declaration.DisplayName);
             }
 
             hints.Add(new HintRequest(Name(teacherLayer.Value), Name(studentLayer.Value), weight, teacher, teacherName, arguments.Location,
-                teacherLayer.Location, studentLayer.Location, arguments.LocationOf("Teacher")));
+                teacherLayer.Location, studentLayer.Location, arguments.LocationOf(TeacherName), arguments.LocationOf(WeightName)));
         }
         return hints.ToEquatableArray();
     }
@@ -84,7 +82,7 @@ internal static class HintParser
     public static EquatableArray<DiagnosticInfo> CheckHasDistill(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         var type = (INamedTypeSymbol)context.TargetSymbol;
-        if (NetworkParser.Find(type, KnownNames.DistillAttribute) is not null)
+        if (KnownNames.Find(type, KnownNames.DistillAttribute) is not null)
         {
             return EquatableArray<DiagnosticInfo>.Empty;
         }

@@ -6,13 +6,13 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
-namespace DeclarativeDistill.Generators.Parsing;
+namespace DeclarativeDistill.Generators.Declarations;
 
 /// <summary>What the annotated class must be for the generator to extend it, and how to name it.</summary>
-internal static class DeclarationChecks
+internal static class ClassChecks
 {
     /// <summary>Reports why <paramref name="type"/> cannot become a network, on the attribute <paramref name="where"/>.</summary>
-    public static void Check(INamedTypeSymbol type, string attributeName, AttributeArguments where, List<DiagnosticInfo> diagnostics, bool handWritten = false)
+    public static void Check(INamedTypeSymbol type, string attributeName, LocationInfo? where, List<DiagnosticInfo> diagnostics, bool handWritten = false)
     {
         if (!type.Locations.Any(l => l.IsInSource))
         {
@@ -31,7 +31,7 @@ internal static class DeclarationChecks
         };
         if (kind is not null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotAPlainClass, where.Location, Name(type), kind));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotAPlainClass, where, Name(type), kind));
             if (type.TypeKind != TypeKind.Class)
             {
                 return; // the other checks assume a class
@@ -40,13 +40,13 @@ internal static class DeclarationChecks
 
         if (!IsPartial(type))
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, where.Location, Name(type), attributeName));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, where, Name(type), attributeName));
         }
         for (var t = type; t is not null; t = t.ContainingType)
         {
             if (t.TypeParameters.Length > 0)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericClass, where.Location,
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericClass, where,
                     t.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)));
                 break;
             }
@@ -55,7 +55,7 @@ internal static class DeclarationChecks
         {
             if (!IsPartial(outer))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, where.Location, Name(type),
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, where, Name(type),
                     outer.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)));
                 break;
             }
@@ -67,49 +67,39 @@ internal static class DeclarationChecks
             && baseType.TypeKind != TypeKind.Error
             && baseType.ToDisplayString() != KnownNames.TorchModule)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HasBaseClass, where.Location, Name(type),
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HasBaseClass, where, Name(type),
                 baseType.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)));
         }
     }
 
     /// <summary>
-    /// Reports members of the user's class that would collide with generated ones: with
-    /// <paramref name="network"/>, a parameterless constructor or a method <c>forward</c>; and any
-    /// non-method member named in <paramref name="generatedNames"/> (constants, layers). Methods such as
-    /// <c>Fit</c> with other parameters are legal overloads and are not reported.
+    /// The members the user declared in <paramref name="type"/>, as the member-conflict check needs them (names and
+    /// kinds); empty for a type compiled elsewhere. <c>MemberNames</c> comes from the declarations without building
+    /// member symbols, so a class with an empty body (most declarations) costs nothing here.
     /// </summary>
-    public static void CheckMemberConflicts(INamedTypeSymbol type, bool network, ICollection<string> generatedNames,
-        AttributeArguments where, List<DiagnosticInfo> diagnostics)
+    public static EquatableArray<DeclaredMember> Members(INamedTypeSymbol type)
     {
-        if (!type.Locations.Any(l => l.IsInSource))
+        if (!type.MemberNames.Any() || !type.Locations.Any(l => l.IsInSource))
         {
-            return;
+            return EquatableArray<DeclaredMember>.Empty;
         }
-        // MemberNames comes from the declarations without building member symbols; when nothing declared
-        // could collide, the members are never built here.
-        bool mayCollide = type.MemberNames.Any(n => generatedNames.Contains(n)
-            || (network && (n == "forward" || n == WellKnownMemberNames.InstanceConstructorName)));
-        if (!mayCollide)
-        {
-            return;
-        }
-        string name = Name(type);
+        var members = new List<DeclaredMember>();
         foreach (var member in type.GetMembers())
         {
-            string? conflict = member switch
+            if (member.IsImplicitlyDeclared)
             {
-                { IsImplicitlyDeclared: true } => null,
-                IMethodSymbol { MethodKind: MethodKind.Constructor, Parameters.Length: 0, IsStatic: false } when network => "a parameterless constructor",
-                IMethodSymbol { Name: "forward" } when network => "a method 'forward'",
-                IMethodSymbol => null,
-                _ when generatedNames.Contains(member.Name) => $"a member '{member.Name}'",
-                _ => null,
-            };
-            if (conflict is not null)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberConflict, where.Location, name, conflict));
+                continue;
             }
+            var kind = member switch
+            {
+                IMethodSymbol { MethodKind: MethodKind.Constructor, Parameters.Length: 0, IsStatic: false } => MemberKind.ParameterlessConstructor,
+                IMethodSymbol { Name: "forward" } => MemberKind.Forward,
+                IMethodSymbol => MemberKind.Method,
+                _ => MemberKind.Other,
+            };
+            members.Add(new DeclaredMember(member.Name, kind));
         }
+        return members.ToEquatableArray();
     }
 
     /// <summary>The namespace and nesting of <paramref name="type"/> as plain data.</summary>
@@ -141,6 +131,9 @@ internal static class DeclarationChecks
         string outer = NamespaceName(symbol.ContainingNamespace);
         return outer.Length == 0 ? symbol.Name : outer + "." + symbol.Name;
     }
+
+    /// <summary>The class as messages name it (<c>Demo.Outer.Inner</c>).</summary>
+    public static string MessageName(INamedTypeSymbol type) => Name(type);
 
     /// <summary>The class as messages name it; built only when there is something to report.</summary>
     private static string Name(INamedTypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace DeclarativeDistill.Generators.Architecture;
+namespace DeclarativeDistill.Generators.Model;
 
 /// <summary>
 /// The shape of one example at some point of a network: an image of <see cref="Channels"/> ×

@@ -9,7 +9,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
-namespace DeclarativeDistill.Generators.Parsing;
+namespace DeclarativeDistill.Generators.Declarations;
 
 /// <summary>
 /// The values of one attribute application together with where each argument was written, so that a
@@ -107,6 +107,43 @@ internal sealed class AttributeArguments
             return LocationInfo.Within(literal, 1 + start, Math.Max(length, 1));
         }
         return LocationOf(name);
+    }
+
+    /// <summary>
+    /// The attribute as plain data for the analysis: every named argument written (in source or in metadata), its value,
+    /// whether it type-checks, and where it is.
+    /// </summary>
+    public AttributeCapture Capture()
+    {
+        var names = new List<string>();
+        foreach (var argument in data.NamedArguments)
+        {
+            names.Add(argument.Key);
+        }
+        foreach (var argument in syntax?.ArgumentList?.Arguments ?? default)
+        {
+            if (argument.NameEquals?.Name.Identifier.ValueText is { } name && !names.Contains(name))
+            {
+                names.Add(name);
+            }
+        }
+        var captured = new List<ArgumentCapture>(names.Count);
+        foreach (string name in names)
+        {
+            bool wellTyped = TryGetValue(name, out var value);
+            string? text = wellTyped ? value.Value as string : null;
+            double? number = wellTyped && value.Value is IConvertible convertible and not string ? convertible.ToDouble(CultureInfo.InvariantCulture) : null;
+            var expression = NamedExpression(name);
+            var location = LocationInfo.From(expression);
+            LiteralLocation? literal = null;
+            if (text is not null && location is not null && expression is LiteralExpressionSyntax plain
+                && plain.Token.IsKind(SyntaxKind.StringLiteralToken) && plain.Token.Text == "\"" + text + "\"")
+            {
+                literal = new LiteralLocation(location.FilePath, location.Span.Start, location.LineSpan.Start.Line, location.LineSpan.Start.Character);
+            }
+            captured.Add(new ArgumentCapture(name, wellTyped, text, number, location, literal));
+        }
+        return new AttributeCapture(Location, captured.ToEquatableArray());
     }
 
     /// <summary>

@@ -3,7 +3,7 @@ using System.Linq;
 using DeclarativeDistill.Generators.Diagnostics;
 using DeclarativeDistill.Generators.Model;
 
-namespace DeclarativeDistill.Generators.Resolution;
+namespace DeclarativeDistill.Generators.Analysis;
 
 /// <summary>
 /// Finds distillations that feed back into themselves (A learns from B, which learns from A), which only

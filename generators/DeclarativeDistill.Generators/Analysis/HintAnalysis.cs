@@ -3,15 +3,27 @@ using System.Linq;
 using DeclarativeDistill.Generators.Diagnostics;
 using DeclarativeDistill.Generators.Model;
 
-namespace DeclarativeDistill.Generators.Resolution;
+namespace DeclarativeDistill.Generators.Analysis;
 
 /// <summary>
-/// Checks a student's hints against its own layers and its teachers', and sizes each regressor: every mistake is
+/// Checks a student's hints (their weights, and their layers against its own and its teachers') and sizes each regressor: every mistake is
 /// reported at the argument that makes it (the layer name, the teacher, the weight), or at the hint when it is the
 /// pairing itself.
 /// </summary>
-internal static class HintResolver
+internal static class HintAnalysis
 {
+    /// <summary>DD0059 for every weight that is not positive and finite.</summary>
+    public static void CheckWeights(EquatableArray<HintRequest> hints, List<DiagnosticInfo> diagnostics)
+    {
+        foreach (var hint in hints)
+        {
+            if (!(hint.Weight > 0) || double.IsInfinity(hint.Weight))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidHintWeight, hint.WeightLocation, Literals.Format(hint.Weight)));
+            }
+        }
+    }
+
     public static EquatableArray<ResolvedHint> Resolve(
         EquatableArray<HintRequest> hints, NetworkSummary student, IReadOnlyList<TeacherReference> teachers, List<DiagnosticInfo> diagnostics)
     {

@@ -1,14 +1,14 @@
 using Microsoft.CodeAnalysis;
 
-namespace DeclarativeDistill.Generators.Parsing;
+namespace DeclarativeDistill.Generators.Declarations;
 
 /// <summary>Metadata names of the runtime types the generator looks for.</summary>
 internal static class KnownNames
 {
-    public const string TeacherAttribute = "DeclarativeDistill.TeacherAttribute";
-    public const string StudentAttribute = "DeclarativeDistill.StudentAttribute";
-    public const string DistillAttribute = "DeclarativeDistill.DistillAttribute";
-    public const string HintAttribute = "DeclarativeDistill.HintAttribute";
+    public const string TeacherAttribute = RuntimeNamespace + "." + nameof(RuntimeContract.TeacherAttribute);
+    public const string StudentAttribute = RuntimeNamespace + "." + nameof(RuntimeContract.StudentAttribute);
+    public const string DistillAttribute = RuntimeNamespace + "." + nameof(RuntimeContract.DistillAttribute);
+    public const string HintAttribute = RuntimeNamespace + "." + nameof(RuntimeContract.HintAttribute);
     public const string TorchModule = "TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>";
 
     private const string RuntimeNamespace = "DeclarativeDistill";
@@ -23,4 +23,17 @@ internal static class KnownNames
         && metadataName.Length == RuntimeNamespace.Length + 1 + type.MetadataName.Length
         && metadataName.EndsWith(type.MetadataName, System.StringComparison.Ordinal)
         && metadataName.StartsWith(RuntimeNamespace + ".", System.StringComparison.Ordinal);
+
+    /// <summary>The application of one of the runtime's attributes (e.g. <see cref="StudentAttribute"/>) on <paramref name="type"/>.</summary>
+    public static AttributeData? Find(INamedTypeSymbol type, string attributeMetadataName)
+    {
+        foreach (var attribute in type.GetAttributes())
+        {
+            if (IsRuntimeType(attribute.AttributeClass, attributeMetadataName))
+            {
+                return attribute;
+            }
+        }
+        return null;
+    }
 }

@@ -1,0 +1,45 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace DeclarativeDistill.Generators.Layers;
+
+/// <summary>
+/// The kinds of item <c>Layers</c> knows, in the order messages list them (Mapperly keeps its mapping builders in such
+/// a list). A fully connected layer, written as its width, comes first; every other kind is found by its name.
+/// </summary>
+internal static class LayerKinds
+{
+    /// <summary>Every kind, in order.</summary>
+    public static readonly IReadOnlyList<LayerKind> All = new LayerKind[]
+    {
+        Dense.Instance,
+        Convolution.Instance,
+        DepthwiseConvolution.Instance,
+        MaxPool.Instance,
+        AveragePool.Instance,
+        BatchNorm.Instance,
+        Residual.Instance,
+        GlobalAveragePool.Instance,
+        Flatten.Instance,
+        Dropout.Instance,
+    };
+
+    private static readonly Dictionary<string, LayerKind> ByName = All.Where(k => k.Name is not null).ToDictionary(k => k.Name!);
+
+    /// <summary>The kinds as a list for messages: <c>a width such as 128, conv(C, K), ..., flatten or dropout(p)</c>.</summary>
+    public static readonly string KnownItems = Listed("or");
+
+    /// <summary>The same list for a description: <c>widths of fully connected layers, conv(C, K), ... and dropout(p)</c>.</summary>
+    public static readonly string KnownItemsDescription = "widths of fully connected layers, " + string.Join(", ", Named().Take(Named().Count - 1)) + " and " + Named().Last();
+
+    /// <summary>The kind written as <paramref name="name"/> (<c>conv</c>), or null.</summary>
+    public static LayerKind? Find(string name) => ByName.TryGetValue(name, out var kind) ? kind : null;
+
+    private static List<string> Named() => All.Where(k => k.Name is not null).Select(k => k.Usage).ToList();
+
+    private static string Listed(string conjunction)
+    {
+        var usages = new[] { Dense.Instance.Usage }.Concat(Named()).ToList();
+        return string.Join(", ", usages.Take(usages.Count - 1)) + " " + conjunction + " " + usages[usages.Count - 1];
+    }
+}
