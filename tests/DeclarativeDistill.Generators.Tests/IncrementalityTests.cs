@@ -55,6 +55,28 @@ public class IncrementalityTests
     }
 
     [Fact]
+    public void An_unrelated_edit_analyses_no_network_again()
+    {
+        // Every attribute transform runs again after any edit; the analysis runs only for a declaration that changed.
+        var result = RunEdited(Unrelated, Unrelated.Replace("=> 1", "=> 2"));
+
+        Assert.All(Reasons(result, StepNames.TeacherDeclarations).Concat(Reasons(result, StepNames.StudentDeclarations)),
+            reason => Assert.Contains(reason, new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged }));
+        Assert.All(Reasons(result, StepNames.TeacherAnalysis).Concat(Reasons(result, StepNames.StudentAnalysis)),
+            reason => Assert.Equal(IncrementalStepRunReason.Cached, reason));
+        Assert.Equal(3, Reasons(result, StepNames.TeacherAnalysis).Concat(Reasons(result, StepNames.StudentAnalysis)).Count());
+    }
+
+    [Fact]
+    public void Editing_one_temperature_analyses_no_network_again()
+    {
+        var result = RunEdited(Models, Models.Replace("Temperature = 4", "Temperature = 5"));
+
+        Assert.All(Reasons(result, StepNames.TeacherAnalysis).Concat(Reasons(result, StepNames.StudentAnalysis)),
+            reason => Assert.Equal(IncrementalStepRunReason.Cached, reason));
+    }
+
+    [Fact]
     public void Editing_one_temperature_regenerates_only_that_distillation()
     {
         var result = RunEdited(Models, Models.Replace("Temperature = 4", "Temperature = 5"));
@@ -117,8 +139,11 @@ public class IncrementalityTests
         var newTree = CSharpSyntaxTree.ParseText(convModels.Replace("conv(8, 5)", "conv(8, 3)"), GeneratorHarness.ParseOptions, oldTree.FilePath);
         var result = driver.RunGenerators(compilation.ReplaceSyntaxTree(oldTree, newTree)).GetRunResult().Results[0];
 
-        // The edited student's network is analysed again and regenerated; the teacher and the other student are not.
-        Assert.Equal(1, Reasons(result, StepNames.StudentAnalysis).Count(r => r == IncrementalStepRunReason.Modified));
+        // The edited student's network is analysed again and regenerated; the teacher and the other student are not
+        // analysed at all (their declarations came out of the transform equal, so the analysis step was skipped).
+        Assert.Equal(new[] { IncrementalStepRunReason.Modified }, Reasons(result, StepNames.StudentAnalysis).Where(r => r != IncrementalStepRunReason.Cached));
+        Assert.Equal(1, Reasons(result, StepNames.StudentAnalysis).Count(r => r == IncrementalStepRunReason.Cached)); // Flat
+        Assert.All(Reasons(result, StepNames.TeacherAnalysis), reason => Assert.Equal(IncrementalStepRunReason.Cached, reason));
         Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.Teachers));
         var modified = result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs)
             .Count(o => o.Reason == IncrementalStepRunReason.Modified);
