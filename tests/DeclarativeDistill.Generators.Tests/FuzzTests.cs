@@ -11,12 +11,21 @@ namespace DeclarativeDistill.Generators.Tests;
 /// <summary>
 /// The generator never throws: thousands of random declarations and half-typed files (what an editor
 /// hands the generator between keystrokes) must give diagnostics, never an exception, CS8785 or DD9999.
-/// The seed is printed; replay a failure with DD_FUZZ_SEED=&lt;seed&gt;.
+/// Each test runs a fixed list of seeds (the same in every CI run) and one random seed, which it prints;
+/// replay a failure with DD_FUZZ_SEED=&lt;seed&gt;, which replaces the random one.
 /// </summary>
 public class FuzzTests(ITestOutputHelper output)
 {
-    private const int Declarations = 1500;
-    private const int Truncations = 600;
+    private const int Declarations = 500;
+    private const int Truncations = 200;
+
+    /// <summary>Fixed seeds, then the random one (or DD_FUZZ_SEED).</summary>
+    public static TheoryData<int> Seeds() => new() { 1, 2, 3, RandomSeed };
+
+    private static readonly int RandomSeed =
+        int.TryParse(Environment.GetEnvironmentVariable("DD_FUZZ_SEED"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int fixedSeed)
+            ? fixedSeed
+            : Environment.TickCount;
 
     private static readonly string[] LayerPieces = { "784", "10", "0", "-3", "1", "2147483647", "2147483648", "99999999999", ",", ",", ",", " ", "\t", "\n", "x", "+5", "1.5", "", "٣", "1e3", "  ,", "0x10" };
     private static readonly string[] Doubles = { "0", "-0.0", "1", "0.5", "0.9", "20", "-1", "1.5", "double.NaN", "double.PositiveInfinity", "double.NegativeInfinity", "double.Epsilon", "1e308", "-1e-300", "4", "(double)int.MaxValue" };
@@ -24,10 +33,11 @@ public class FuzzTests(ITestOutputHelper output)
     private static readonly string[] Names = { "A", "B", "C", "D", "Missing", "System.String", "int", "System.Collections.Generic.List<>", "Outer.Inner" };
     private static readonly string[] Modifiers = { "public partial class", "partial class", "public class", "public static partial class", "public partial record", "public sealed partial class", "internal abstract partial class" };
 
-    [Fact]
-    public void Random_declarations_never_crash_the_generator()
+    [Theory]
+    [MemberData(nameof(Seeds), DisableDiscoveryEnumeration = true)]
+    public void Random_declarations_never_crash_the_generator(int seed)
     {
-        int seed = Seed();
+        Print(seed);
         var random = new Random(seed);
         for (int i = 0; i < Declarations; i++)
         {
@@ -36,10 +46,11 @@ public class FuzzTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
-    public void Half_typed_files_never_crash_the_generator()
+    [Theory]
+    [MemberData(nameof(Seeds), DisableDiscoveryEnumeration = true)]
+    public void Half_typed_files_never_crash_the_generator(int seed)
     {
-        int seed = Seed();
+        Print(seed);
         var random = new Random(seed);
         string complete = SnapshotTests.Declarations.Select(row => (string)row[1]).Aggregate((a, b) => a + "\n" + b.Replace("using DeclarativeDistill;", ""));
         for (int i = 0; i < Truncations; i++)
@@ -64,10 +75,11 @@ public class FuzzTests(ITestOutputHelper output)
         "conv(8, 3, stride: 2, stride: 3)", "conv(2147483647, 2147483647)", "1x28x28", "", " ", "((", "))", ",", "dwconv(2147483647, pad: 2147483647)",
     };
 
-    [Fact]
-    public void Random_architectures_never_crash_the_generator()
+    [Theory]
+    [MemberData(nameof(Seeds), DisableDiscoveryEnumeration = true)]
+    public void Random_architectures_never_crash_the_generator(int seed)
     {
-        int seed = Seed();
+        Print(seed);
         var random = new Random(seed);
         for (int i = 0; i < Declarations; i++)
         {
@@ -94,14 +106,7 @@ public class FuzzTests(ITestOutputHelper output)
         }
     }
 
-    private int Seed()
-    {
-        int seed = int.TryParse(Environment.GetEnvironmentVariable("DD_FUZZ_SEED"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int fixedSeed)
-            ? fixedSeed
-            : Environment.TickCount;
-        output.WriteLine($"DD_FUZZ_SEED={seed}");
-        return seed;
-    }
+    private void Print(int seed) => output.WriteLine($"DD_FUZZ_SEED={seed}");
 
     private static void Check(GeneratorHarness.Result result, int seed, int iteration, string source)
     {
