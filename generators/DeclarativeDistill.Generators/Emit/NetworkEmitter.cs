@@ -34,7 +34,7 @@ internal static class NetworkEmitter
             .Line($"/// {RoleText(network.Role)} network {Chain(network)} ({Describe(network)}{(classDropout ? ", dropout " + Literals.Format(network.Dropout) : "")}),")
             .Line($"/// a TorchSharp module generated from its [{(network.Role == NetworkRole.Student ? "Student" : "Teacher")}] attribute.")
             .Line("/// </summary>")
-            .Open($"partial class {name} : {Module}, {Runtime}.IFeatureLayers");
+            .Open($"partial class {name} : {Module}, {Runtime}.IGeneratedNetwork<{name}>");
 
         writer.Line(network.Input.IsImage
                 ? $"/// <summary>Features per example: the {input} input image has {network.InputSize} values.</summary>"
@@ -60,6 +60,7 @@ internal static class NetworkEmitter
                 : $"/// <summary>The layers, input first, as declared.</summary>")
             .Line($"public const string {GeneratedMembers.Architecture} = \"{network.Architecture}\";")
             .Line();
+        WriteDescription(writer, network);
 
         var fields = layers.SelectMany(l => l.Operations).Select(o => o.Module).Where(m => m is not null).Select(m => m!).ToList();
         foreach (var field in fields)
@@ -110,6 +111,7 @@ internal static class NetworkEmitter
             .Indent().Line($"{Runtime}.PyTorchWeights.Load(this, path, rename);").Outdent()
             .Line();
         WriteExport(writer, network);
+        WriteInterface(writer, network);
 
         writer.Close();
         Close(writer, blocks);
@@ -253,7 +255,7 @@ internal static class NetworkEmitter
     {
         var taps = network.Taps();
         writer.Line("/// <summary>The layers whose outputs <see cref=\"Features\"/> returns, in forward order; the last one's output is the logits.</summary>")
-            .Line($"public global::System.Collections.Generic.IReadOnlyList<string> {GeneratedMembers.FeatureLayers} {{ get; }} = new[] {{ {string.Join(", ", taps.Select(t => Literals.String(t.Name)))} }};")
+            .Line($"public global::System.Collections.Generic.IReadOnlyList<string> {GeneratedMembers.FeatureLayers} => {GeneratedMembers.Description}.FeatureLayers;")
             .Line()
             .Line("/// <summary>")
             .Line($"/// The outputs of the named layers for a batch of shape {BatchShapes(network)}, in the order asked:")
@@ -287,42 +289,58 @@ internal static class NetworkEmitter
             .Line("/// <summary>Writes this network as an ONNX model with float32 weights, or int8 weights with a scale per output channel.</summary>")
             .Line($"public void ExportOnnx(string path, {Runtime}.OnnxWeights weights) =>")
             .Indent()
-            .Line($"{Runtime}.OnnxExport.Write(this, InputShape, OutputSize, new {Runtime}.NetworkStep[]")
+            .Line($"{Runtime}.OnnxExport.Write(this, {GeneratedMembers.Description}, path, weights);")
+            .Outdent();
+    }
+
+    /// <summary>
+    /// <c>Description</c>: the network's operations as the runtime's data, in the order <c>forward</c> applies them, with a
+    /// tap after each named layer. Every back end that is not TorchSharp code (ONNX export, quantization, pruning, hints)
+    /// reads this.
+    /// </summary>
+    private static void WriteDescription(SourceWriter writer, NetworkSpec network)
+    {
+        writer.Line("/// <summary>")
+            .Line("/// This network as data: its operations in the order <c>forward</c> applies them in evaluation mode, the state_dict")
+            .Line("/// tensors each reads, and where each named layer's output is. ONNX export, quantization, pruning and hints read it.")
+            .Line("/// </summary>")
+            .Line($"public static {Runtime}.NetworkDescription {GeneratedMembers.Description} {{ get; }} = new(nameof({network.Type.Identifier}), {GeneratedMembers.InputShape}, {GeneratedMembers.OutputSize}, new {Operation.Runtime}.Operation[]")
             .Line("{")
             .Indent();
         foreach (var layer in network.Layers)
         {
-            foreach (string step in Steps(layer))
+            var entries = layer.Operations.SelectMany(o => o.DescriptionEntries).ToList();
+            if (layer.Field is { } field)
             {
-                writer.Line($"{Runtime}.NetworkStep.{step},");
+                entries.Add($"new {Operation.Runtime}.Tap({Literals.String(field)}, \"{layer.Output}\")");
+            }
+            foreach (string entry in entries)
+            {
+                var lines = entry.Split('\n');
+                for (int i = 0; i < lines.Length; i++)
+                {
+                    writer.Line(lines[i] + (i == lines.Length - 1 ? "," : ""));
+                }
             }
         }
         writer.Outdent()
-            .Line("}, path, weights);")
-            .Outdent();
+            .Line("});")
+            .Line();
     }
 
-    private static IEnumerable<string> Steps(Layer layer)
+    /// <summary>The static members of <c>IGeneratedNetwork&lt;T&gt;</c>, which constants cannot implement, and the instance <c>Description</c>.</summary>
+    private static void WriteInterface(SourceWriter writer, NetworkSpec network)
     {
-        foreach (var operation in layer.Operations)
-        {
-            string? step = operation switch
-            {
-                LinearOperation linear => $"Linear(\"{linear.Field}\")",
-                Conv2dOperation conv => $"Convolution(\"{conv.Field}\", stride: {conv.Stride}, padding: {conv.Padding}, groups: {conv.Groups})",
-                BatchNormOperation bn => $"BatchNorm(\"{bn.Field}\")",
-                PoolOperation pool => $"{(pool.Pool == PoolKind.Max ? "MaxPool" : "AveragePool")}({pool.Kernel}, {pool.Stride})",
-                ResidualOperation residual => $"Residual(\"{residual.Field}\", stride: {residual.Stride}, {Runtime}.Activation.{residual.Function})",
-                GlobalAveragePoolOperation => "GlobalAveragePool()",
-                FlattenOperation => "Flatten()",
-                ActivationOperation activate => $"Activate({Runtime}.Activation.{activate.Function})",
-                _ => null, // dropout: the identity in evaluation mode
-            };
-            if (step is not null)
-            {
-                yield return step;
-            }
-        }
+        string self = $"{Runtime}.IGeneratedNetwork<{network.Type.Identifier}>";
+        writer.Line()
+            .Line($"// {Runtime}.IGeneratedNetwork<{network.Type.Identifier}>: the constants above, for generic code.")
+            .Line($"static int {self}.{GeneratedMembers.InputSize} => {GeneratedMembers.InputSize};")
+            .Line($"static string {self}.{GeneratedMembers.InputShape} => {GeneratedMembers.InputShape};")
+            .Line($"static int {self}.{GeneratedMembers.OutputSize} => {GeneratedMembers.OutputSize};")
+            .Line($"static long {self}.{GeneratedMembers.ParameterCount} => {GeneratedMembers.ParameterCount};")
+            .Line($"static long {self}.{GeneratedMembers.MultiplyAdds} => {GeneratedMembers.MultiplyAdds};")
+            .Line($"static string {self}.{GeneratedMembers.Architecture} => {GeneratedMembers.Architecture};")
+            .Line($"{Runtime}.NetworkDescription {Runtime}.IGeneratedNetwork.{GeneratedMembers.Description} => {GeneratedMembers.Description};");
     }
 
     /// <summary><c>[N, 784]</c>, or <c>[N, 784] or [N, 1, 28, 28]</c> for an image network.</summary>

@@ -100,10 +100,10 @@ internal sealed record Conv2dOperation(string Field, long InputChannels, long Ou
 
     public override string Describe() =>
         $"new {Runtime}.Conv2d(\"{Field}\", {InputChannels}, {OutputChannels}, {Kernel}"
-        + (Stride != 1 ? $", stride: {Stride}" : "")
-        + (Padding != 0 ? $", padding: {Padding}" : "")
-        + (Groups != 1 ? $", groups: {Groups}" : "")
-        + (Bias ? "" : ", bias: false")
+        + (Stride != 1 ? $", Stride: {Stride}" : "")
+        + (Padding != 0 ? $", Padding: {Padding}" : "")
+        + (Groups != 1 ? $", Groups: {Groups}" : "")
+        + (Bias ? "" : ", Bias: false")
         + ")";
 
     public override RuntimeContract.Activation? After(RuntimeContract.Activation? before) => null;

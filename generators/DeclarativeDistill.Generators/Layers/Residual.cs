@@ -81,12 +81,12 @@ internal sealed record ResidualOperation(string Field, long InputChannels, long 
 
     public override string Describe() =>
         $"new {Runtime}.Residual(\"{Field}\",\n"
-        + $"    main: {Array}\n    {{\n"
+        + $"    Main: {Array}\n    {{\n"
         + string.Concat(Main().Select(o => $"        {o.Describe()},\n"))
         + "    },\n"
         + (HasProjection
-            ? $"    shortcut: {Array}\n    {{\n" + string.Concat(Shortcut().Select(o => $"        {o.Describe()},\n")) + "    })"
-            : $"    shortcut: {Array} {{ }})");
+            ? $"    Shortcut: {Array}\n    {{\n" + string.Concat(Shortcut().Select(o => $"        {o.Describe()},\n")) + "    })"
+            : $"    Shortcut: {Array} {{ }})");
 
     public override IEnumerable<string> DescriptionEntries => new[] { Describe(), new ActivationOperation(Function).Describe() };
 

@@ -21,6 +21,7 @@ internal static class GeneratedMembers
     public const string LoadPyTorch = nameof(LoadPyTorch);
     public const string FeatureLayers = nameof(FeatureLayers);
     public const string Features = nameof(Features);
+    public const string Description = nameof(Description);
 
     /// <summary>The last fully connected layer, whose width is the number of classes.</summary>
     public const string OutputLayer = "output";
@@ -36,7 +37,7 @@ internal static class GeneratedMembers
     public const string MeasureFidelity = nameof(MeasureFidelity);
 
     /// <summary>What every network gets, besides its layer fields, constructor and <c>forward</c>.</summary>
-    public static readonly string[] Network = { InputSize, InputShape, OutputSize, ParameterCount, MultiplyAdds, Architecture, OutputLayer, ExportOnnx, Classify, ClassifyBatch, Save, Load, LoadPyTorch, FeatureLayers, Features };
+    public static readonly string[] Network = { InputSize, InputShape, OutputSize, ParameterCount, MultiplyAdds, Architecture, OutputLayer, ExportOnnx, Classify, ClassifyBatch, Save, Load, LoadPyTorch, FeatureLayers, Features, Description };
 
     /// <summary>What a student with <c>[Distill]</c> gets, besides the <c>Distill</c> method's overloads.</summary>
     public static readonly string[] Distillation = { Temperature, Alpha, Beta, DistillationLoss, Objective, MeasureFidelity };

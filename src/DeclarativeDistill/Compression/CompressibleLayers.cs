@@ -13,12 +13,25 @@ namespace DeclarativeDistill;
 /// </summary>
 internal static class CompressibleLayers
 {
-    /// <summary>(key, weight) of each <c>Linear</c> and <c>Conv2d</c> of <paramref name="model"/>, in module order.</summary>
-    public static List<(string Key, Tensor Weight)> Weights(Model model) =>
-        model.named_modules()
+    /// <summary>
+    /// (key, weight) of each compressible weight of <paramref name="model"/>, in forward order. A generated network's come
+    /// from its description; a module written by hand has none, so its <c>Linear</c> and <c>Conv2d</c> modules are used.
+    /// </summary>
+    public static List<(string Key, Tensor Weight)> Weights(Model model)
+    {
+        if (model is IGeneratedNetwork generated)
+        {
+            var parameters = model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
+            return generated.Description.CompressibleWeights.Select(key => (key, parameters.TryGetValue(key, out var weight)
+                    ? weight
+                    : throw new System.ArgumentException($"{model.GetName()} has no weight {key}, which its description names.", nameof(model))))
+                .ToList();
+        }
+        return model.named_modules()
             .Where(m => m.module is TorchSharp.Modules.Linear or TorchSharp.Modules.Conv2d)
             .Select(m => (Key(m.name), Weight(m.module)))
             .ToList();
+    }
 
     /// <summary>Bytes of every parameter and buffer as stored (float32 weights: 4 bytes each).</summary>
     public static long DenseBytes(Model model) =>

@@ -8,7 +8,7 @@ namespace Vision
     /// Student network 3x32x32 → conv(8, 3, pad: 1) → bn → maxpool(4) → flatten → 32 → bn → 10 (ReLU, dropout 0.2),
     /// a TorchSharp module generated from its [Student] attribute.
     /// </summary>
-    partial class CifarStudent : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IFeatureLayers
+    partial class CifarStudent : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IGeneratedNetwork<CifarStudent>
     {
         /// <summary>Features per example: the 3x32x32 input image has 3072 values.</summary>
         public const int InputSize = 3072;
@@ -27,6 +27,29 @@ namespace Vision
 
         /// <summary>The layers, input first, as declared.</summary>
         public const string Architecture = "3x32x32, conv(8, 3, pad: 1), bn, maxpool(4), flatten, 32, bn, 10";
+
+        /// <summary>
+        /// This network as data: its operations in the order <c>forward</c> applies them in evaluation mode, the state_dict
+        /// tensors each reads, and where each named layer's output is. ONNX export, quantization, pruning and hints read it.
+        /// </summary>
+        public static global::DeclarativeDistill.NetworkDescription Description { get; } = new(nameof(CifarStudent), InputShape, OutputSize, new global::DeclarativeDistill.Operations.Operation[]
+        {
+            new global::DeclarativeDistill.Operations.Conv2d("conv1", 3, 8, 3, Padding: 1, Bias: false),
+            new global::DeclarativeDistill.Operations.Tap("conv1", "8x32x32"),
+            new global::DeclarativeDistill.Operations.BatchNorm("bn1", 8),
+            new global::DeclarativeDistill.Operations.Activate(global::DeclarativeDistill.Activation.ReLU),
+            new global::DeclarativeDistill.Operations.Tap("bn1", "8x32x32"),
+            new global::DeclarativeDistill.Operations.MaxPool(4, 4),
+            new global::DeclarativeDistill.Operations.Flatten(),
+            new global::DeclarativeDistill.Operations.Linear("hidden1", 512, 32),
+            new global::DeclarativeDistill.Operations.Tap("hidden1", "32"),
+            new global::DeclarativeDistill.Operations.BatchNorm("bn2", 32),
+            new global::DeclarativeDistill.Operations.Activate(global::DeclarativeDistill.Activation.ReLU),
+            new global::DeclarativeDistill.Operations.Dropout("dropout", 0.2),
+            new global::DeclarativeDistill.Operations.Tap("bn2", "32"),
+            new global::DeclarativeDistill.Operations.Linear("output", 32, 10),
+            new global::DeclarativeDistill.Operations.Tap("output", "10"),
+        });
 
         private readonly global::TorchSharp.Modules.Conv2d conv1;
         private readonly global::TorchSharp.Modules.BatchNorm2d bn1;
@@ -62,7 +85,7 @@ namespace Vision
         }
 
         /// <summary>The layers whose outputs <see cref="Features"/> returns, in forward order; the last one's output is the logits.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers { get; } = new[] { "conv1", "bn1", "hidden1", "bn2", "output" };
+        public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers => Description.FeatureLayers;
 
         /// <summary>
         /// The outputs of the named layers for a batch of shape [N, 3072] or [N, 3, 32, 32], in the order asked:
@@ -132,17 +155,15 @@ namespace Vision
 
         /// <summary>Writes this network as an ONNX model with float32 weights, or int8 weights with a scale per output channel.</summary>
         public void ExportOnnx(string path, global::DeclarativeDistill.OnnxWeights weights) =>
-            global::DeclarativeDistill.OnnxExport.Write(this, InputShape, OutputSize, new global::DeclarativeDistill.NetworkStep[]
-            {
-                global::DeclarativeDistill.NetworkStep.Convolution("conv1", stride: 1, padding: 1, groups: 1),
-                global::DeclarativeDistill.NetworkStep.BatchNorm("bn1"),
-                global::DeclarativeDistill.NetworkStep.Activate(global::DeclarativeDistill.Activation.ReLU),
-                global::DeclarativeDistill.NetworkStep.MaxPool(4, 4),
-                global::DeclarativeDistill.NetworkStep.Flatten(),
-                global::DeclarativeDistill.NetworkStep.Linear("hidden1"),
-                global::DeclarativeDistill.NetworkStep.BatchNorm("bn2"),
-                global::DeclarativeDistill.NetworkStep.Activate(global::DeclarativeDistill.Activation.ReLU),
-                global::DeclarativeDistill.NetworkStep.Linear("output"),
-            }, path, weights);
+            global::DeclarativeDistill.OnnxExport.Write(this, Description, path, weights);
+
+        // global::DeclarativeDistill.IGeneratedNetwork<CifarStudent>: the constants above, for generic code.
+        static int global::DeclarativeDistill.IGeneratedNetwork<CifarStudent>.InputSize => InputSize;
+        static string global::DeclarativeDistill.IGeneratedNetwork<CifarStudent>.InputShape => InputShape;
+        static int global::DeclarativeDistill.IGeneratedNetwork<CifarStudent>.OutputSize => OutputSize;
+        static long global::DeclarativeDistill.IGeneratedNetwork<CifarStudent>.ParameterCount => ParameterCount;
+        static long global::DeclarativeDistill.IGeneratedNetwork<CifarStudent>.MultiplyAdds => MultiplyAdds;
+        static string global::DeclarativeDistill.IGeneratedNetwork<CifarStudent>.Architecture => Architecture;
+        global::DeclarativeDistill.NetworkDescription global::DeclarativeDistill.IGeneratedNetwork.Description => Description;
     }
 }

@@ -8,7 +8,7 @@ namespace Vision
     /// Teacher network 1x28x28 → conv(32, 3) → conv(64, 3) → maxpool(2) → dropout(0.25) → 128 → dropout(0.5) → 10 (ReLU),
     /// a TorchSharp module generated from its [Teacher] attribute.
     /// </summary>
-    partial class DigitNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IFeatureLayers
+    partial class DigitNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IGeneratedNetwork<DigitNet>
     {
         /// <summary>Features per example: the 1x28x28 input image has 784 values.</summary>
         public const int InputSize = 784;
@@ -27,6 +27,31 @@ namespace Vision
 
         /// <summary>The layers, input first, as declared.</summary>
         public const string Architecture = "1x28x28, conv(32, 3), conv(64, 3), maxpool(2), dropout(0.25), 128, dropout(0.5), 10";
+
+        /// <summary>
+        /// This network as data: its operations in the order <c>forward</c> applies them in evaluation mode, the state_dict
+        /// tensors each reads, and where each named layer's output is. ONNX export, quantization, pruning and hints read it.
+        /// </summary>
+        public static global::DeclarativeDistill.NetworkDescription Description { get; } = new(nameof(DigitNet), InputShape, OutputSize, new global::DeclarativeDistill.Operations.Operation[]
+        {
+            new global::DeclarativeDistill.Operations.Conv2d("conv1", 1, 32, 3),
+            new global::DeclarativeDistill.Operations.Activate(global::DeclarativeDistill.Activation.ReLU),
+            new global::DeclarativeDistill.Operations.Tap("conv1", "32x26x26"),
+            new global::DeclarativeDistill.Operations.Conv2d("conv2", 32, 64, 3),
+            new global::DeclarativeDistill.Operations.Activate(global::DeclarativeDistill.Activation.ReLU),
+            new global::DeclarativeDistill.Operations.Tap("conv2", "64x24x24"),
+            new global::DeclarativeDistill.Operations.MaxPool(2, 2),
+            new global::DeclarativeDistill.Operations.Dropout("dropout1", 0.25),
+            new global::DeclarativeDistill.Operations.Tap("dropout1", "64x12x12"),
+            new global::DeclarativeDistill.Operations.Flatten(),
+            new global::DeclarativeDistill.Operations.Linear("hidden1", 9216, 128),
+            new global::DeclarativeDistill.Operations.Activate(global::DeclarativeDistill.Activation.ReLU),
+            new global::DeclarativeDistill.Operations.Tap("hidden1", "128"),
+            new global::DeclarativeDistill.Operations.Dropout("dropout2", 0.5),
+            new global::DeclarativeDistill.Operations.Tap("dropout2", "128"),
+            new global::DeclarativeDistill.Operations.Linear("output", 128, 10),
+            new global::DeclarativeDistill.Operations.Tap("output", "10"),
+        });
 
         private readonly global::TorchSharp.Modules.Conv2d conv1;
         private readonly global::TorchSharp.Modules.Conv2d conv2;
@@ -63,7 +88,7 @@ namespace Vision
         }
 
         /// <summary>The layers whose outputs <see cref="Features"/> returns, in forward order; the last one's output is the logits.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers { get; } = new[] { "conv1", "conv2", "dropout1", "hidden1", "dropout2", "output" };
+        public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers => Description.FeatureLayers;
 
         /// <summary>
         /// The outputs of the named layers for a batch of shape [N, 784] or [N, 1, 28, 28], in the order asked:
@@ -135,17 +160,15 @@ namespace Vision
 
         /// <summary>Writes this network as an ONNX model with float32 weights, or int8 weights with a scale per output channel.</summary>
         public void ExportOnnx(string path, global::DeclarativeDistill.OnnxWeights weights) =>
-            global::DeclarativeDistill.OnnxExport.Write(this, InputShape, OutputSize, new global::DeclarativeDistill.NetworkStep[]
-            {
-                global::DeclarativeDistill.NetworkStep.Convolution("conv1", stride: 1, padding: 0, groups: 1),
-                global::DeclarativeDistill.NetworkStep.Activate(global::DeclarativeDistill.Activation.ReLU),
-                global::DeclarativeDistill.NetworkStep.Convolution("conv2", stride: 1, padding: 0, groups: 1),
-                global::DeclarativeDistill.NetworkStep.Activate(global::DeclarativeDistill.Activation.ReLU),
-                global::DeclarativeDistill.NetworkStep.MaxPool(2, 2),
-                global::DeclarativeDistill.NetworkStep.Flatten(),
-                global::DeclarativeDistill.NetworkStep.Linear("hidden1"),
-                global::DeclarativeDistill.NetworkStep.Activate(global::DeclarativeDistill.Activation.ReLU),
-                global::DeclarativeDistill.NetworkStep.Linear("output"),
-            }, path, weights);
+            global::DeclarativeDistill.OnnxExport.Write(this, Description, path, weights);
+
+        // global::DeclarativeDistill.IGeneratedNetwork<DigitNet>: the constants above, for generic code.
+        static int global::DeclarativeDistill.IGeneratedNetwork<DigitNet>.InputSize => InputSize;
+        static string global::DeclarativeDistill.IGeneratedNetwork<DigitNet>.InputShape => InputShape;
+        static int global::DeclarativeDistill.IGeneratedNetwork<DigitNet>.OutputSize => OutputSize;
+        static long global::DeclarativeDistill.IGeneratedNetwork<DigitNet>.ParameterCount => ParameterCount;
+        static long global::DeclarativeDistill.IGeneratedNetwork<DigitNet>.MultiplyAdds => MultiplyAdds;
+        static string global::DeclarativeDistill.IGeneratedNetwork<DigitNet>.Architecture => Architecture;
+        global::DeclarativeDistill.NetworkDescription global::DeclarativeDistill.IGeneratedNetwork.Description => Description;
     }
 }

@@ -8,7 +8,7 @@ namespace Vision
     /// Student network 1x28x28 → conv(8, 3, stride: 2, pad: 1) → bn → dwconv(3, pad: 1) → bn → conv(16, 1) → bn → avgpool(2) → gap → 10 (GELU),
     /// a TorchSharp module generated from its [Student] attribute.
     /// </summary>
-    partial class SeparableStudent : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IFeatureLayers
+    partial class SeparableStudent : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IGeneratedNetwork<SeparableStudent>
     {
         /// <summary>Features per example: the 1x28x28 input image has 784 values.</summary>
         public const int InputSize = 784;
@@ -27,6 +27,33 @@ namespace Vision
 
         /// <summary>The layers, input first, as declared.</summary>
         public const string Architecture = "1x28x28, conv(8, 3, stride: 2, pad: 1), bn, dwconv(3, pad: 1), bn, conv(16, 1), bn, avgpool(2), gap, 10";
+
+        /// <summary>
+        /// This network as data: its operations in the order <c>forward</c> applies them in evaluation mode, the state_dict
+        /// tensors each reads, and where each named layer's output is. ONNX export, quantization, pruning and hints read it.
+        /// </summary>
+        public static global::DeclarativeDistill.NetworkDescription Description { get; } = new(nameof(SeparableStudent), InputShape, OutputSize, new global::DeclarativeDistill.Operations.Operation[]
+        {
+            new global::DeclarativeDistill.Operations.Conv2d("conv1", 1, 8, 3, Stride: 2, Padding: 1, Bias: false),
+            new global::DeclarativeDistill.Operations.Tap("conv1", "8x14x14"),
+            new global::DeclarativeDistill.Operations.BatchNorm("bn1", 8),
+            new global::DeclarativeDistill.Operations.Activate(global::DeclarativeDistill.Activation.GELU),
+            new global::DeclarativeDistill.Operations.Tap("bn1", "8x14x14"),
+            new global::DeclarativeDistill.Operations.Conv2d("dwconv1", 8, 8, 3, Padding: 1, Groups: 8, Bias: false),
+            new global::DeclarativeDistill.Operations.Tap("dwconv1", "8x14x14"),
+            new global::DeclarativeDistill.Operations.BatchNorm("bn2", 8),
+            new global::DeclarativeDistill.Operations.Activate(global::DeclarativeDistill.Activation.GELU),
+            new global::DeclarativeDistill.Operations.Tap("bn2", "8x14x14"),
+            new global::DeclarativeDistill.Operations.Conv2d("conv2", 8, 16, 1, Bias: false),
+            new global::DeclarativeDistill.Operations.Tap("conv2", "16x14x14"),
+            new global::DeclarativeDistill.Operations.BatchNorm("bn3", 16),
+            new global::DeclarativeDistill.Operations.Activate(global::DeclarativeDistill.Activation.GELU),
+            new global::DeclarativeDistill.Operations.Tap("bn3", "16x14x14"),
+            new global::DeclarativeDistill.Operations.AveragePool(2, 2),
+            new global::DeclarativeDistill.Operations.GlobalAveragePool(),
+            new global::DeclarativeDistill.Operations.Linear("output", 16, 10),
+            new global::DeclarativeDistill.Operations.Tap("output", "10"),
+        });
 
         private readonly global::TorchSharp.Modules.Conv2d conv1;
         private readonly global::TorchSharp.Modules.BatchNorm2d bn1;
@@ -66,7 +93,7 @@ namespace Vision
         }
 
         /// <summary>The layers whose outputs <see cref="Features"/> returns, in forward order; the last one's output is the logits.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers { get; } = new[] { "conv1", "bn1", "dwconv1", "bn2", "conv2", "bn3", "output" };
+        public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers => Description.FeatureLayers;
 
         /// <summary>
         /// The outputs of the named layers for a batch of shape [N, 784] or [N, 1, 28, 28], in the order asked:
@@ -140,20 +167,15 @@ namespace Vision
 
         /// <summary>Writes this network as an ONNX model with float32 weights, or int8 weights with a scale per output channel.</summary>
         public void ExportOnnx(string path, global::DeclarativeDistill.OnnxWeights weights) =>
-            global::DeclarativeDistill.OnnxExport.Write(this, InputShape, OutputSize, new global::DeclarativeDistill.NetworkStep[]
-            {
-                global::DeclarativeDistill.NetworkStep.Convolution("conv1", stride: 2, padding: 1, groups: 1),
-                global::DeclarativeDistill.NetworkStep.BatchNorm("bn1"),
-                global::DeclarativeDistill.NetworkStep.Activate(global::DeclarativeDistill.Activation.GELU),
-                global::DeclarativeDistill.NetworkStep.Convolution("dwconv1", stride: 1, padding: 1, groups: 8),
-                global::DeclarativeDistill.NetworkStep.BatchNorm("bn2"),
-                global::DeclarativeDistill.NetworkStep.Activate(global::DeclarativeDistill.Activation.GELU),
-                global::DeclarativeDistill.NetworkStep.Convolution("conv2", stride: 1, padding: 0, groups: 1),
-                global::DeclarativeDistill.NetworkStep.BatchNorm("bn3"),
-                global::DeclarativeDistill.NetworkStep.Activate(global::DeclarativeDistill.Activation.GELU),
-                global::DeclarativeDistill.NetworkStep.AveragePool(2, 2),
-                global::DeclarativeDistill.NetworkStep.GlobalAveragePool(),
-                global::DeclarativeDistill.NetworkStep.Linear("output"),
-            }, path, weights);
+            global::DeclarativeDistill.OnnxExport.Write(this, Description, path, weights);
+
+        // global::DeclarativeDistill.IGeneratedNetwork<SeparableStudent>: the constants above, for generic code.
+        static int global::DeclarativeDistill.IGeneratedNetwork<SeparableStudent>.InputSize => InputSize;
+        static string global::DeclarativeDistill.IGeneratedNetwork<SeparableStudent>.InputShape => InputShape;
+        static int global::DeclarativeDistill.IGeneratedNetwork<SeparableStudent>.OutputSize => OutputSize;
+        static long global::DeclarativeDistill.IGeneratedNetwork<SeparableStudent>.ParameterCount => ParameterCount;
+        static long global::DeclarativeDistill.IGeneratedNetwork<SeparableStudent>.MultiplyAdds => MultiplyAdds;
+        static string global::DeclarativeDistill.IGeneratedNetwork<SeparableStudent>.Architecture => Architecture;
+        global::DeclarativeDistill.NetworkDescription global::DeclarativeDistill.IGeneratedNetwork.Description => Description;
     }
 }

@@ -8,7 +8,7 @@ namespace Zoo
     /// Teacher network 20 → 32 → 32 → 5 (GELU, dropout 0.25),
     /// a TorchSharp module generated from its [Teacher] attribute.
     /// </summary>
-    partial class DeepTeacher : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IFeatureLayers
+    partial class DeepTeacher : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IGeneratedNetwork<DeepTeacher>
     {
         /// <summary>Features per example: the width of the input layer.</summary>
         public const int InputSize = 20;
@@ -27,6 +27,24 @@ namespace Zoo
 
         /// <summary>The layer widths, input first.</summary>
         public const string Architecture = "20-32-32-5";
+
+        /// <summary>
+        /// This network as data: its operations in the order <c>forward</c> applies them in evaluation mode, the state_dict
+        /// tensors each reads, and where each named layer's output is. ONNX export, quantization, pruning and hints read it.
+        /// </summary>
+        public static global::DeclarativeDistill.NetworkDescription Description { get; } = new(nameof(DeepTeacher), InputShape, OutputSize, new global::DeclarativeDistill.Operations.Operation[]
+        {
+            new global::DeclarativeDistill.Operations.Linear("hidden1", 20, 32),
+            new global::DeclarativeDistill.Operations.Activate(global::DeclarativeDistill.Activation.GELU),
+            new global::DeclarativeDistill.Operations.Dropout("dropout", 0.25),
+            new global::DeclarativeDistill.Operations.Tap("hidden1", "32"),
+            new global::DeclarativeDistill.Operations.Linear("hidden2", 32, 32),
+            new global::DeclarativeDistill.Operations.Activate(global::DeclarativeDistill.Activation.GELU),
+            new global::DeclarativeDistill.Operations.Dropout("dropout", 0.25),
+            new global::DeclarativeDistill.Operations.Tap("hidden2", "32"),
+            new global::DeclarativeDistill.Operations.Linear("output", 32, 5),
+            new global::DeclarativeDistill.Operations.Tap("output", "5"),
+        });
 
         private readonly global::TorchSharp.Modules.Linear hidden1;
         private readonly global::TorchSharp.Modules.Linear hidden2;
@@ -53,7 +71,7 @@ namespace Zoo
         }
 
         /// <summary>The layers whose outputs <see cref="Features"/> returns, in forward order; the last one's output is the logits.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers { get; } = new[] { "hidden1", "hidden2", "output" };
+        public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers => Description.FeatureLayers;
 
         /// <summary>
         /// The outputs of the named layers for a batch of shape [N, 20], in the order asked:
@@ -116,13 +134,15 @@ namespace Zoo
 
         /// <summary>Writes this network as an ONNX model with float32 weights, or int8 weights with a scale per output channel.</summary>
         public void ExportOnnx(string path, global::DeclarativeDistill.OnnxWeights weights) =>
-            global::DeclarativeDistill.OnnxExport.Write(this, InputShape, OutputSize, new global::DeclarativeDistill.NetworkStep[]
-            {
-                global::DeclarativeDistill.NetworkStep.Linear("hidden1"),
-                global::DeclarativeDistill.NetworkStep.Activate(global::DeclarativeDistill.Activation.GELU),
-                global::DeclarativeDistill.NetworkStep.Linear("hidden2"),
-                global::DeclarativeDistill.NetworkStep.Activate(global::DeclarativeDistill.Activation.GELU),
-                global::DeclarativeDistill.NetworkStep.Linear("output"),
-            }, path, weights);
+            global::DeclarativeDistill.OnnxExport.Write(this, Description, path, weights);
+
+        // global::DeclarativeDistill.IGeneratedNetwork<DeepTeacher>: the constants above, for generic code.
+        static int global::DeclarativeDistill.IGeneratedNetwork<DeepTeacher>.InputSize => InputSize;
+        static string global::DeclarativeDistill.IGeneratedNetwork<DeepTeacher>.InputShape => InputShape;
+        static int global::DeclarativeDistill.IGeneratedNetwork<DeepTeacher>.OutputSize => OutputSize;
+        static long global::DeclarativeDistill.IGeneratedNetwork<DeepTeacher>.ParameterCount => ParameterCount;
+        static long global::DeclarativeDistill.IGeneratedNetwork<DeepTeacher>.MultiplyAdds => MultiplyAdds;
+        static string global::DeclarativeDistill.IGeneratedNetwork<DeepTeacher>.Architecture => Architecture;
+        global::DeclarativeDistill.NetworkDescription global::DeclarativeDistill.IGeneratedNetwork.Description => Description;
     }
 }

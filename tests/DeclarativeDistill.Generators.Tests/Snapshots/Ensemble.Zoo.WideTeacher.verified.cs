@@ -8,7 +8,7 @@ namespace Zoo
     /// Teacher network 20 → 64 → 5 (Tanh),
     /// a TorchSharp module generated from its [Teacher] attribute.
     /// </summary>
-    partial class WideTeacher : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IFeatureLayers
+    partial class WideTeacher : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IGeneratedNetwork<WideTeacher>
     {
         /// <summary>Features per example: the width of the input layer.</summary>
         public const int InputSize = 20;
@@ -27,6 +27,19 @@ namespace Zoo
 
         /// <summary>The layer widths, input first.</summary>
         public const string Architecture = "20-64-5";
+
+        /// <summary>
+        /// This network as data: its operations in the order <c>forward</c> applies them in evaluation mode, the state_dict
+        /// tensors each reads, and where each named layer's output is. ONNX export, quantization, pruning and hints read it.
+        /// </summary>
+        public static global::DeclarativeDistill.NetworkDescription Description { get; } = new(nameof(WideTeacher), InputShape, OutputSize, new global::DeclarativeDistill.Operations.Operation[]
+        {
+            new global::DeclarativeDistill.Operations.Linear("hidden1", 20, 64),
+            new global::DeclarativeDistill.Operations.Activate(global::DeclarativeDistill.Activation.Tanh),
+            new global::DeclarativeDistill.Operations.Tap("hidden1", "64"),
+            new global::DeclarativeDistill.Operations.Linear("output", 64, 5),
+            new global::DeclarativeDistill.Operations.Tap("output", "5"),
+        });
 
         private readonly global::TorchSharp.Modules.Linear hidden1;
         private readonly global::TorchSharp.Modules.Linear output;
@@ -48,7 +61,7 @@ namespace Zoo
         }
 
         /// <summary>The layers whose outputs <see cref="Features"/> returns, in forward order; the last one's output is the logits.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers { get; } = new[] { "hidden1", "output" };
+        public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers => Description.FeatureLayers;
 
         /// <summary>
         /// The outputs of the named layers for a batch of shape [N, 20], in the order asked:
@@ -109,11 +122,15 @@ namespace Zoo
 
         /// <summary>Writes this network as an ONNX model with float32 weights, or int8 weights with a scale per output channel.</summary>
         public void ExportOnnx(string path, global::DeclarativeDistill.OnnxWeights weights) =>
-            global::DeclarativeDistill.OnnxExport.Write(this, InputShape, OutputSize, new global::DeclarativeDistill.NetworkStep[]
-            {
-                global::DeclarativeDistill.NetworkStep.Linear("hidden1"),
-                global::DeclarativeDistill.NetworkStep.Activate(global::DeclarativeDistill.Activation.Tanh),
-                global::DeclarativeDistill.NetworkStep.Linear("output"),
-            }, path, weights);
+            global::DeclarativeDistill.OnnxExport.Write(this, Description, path, weights);
+
+        // global::DeclarativeDistill.IGeneratedNetwork<WideTeacher>: the constants above, for generic code.
+        static int global::DeclarativeDistill.IGeneratedNetwork<WideTeacher>.InputSize => InputSize;
+        static string global::DeclarativeDistill.IGeneratedNetwork<WideTeacher>.InputShape => InputShape;
+        static int global::DeclarativeDistill.IGeneratedNetwork<WideTeacher>.OutputSize => OutputSize;
+        static long global::DeclarativeDistill.IGeneratedNetwork<WideTeacher>.ParameterCount => ParameterCount;
+        static long global::DeclarativeDistill.IGeneratedNetwork<WideTeacher>.MultiplyAdds => MultiplyAdds;
+        static string global::DeclarativeDistill.IGeneratedNetwork<WideTeacher>.Architecture => Architecture;
+        global::DeclarativeDistill.NetworkDescription global::DeclarativeDistill.IGeneratedNetwork.Description => Description;
     }
 }

@@ -8,7 +8,7 @@ namespace Fit
     /// Student network 1x28x28 → conv(8, 3, pad: 1) → conv(8, 3, pad: 1) → maxpool(2) → conv(16, 3, pad: 1) → conv(16, 3, pad: 1) → maxpool(2) → 32 → 10 (ReLU),
     /// a TorchSharp module generated from its [Student] attribute.
     /// </summary>
-    partial class ThinStudent : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IFeatureLayers
+    partial class ThinStudent : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IGeneratedNetwork<ThinStudent>
     {
         /// <summary>Features per example: the 1x28x28 input image has 784 values.</summary>
         public const int InputSize = 784;
@@ -27,6 +27,34 @@ namespace Fit
 
         /// <summary>The layers, input first, as declared.</summary>
         public const string Architecture = "1x28x28, conv(8, 3, pad: 1), conv(8, 3, pad: 1), maxpool(2), conv(16, 3, pad: 1), conv(16, 3, pad: 1), maxpool(2), 32, 10";
+
+        /// <summary>
+        /// This network as data: its operations in the order <c>forward</c> applies them in evaluation mode, the state_dict
+        /// tensors each reads, and where each named layer's output is. ONNX export, quantization, pruning and hints read it.
+        /// </summary>
+        public static global::DeclarativeDistill.NetworkDescription Description { get; } = new(nameof(ThinStudent), InputShape, OutputSize, new global::DeclarativeDistill.Operations.Operation[]
+        {
+            new global::DeclarativeDistill.Operations.Conv2d("conv1", 1, 8, 3, Padding: 1),
+            new global::DeclarativeDistill.Operations.Activate(global::DeclarativeDistill.Activation.ReLU),
+            new global::DeclarativeDistill.Operations.Tap("conv1", "8x28x28"),
+            new global::DeclarativeDistill.Operations.Conv2d("conv2", 8, 8, 3, Padding: 1),
+            new global::DeclarativeDistill.Operations.Activate(global::DeclarativeDistill.Activation.ReLU),
+            new global::DeclarativeDistill.Operations.Tap("conv2", "8x28x28"),
+            new global::DeclarativeDistill.Operations.MaxPool(2, 2),
+            new global::DeclarativeDistill.Operations.Conv2d("conv3", 8, 16, 3, Padding: 1),
+            new global::DeclarativeDistill.Operations.Activate(global::DeclarativeDistill.Activation.ReLU),
+            new global::DeclarativeDistill.Operations.Tap("conv3", "16x14x14"),
+            new global::DeclarativeDistill.Operations.Conv2d("conv4", 16, 16, 3, Padding: 1),
+            new global::DeclarativeDistill.Operations.Activate(global::DeclarativeDistill.Activation.ReLU),
+            new global::DeclarativeDistill.Operations.Tap("conv4", "16x14x14"),
+            new global::DeclarativeDistill.Operations.MaxPool(2, 2),
+            new global::DeclarativeDistill.Operations.Flatten(),
+            new global::DeclarativeDistill.Operations.Linear("hidden1", 784, 32),
+            new global::DeclarativeDistill.Operations.Activate(global::DeclarativeDistill.Activation.ReLU),
+            new global::DeclarativeDistill.Operations.Tap("hidden1", "32"),
+            new global::DeclarativeDistill.Operations.Linear("output", 32, 10),
+            new global::DeclarativeDistill.Operations.Tap("output", "10"),
+        });
 
         private readonly global::TorchSharp.Modules.Conv2d conv1;
         private readonly global::TorchSharp.Modules.Conv2d conv2;
@@ -64,7 +92,7 @@ namespace Fit
         }
 
         /// <summary>The layers whose outputs <see cref="Features"/> returns, in forward order; the last one's output is the logits.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers { get; } = new[] { "conv1", "conv2", "conv3", "conv4", "hidden1", "output" };
+        public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers => Description.FeatureLayers;
 
         /// <summary>
         /// The outputs of the named layers for a batch of shape [N, 784] or [N, 1, 28, 28], in the order asked:
@@ -137,22 +165,15 @@ namespace Fit
 
         /// <summary>Writes this network as an ONNX model with float32 weights, or int8 weights with a scale per output channel.</summary>
         public void ExportOnnx(string path, global::DeclarativeDistill.OnnxWeights weights) =>
-            global::DeclarativeDistill.OnnxExport.Write(this, InputShape, OutputSize, new global::DeclarativeDistill.NetworkStep[]
-            {
-                global::DeclarativeDistill.NetworkStep.Convolution("conv1", stride: 1, padding: 1, groups: 1),
-                global::DeclarativeDistill.NetworkStep.Activate(global::DeclarativeDistill.Activation.ReLU),
-                global::DeclarativeDistill.NetworkStep.Convolution("conv2", stride: 1, padding: 1, groups: 1),
-                global::DeclarativeDistill.NetworkStep.Activate(global::DeclarativeDistill.Activation.ReLU),
-                global::DeclarativeDistill.NetworkStep.MaxPool(2, 2),
-                global::DeclarativeDistill.NetworkStep.Convolution("conv3", stride: 1, padding: 1, groups: 1),
-                global::DeclarativeDistill.NetworkStep.Activate(global::DeclarativeDistill.Activation.ReLU),
-                global::DeclarativeDistill.NetworkStep.Convolution("conv4", stride: 1, padding: 1, groups: 1),
-                global::DeclarativeDistill.NetworkStep.Activate(global::DeclarativeDistill.Activation.ReLU),
-                global::DeclarativeDistill.NetworkStep.MaxPool(2, 2),
-                global::DeclarativeDistill.NetworkStep.Flatten(),
-                global::DeclarativeDistill.NetworkStep.Linear("hidden1"),
-                global::DeclarativeDistill.NetworkStep.Activate(global::DeclarativeDistill.Activation.ReLU),
-                global::DeclarativeDistill.NetworkStep.Linear("output"),
-            }, path, weights);
+            global::DeclarativeDistill.OnnxExport.Write(this, Description, path, weights);
+
+        // global::DeclarativeDistill.IGeneratedNetwork<ThinStudent>: the constants above, for generic code.
+        static int global::DeclarativeDistill.IGeneratedNetwork<ThinStudent>.InputSize => InputSize;
+        static string global::DeclarativeDistill.IGeneratedNetwork<ThinStudent>.InputShape => InputShape;
+        static int global::DeclarativeDistill.IGeneratedNetwork<ThinStudent>.OutputSize => OutputSize;
+        static long global::DeclarativeDistill.IGeneratedNetwork<ThinStudent>.ParameterCount => ParameterCount;
+        static long global::DeclarativeDistill.IGeneratedNetwork<ThinStudent>.MultiplyAdds => MultiplyAdds;
+        static string global::DeclarativeDistill.IGeneratedNetwork<ThinStudent>.Architecture => Architecture;
+        global::DeclarativeDistill.NetworkDescription global::DeclarativeDistill.IGeneratedNetwork.Description => Description;
     }
 }

@@ -8,7 +8,7 @@ namespace Fit
     /// Teacher network 1x28x28 → conv(16, 3, pad: 1) → bn → res(16) → res(32, stride: 2) → res(64, stride: 2) → gap → 10 (ReLU),
     /// a TorchSharp module generated from its [Teacher] attribute.
     /// </summary>
-    partial class WideResNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IFeatureLayers
+    partial class WideResNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IGeneratedNetwork<WideResNet>
     {
         /// <summary>Features per example: the 1x28x28 input image has 784 values.</summary>
         public const int InputSize = 784;
@@ -27,6 +27,66 @@ namespace Fit
 
         /// <summary>The layers, input first, as declared.</summary>
         public const string Architecture = "1x28x28, conv(16, 3, pad: 1), bn, res(16), res(32, stride: 2), res(64, stride: 2), gap, 10";
+
+        /// <summary>
+        /// This network as data: its operations in the order <c>forward</c> applies them in evaluation mode, the state_dict
+        /// tensors each reads, and where each named layer's output is. ONNX export, quantization, pruning and hints read it.
+        /// </summary>
+        public static global::DeclarativeDistill.NetworkDescription Description { get; } = new(nameof(WideResNet), InputShape, OutputSize, new global::DeclarativeDistill.Operations.Operation[]
+        {
+            new global::DeclarativeDistill.Operations.Conv2d("conv1", 1, 16, 3, Padding: 1, Bias: false),
+            new global::DeclarativeDistill.Operations.Tap("conv1", "16x28x28"),
+            new global::DeclarativeDistill.Operations.BatchNorm("bn1", 16),
+            new global::DeclarativeDistill.Operations.Activate(global::DeclarativeDistill.Activation.ReLU),
+            new global::DeclarativeDistill.Operations.Tap("bn1", "16x28x28"),
+            new global::DeclarativeDistill.Operations.Residual("res1",
+                Main: new global::DeclarativeDistill.Operations.Operation[]
+                {
+                    new global::DeclarativeDistill.Operations.Conv2d("res1.conv1", 16, 16, 3, Padding: 1, Bias: false),
+                    new global::DeclarativeDistill.Operations.BatchNorm("res1.bn1", 16),
+                    new global::DeclarativeDistill.Operations.Activate(global::DeclarativeDistill.Activation.ReLU),
+                    new global::DeclarativeDistill.Operations.Conv2d("res1.conv2", 16, 16, 3, Padding: 1, Bias: false),
+                    new global::DeclarativeDistill.Operations.BatchNorm("res1.bn2", 16),
+                },
+                Shortcut: new global::DeclarativeDistill.Operations.Operation[] { }),
+            new global::DeclarativeDistill.Operations.Activate(global::DeclarativeDistill.Activation.ReLU),
+            new global::DeclarativeDistill.Operations.Tap("res1", "16x28x28"),
+            new global::DeclarativeDistill.Operations.Residual("res2",
+                Main: new global::DeclarativeDistill.Operations.Operation[]
+                {
+                    new global::DeclarativeDistill.Operations.Conv2d("res2.conv1", 16, 32, 3, Stride: 2, Padding: 1, Bias: false),
+                    new global::DeclarativeDistill.Operations.BatchNorm("res2.bn1", 32),
+                    new global::DeclarativeDistill.Operations.Activate(global::DeclarativeDistill.Activation.ReLU),
+                    new global::DeclarativeDistill.Operations.Conv2d("res2.conv2", 32, 32, 3, Padding: 1, Bias: false),
+                    new global::DeclarativeDistill.Operations.BatchNorm("res2.bn2", 32),
+                },
+                Shortcut: new global::DeclarativeDistill.Operations.Operation[]
+                {
+                    new global::DeclarativeDistill.Operations.Conv2d("res2.downsample.0", 16, 32, 1, Stride: 2, Bias: false),
+                    new global::DeclarativeDistill.Operations.BatchNorm("res2.downsample.1", 32),
+                }),
+            new global::DeclarativeDistill.Operations.Activate(global::DeclarativeDistill.Activation.ReLU),
+            new global::DeclarativeDistill.Operations.Tap("res2", "32x14x14"),
+            new global::DeclarativeDistill.Operations.Residual("res3",
+                Main: new global::DeclarativeDistill.Operations.Operation[]
+                {
+                    new global::DeclarativeDistill.Operations.Conv2d("res3.conv1", 32, 64, 3, Stride: 2, Padding: 1, Bias: false),
+                    new global::DeclarativeDistill.Operations.BatchNorm("res3.bn1", 64),
+                    new global::DeclarativeDistill.Operations.Activate(global::DeclarativeDistill.Activation.ReLU),
+                    new global::DeclarativeDistill.Operations.Conv2d("res3.conv2", 64, 64, 3, Padding: 1, Bias: false),
+                    new global::DeclarativeDistill.Operations.BatchNorm("res3.bn2", 64),
+                },
+                Shortcut: new global::DeclarativeDistill.Operations.Operation[]
+                {
+                    new global::DeclarativeDistill.Operations.Conv2d("res3.downsample.0", 32, 64, 1, Stride: 2, Bias: false),
+                    new global::DeclarativeDistill.Operations.BatchNorm("res3.downsample.1", 64),
+                }),
+            new global::DeclarativeDistill.Operations.Activate(global::DeclarativeDistill.Activation.ReLU),
+            new global::DeclarativeDistill.Operations.Tap("res3", "64x7x7"),
+            new global::DeclarativeDistill.Operations.GlobalAveragePool(),
+            new global::DeclarativeDistill.Operations.Linear("output", 64, 10),
+            new global::DeclarativeDistill.Operations.Tap("output", "10"),
+        });
 
         private readonly global::TorchSharp.Modules.Conv2d conv1;
         private readonly global::TorchSharp.Modules.BatchNorm2d bn1;
@@ -62,7 +122,7 @@ namespace Fit
         }
 
         /// <summary>The layers whose outputs <see cref="Features"/> returns, in forward order; the last one's output is the logits.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers { get; } = new[] { "conv1", "bn1", "res1", "res2", "res3", "output" };
+        public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers => Description.FeatureLayers;
 
         /// <summary>
         /// The outputs of the named layers for a batch of shape [N, 784] or [N, 1, 28, 28], in the order asked:
@@ -133,16 +193,15 @@ namespace Fit
 
         /// <summary>Writes this network as an ONNX model with float32 weights, or int8 weights with a scale per output channel.</summary>
         public void ExportOnnx(string path, global::DeclarativeDistill.OnnxWeights weights) =>
-            global::DeclarativeDistill.OnnxExport.Write(this, InputShape, OutputSize, new global::DeclarativeDistill.NetworkStep[]
-            {
-                global::DeclarativeDistill.NetworkStep.Convolution("conv1", stride: 1, padding: 1, groups: 1),
-                global::DeclarativeDistill.NetworkStep.BatchNorm("bn1"),
-                global::DeclarativeDistill.NetworkStep.Activate(global::DeclarativeDistill.Activation.ReLU),
-                global::DeclarativeDistill.NetworkStep.Residual("res1", stride: 1, global::DeclarativeDistill.Activation.ReLU),
-                global::DeclarativeDistill.NetworkStep.Residual("res2", stride: 2, global::DeclarativeDistill.Activation.ReLU),
-                global::DeclarativeDistill.NetworkStep.Residual("res3", stride: 2, global::DeclarativeDistill.Activation.ReLU),
-                global::DeclarativeDistill.NetworkStep.GlobalAveragePool(),
-                global::DeclarativeDistill.NetworkStep.Linear("output"),
-            }, path, weights);
+            global::DeclarativeDistill.OnnxExport.Write(this, Description, path, weights);
+
+        // global::DeclarativeDistill.IGeneratedNetwork<WideResNet>: the constants above, for generic code.
+        static int global::DeclarativeDistill.IGeneratedNetwork<WideResNet>.InputSize => InputSize;
+        static string global::DeclarativeDistill.IGeneratedNetwork<WideResNet>.InputShape => InputShape;
+        static int global::DeclarativeDistill.IGeneratedNetwork<WideResNet>.OutputSize => OutputSize;
+        static long global::DeclarativeDistill.IGeneratedNetwork<WideResNet>.ParameterCount => ParameterCount;
+        static long global::DeclarativeDistill.IGeneratedNetwork<WideResNet>.MultiplyAdds => MultiplyAdds;
+        static string global::DeclarativeDistill.IGeneratedNetwork<WideResNet>.Architecture => Architecture;
+        global::DeclarativeDistill.NetworkDescription global::DeclarativeDistill.IGeneratedNetwork.Description => Description;
     }
 }

@@ -8,7 +8,7 @@ namespace Samples.Mnist
     /// Teacher network 784 → 1200 → 1200 → 10 (ReLU, dropout 0.5),
     /// a TorchSharp module generated from its [Teacher] attribute.
     /// </summary>
-    partial class MnistTeacher : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IFeatureLayers
+    partial class MnistTeacher : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IGeneratedNetwork<MnistTeacher>
     {
         /// <summary>Features per example: the width of the input layer.</summary>
         public const int InputSize = 784;
@@ -27,6 +27,24 @@ namespace Samples.Mnist
 
         /// <summary>The layer widths, input first.</summary>
         public const string Architecture = "784-1200-1200-10";
+
+        /// <summary>
+        /// This network as data: its operations in the order <c>forward</c> applies them in evaluation mode, the state_dict
+        /// tensors each reads, and where each named layer's output is. ONNX export, quantization, pruning and hints read it.
+        /// </summary>
+        public static global::DeclarativeDistill.NetworkDescription Description { get; } = new(nameof(MnistTeacher), InputShape, OutputSize, new global::DeclarativeDistill.Operations.Operation[]
+        {
+            new global::DeclarativeDistill.Operations.Linear("hidden1", 784, 1200),
+            new global::DeclarativeDistill.Operations.Activate(global::DeclarativeDistill.Activation.ReLU),
+            new global::DeclarativeDistill.Operations.Dropout("dropout", 0.5),
+            new global::DeclarativeDistill.Operations.Tap("hidden1", "1200"),
+            new global::DeclarativeDistill.Operations.Linear("hidden2", 1200, 1200),
+            new global::DeclarativeDistill.Operations.Activate(global::DeclarativeDistill.Activation.ReLU),
+            new global::DeclarativeDistill.Operations.Dropout("dropout", 0.5),
+            new global::DeclarativeDistill.Operations.Tap("hidden2", "1200"),
+            new global::DeclarativeDistill.Operations.Linear("output", 1200, 10),
+            new global::DeclarativeDistill.Operations.Tap("output", "10"),
+        });
 
         private readonly global::TorchSharp.Modules.Linear hidden1;
         private readonly global::TorchSharp.Modules.Linear hidden2;
@@ -53,7 +71,7 @@ namespace Samples.Mnist
         }
 
         /// <summary>The layers whose outputs <see cref="Features"/> returns, in forward order; the last one's output is the logits.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers { get; } = new[] { "hidden1", "hidden2", "output" };
+        public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers => Description.FeatureLayers;
 
         /// <summary>
         /// The outputs of the named layers for a batch of shape [N, 784], in the order asked:
@@ -116,13 +134,15 @@ namespace Samples.Mnist
 
         /// <summary>Writes this network as an ONNX model with float32 weights, or int8 weights with a scale per output channel.</summary>
         public void ExportOnnx(string path, global::DeclarativeDistill.OnnxWeights weights) =>
-            global::DeclarativeDistill.OnnxExport.Write(this, InputShape, OutputSize, new global::DeclarativeDistill.NetworkStep[]
-            {
-                global::DeclarativeDistill.NetworkStep.Linear("hidden1"),
-                global::DeclarativeDistill.NetworkStep.Activate(global::DeclarativeDistill.Activation.ReLU),
-                global::DeclarativeDistill.NetworkStep.Linear("hidden2"),
-                global::DeclarativeDistill.NetworkStep.Activate(global::DeclarativeDistill.Activation.ReLU),
-                global::DeclarativeDistill.NetworkStep.Linear("output"),
-            }, path, weights);
+            global::DeclarativeDistill.OnnxExport.Write(this, Description, path, weights);
+
+        // global::DeclarativeDistill.IGeneratedNetwork<MnistTeacher>: the constants above, for generic code.
+        static int global::DeclarativeDistill.IGeneratedNetwork<MnistTeacher>.InputSize => InputSize;
+        static string global::DeclarativeDistill.IGeneratedNetwork<MnistTeacher>.InputShape => InputShape;
+        static int global::DeclarativeDistill.IGeneratedNetwork<MnistTeacher>.OutputSize => OutputSize;
+        static long global::DeclarativeDistill.IGeneratedNetwork<MnistTeacher>.ParameterCount => ParameterCount;
+        static long global::DeclarativeDistill.IGeneratedNetwork<MnistTeacher>.MultiplyAdds => MultiplyAdds;
+        static string global::DeclarativeDistill.IGeneratedNetwork<MnistTeacher>.Architecture => Architecture;
+        global::DeclarativeDistill.NetworkDescription global::DeclarativeDistill.IGeneratedNetwork.Description => Description;
     }
 }

@@ -6,7 +6,7 @@
 /// Student network 4 → 2 (linear),
 /// a TorchSharp module generated from its [Student] attribute.
 /// </summary>
-partial class GlobalStudent : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IFeatureLayers
+partial class GlobalStudent : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IGeneratedNetwork<GlobalStudent>
 {
     /// <summary>Features per example: the width of the input layer.</summary>
     public const int InputSize = 4;
@@ -26,6 +26,16 @@ partial class GlobalStudent : global::TorchSharp.torch.nn.Module<global::TorchSh
     /// <summary>The layer widths, input first.</summary>
     public const string Architecture = "4-2";
 
+    /// <summary>
+    /// This network as data: its operations in the order <c>forward</c> applies them in evaluation mode, the state_dict
+    /// tensors each reads, and where each named layer's output is. ONNX export, quantization, pruning and hints read it.
+    /// </summary>
+    public static global::DeclarativeDistill.NetworkDescription Description { get; } = new(nameof(GlobalStudent), InputShape, OutputSize, new global::DeclarativeDistill.Operations.Operation[]
+    {
+        new global::DeclarativeDistill.Operations.Linear("output", 4, 2),
+        new global::DeclarativeDistill.Operations.Tap("output", "2"),
+    });
+
     private readonly global::TorchSharp.Modules.Linear output;
 
     /// <summary>Creates the network with freshly initialised weights, drawn from TorchSharp's global generator.</summary>
@@ -43,7 +53,7 @@ partial class GlobalStudent : global::TorchSharp.torch.nn.Module<global::TorchSh
     }
 
     /// <summary>The layers whose outputs <see cref="Features"/> returns, in forward order; the last one's output is the logits.</summary>
-    public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers { get; } = new[] { "output" };
+    public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers => Description.FeatureLayers;
 
     /// <summary>
     /// The outputs of the named layers for a batch of shape [N, 4], in the order asked:
@@ -102,8 +112,14 @@ partial class GlobalStudent : global::TorchSharp.torch.nn.Module<global::TorchSh
 
     /// <summary>Writes this network as an ONNX model with float32 weights, or int8 weights with a scale per output channel.</summary>
     public void ExportOnnx(string path, global::DeclarativeDistill.OnnxWeights weights) =>
-        global::DeclarativeDistill.OnnxExport.Write(this, InputShape, OutputSize, new global::DeclarativeDistill.NetworkStep[]
-        {
-            global::DeclarativeDistill.NetworkStep.Linear("output"),
-        }, path, weights);
+        global::DeclarativeDistill.OnnxExport.Write(this, Description, path, weights);
+
+    // global::DeclarativeDistill.IGeneratedNetwork<GlobalStudent>: the constants above, for generic code.
+    static int global::DeclarativeDistill.IGeneratedNetwork<GlobalStudent>.InputSize => InputSize;
+    static string global::DeclarativeDistill.IGeneratedNetwork<GlobalStudent>.InputShape => InputShape;
+    static int global::DeclarativeDistill.IGeneratedNetwork<GlobalStudent>.OutputSize => OutputSize;
+    static long global::DeclarativeDistill.IGeneratedNetwork<GlobalStudent>.ParameterCount => ParameterCount;
+    static long global::DeclarativeDistill.IGeneratedNetwork<GlobalStudent>.MultiplyAdds => MultiplyAdds;
+    static string global::DeclarativeDistill.IGeneratedNetwork<GlobalStudent>.Architecture => Architecture;
+    global::DeclarativeDistill.NetworkDescription global::DeclarativeDistill.IGeneratedNetwork.Description => Description;
 }

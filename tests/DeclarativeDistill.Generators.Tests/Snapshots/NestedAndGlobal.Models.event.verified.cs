@@ -8,7 +8,7 @@ partial class Models
     /// Teacher network 4 → 8 → 2 (ReLU),
     /// a TorchSharp module generated from its [Teacher] attribute.
     /// </summary>
-    partial class @event : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IFeatureLayers
+    partial class @event : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IGeneratedNetwork<@event>
     {
         /// <summary>Features per example: the width of the input layer.</summary>
         public const int InputSize = 4;
@@ -27,6 +27,19 @@ partial class Models
 
         /// <summary>The layer widths, input first.</summary>
         public const string Architecture = "4-8-2";
+
+        /// <summary>
+        /// This network as data: its operations in the order <c>forward</c> applies them in evaluation mode, the state_dict
+        /// tensors each reads, and where each named layer's output is. ONNX export, quantization, pruning and hints read it.
+        /// </summary>
+        public static global::DeclarativeDistill.NetworkDescription Description { get; } = new(nameof(@event), InputShape, OutputSize, new global::DeclarativeDistill.Operations.Operation[]
+        {
+            new global::DeclarativeDistill.Operations.Linear("hidden1", 4, 8),
+            new global::DeclarativeDistill.Operations.Activate(global::DeclarativeDistill.Activation.ReLU),
+            new global::DeclarativeDistill.Operations.Tap("hidden1", "8"),
+            new global::DeclarativeDistill.Operations.Linear("output", 8, 2),
+            new global::DeclarativeDistill.Operations.Tap("output", "2"),
+        });
 
         private readonly global::TorchSharp.Modules.Linear hidden1;
         private readonly global::TorchSharp.Modules.Linear output;
@@ -48,7 +61,7 @@ partial class Models
         }
 
         /// <summary>The layers whose outputs <see cref="Features"/> returns, in forward order; the last one's output is the logits.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers { get; } = new[] { "hidden1", "output" };
+        public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers => Description.FeatureLayers;
 
         /// <summary>
         /// The outputs of the named layers for a batch of shape [N, 4], in the order asked:
@@ -109,11 +122,15 @@ partial class Models
 
         /// <summary>Writes this network as an ONNX model with float32 weights, or int8 weights with a scale per output channel.</summary>
         public void ExportOnnx(string path, global::DeclarativeDistill.OnnxWeights weights) =>
-            global::DeclarativeDistill.OnnxExport.Write(this, InputShape, OutputSize, new global::DeclarativeDistill.NetworkStep[]
-            {
-                global::DeclarativeDistill.NetworkStep.Linear("hidden1"),
-                global::DeclarativeDistill.NetworkStep.Activate(global::DeclarativeDistill.Activation.ReLU),
-                global::DeclarativeDistill.NetworkStep.Linear("output"),
-            }, path, weights);
+            global::DeclarativeDistill.OnnxExport.Write(this, Description, path, weights);
+
+        // global::DeclarativeDistill.IGeneratedNetwork<@event>: the constants above, for generic code.
+        static int global::DeclarativeDistill.IGeneratedNetwork<@event>.InputSize => InputSize;
+        static string global::DeclarativeDistill.IGeneratedNetwork<@event>.InputShape => InputShape;
+        static int global::DeclarativeDistill.IGeneratedNetwork<@event>.OutputSize => OutputSize;
+        static long global::DeclarativeDistill.IGeneratedNetwork<@event>.ParameterCount => ParameterCount;
+        static long global::DeclarativeDistill.IGeneratedNetwork<@event>.MultiplyAdds => MultiplyAdds;
+        static string global::DeclarativeDistill.IGeneratedNetwork<@event>.Architecture => Architecture;
+        global::DeclarativeDistill.NetworkDescription global::DeclarativeDistill.IGeneratedNetwork.Description => Description;
     }
 }

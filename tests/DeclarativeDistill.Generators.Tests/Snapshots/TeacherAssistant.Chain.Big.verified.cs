@@ -8,7 +8,7 @@ namespace Chain
     /// Teacher network 10 → 100 → 100 → 3 (ReLU),
     /// a TorchSharp module generated from its [Teacher] attribute.
     /// </summary>
-    partial class Big : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IFeatureLayers
+    partial class Big : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IGeneratedNetwork<Big>
     {
         /// <summary>Features per example: the width of the input layer.</summary>
         public const int InputSize = 10;
@@ -27,6 +27,22 @@ namespace Chain
 
         /// <summary>The layer widths, input first.</summary>
         public const string Architecture = "10-100-100-3";
+
+        /// <summary>
+        /// This network as data: its operations in the order <c>forward</c> applies them in evaluation mode, the state_dict
+        /// tensors each reads, and where each named layer's output is. ONNX export, quantization, pruning and hints read it.
+        /// </summary>
+        public static global::DeclarativeDistill.NetworkDescription Description { get; } = new(nameof(Big), InputShape, OutputSize, new global::DeclarativeDistill.Operations.Operation[]
+        {
+            new global::DeclarativeDistill.Operations.Linear("hidden1", 10, 100),
+            new global::DeclarativeDistill.Operations.Activate(global::DeclarativeDistill.Activation.ReLU),
+            new global::DeclarativeDistill.Operations.Tap("hidden1", "100"),
+            new global::DeclarativeDistill.Operations.Linear("hidden2", 100, 100),
+            new global::DeclarativeDistill.Operations.Activate(global::DeclarativeDistill.Activation.ReLU),
+            new global::DeclarativeDistill.Operations.Tap("hidden2", "100"),
+            new global::DeclarativeDistill.Operations.Linear("output", 100, 3),
+            new global::DeclarativeDistill.Operations.Tap("output", "3"),
+        });
 
         private readonly global::TorchSharp.Modules.Linear hidden1;
         private readonly global::TorchSharp.Modules.Linear hidden2;
@@ -51,7 +67,7 @@ namespace Chain
         }
 
         /// <summary>The layers whose outputs <see cref="Features"/> returns, in forward order; the last one's output is the logits.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers { get; } = new[] { "hidden1", "hidden2", "output" };
+        public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers => Description.FeatureLayers;
 
         /// <summary>
         /// The outputs of the named layers for a batch of shape [N, 10], in the order asked:
@@ -114,13 +130,15 @@ namespace Chain
 
         /// <summary>Writes this network as an ONNX model with float32 weights, or int8 weights with a scale per output channel.</summary>
         public void ExportOnnx(string path, global::DeclarativeDistill.OnnxWeights weights) =>
-            global::DeclarativeDistill.OnnxExport.Write(this, InputShape, OutputSize, new global::DeclarativeDistill.NetworkStep[]
-            {
-                global::DeclarativeDistill.NetworkStep.Linear("hidden1"),
-                global::DeclarativeDistill.NetworkStep.Activate(global::DeclarativeDistill.Activation.ReLU),
-                global::DeclarativeDistill.NetworkStep.Linear("hidden2"),
-                global::DeclarativeDistill.NetworkStep.Activate(global::DeclarativeDistill.Activation.ReLU),
-                global::DeclarativeDistill.NetworkStep.Linear("output"),
-            }, path, weights);
+            global::DeclarativeDistill.OnnxExport.Write(this, Description, path, weights);
+
+        // global::DeclarativeDistill.IGeneratedNetwork<Big>: the constants above, for generic code.
+        static int global::DeclarativeDistill.IGeneratedNetwork<Big>.InputSize => InputSize;
+        static string global::DeclarativeDistill.IGeneratedNetwork<Big>.InputShape => InputShape;
+        static int global::DeclarativeDistill.IGeneratedNetwork<Big>.OutputSize => OutputSize;
+        static long global::DeclarativeDistill.IGeneratedNetwork<Big>.ParameterCount => ParameterCount;
+        static long global::DeclarativeDistill.IGeneratedNetwork<Big>.MultiplyAdds => MultiplyAdds;
+        static string global::DeclarativeDistill.IGeneratedNetwork<Big>.Architecture => Architecture;
+        global::DeclarativeDistill.NetworkDescription global::DeclarativeDistill.IGeneratedNetwork.Description => Description;
     }
 }

@@ -8,7 +8,7 @@ namespace Chain
     /// Student network 10 → 3 (linear),
     /// a TorchSharp module generated from its [Student] attribute.
     /// </summary>
-    partial class Small : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IFeatureLayers
+    partial class Small : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::DeclarativeDistill.IGeneratedNetwork<Small>
     {
         /// <summary>Features per example: the width of the input layer.</summary>
         public const int InputSize = 10;
@@ -28,6 +28,16 @@ namespace Chain
         /// <summary>The layer widths, input first.</summary>
         public const string Architecture = "10-3";
 
+        /// <summary>
+        /// This network as data: its operations in the order <c>forward</c> applies them in evaluation mode, the state_dict
+        /// tensors each reads, and where each named layer's output is. ONNX export, quantization, pruning and hints read it.
+        /// </summary>
+        public static global::DeclarativeDistill.NetworkDescription Description { get; } = new(nameof(Small), InputShape, OutputSize, new global::DeclarativeDistill.Operations.Operation[]
+        {
+            new global::DeclarativeDistill.Operations.Linear("output", 10, 3),
+            new global::DeclarativeDistill.Operations.Tap("output", "3"),
+        });
+
         private readonly global::TorchSharp.Modules.Linear output;
 
         /// <summary>Creates the network with freshly initialised weights, drawn from TorchSharp's global generator.</summary>
@@ -45,7 +55,7 @@ namespace Chain
         }
 
         /// <summary>The layers whose outputs <see cref="Features"/> returns, in forward order; the last one's output is the logits.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers { get; } = new[] { "output" };
+        public global::System.Collections.Generic.IReadOnlyList<string> FeatureLayers => Description.FeatureLayers;
 
         /// <summary>
         /// The outputs of the named layers for a batch of shape [N, 10], in the order asked:
@@ -104,9 +114,15 @@ namespace Chain
 
         /// <summary>Writes this network as an ONNX model with float32 weights, or int8 weights with a scale per output channel.</summary>
         public void ExportOnnx(string path, global::DeclarativeDistill.OnnxWeights weights) =>
-            global::DeclarativeDistill.OnnxExport.Write(this, InputShape, OutputSize, new global::DeclarativeDistill.NetworkStep[]
-            {
-                global::DeclarativeDistill.NetworkStep.Linear("output"),
-            }, path, weights);
+            global::DeclarativeDistill.OnnxExport.Write(this, Description, path, weights);
+
+        // global::DeclarativeDistill.IGeneratedNetwork<Small>: the constants above, for generic code.
+        static int global::DeclarativeDistill.IGeneratedNetwork<Small>.InputSize => InputSize;
+        static string global::DeclarativeDistill.IGeneratedNetwork<Small>.InputShape => InputShape;
+        static int global::DeclarativeDistill.IGeneratedNetwork<Small>.OutputSize => OutputSize;
+        static long global::DeclarativeDistill.IGeneratedNetwork<Small>.ParameterCount => ParameterCount;
+        static long global::DeclarativeDistill.IGeneratedNetwork<Small>.MultiplyAdds => MultiplyAdds;
+        static string global::DeclarativeDistill.IGeneratedNetwork<Small>.Architecture => Architecture;
+        global::DeclarativeDistill.NetworkDescription global::DeclarativeDistill.IGeneratedNetwork.Description => Description;
     }
 }
