@@ -20,20 +20,20 @@ internal static class DistillationEmitter
 
         writer.Open($"partial class {distillation.Student.Identifier}");
         writer.Line("/// <summary>The softmax temperature T of the soft loss, from [Distill].</summary>")
-            .Line($"public const double Temperature = {Literals.Format(distillation.Temperature)};")
+            .Line($"public const double {GeneratedMembers.Temperature} = {Literals.Format(distillation.Temperature)};")
             .Line()
             .Line("/// <summary>Weight of the soft (teacher) loss, from [Distill].</summary>")
-            .Line($"public const double Alpha = {Literals.Format(distillation.Alpha)};")
+            .Line($"public const double {GeneratedMembers.Alpha} = {Literals.Format(distillation.Alpha)};")
             .Line();
         if (distillation.BetaGiven)
         {
             writer.Line("/// <summary>Weight of the hard (label) loss, from [Distill].</summary>")
-                .Line($"public const double Beta = {Literals.Format(distillation.Beta)};");
+                .Line($"public const double {GeneratedMembers.Beta} = {Literals.Format(distillation.Beta)};");
         }
         else
         {
             writer.Line("/// <summary>Weight of the hard (label) loss: 1 - Alpha, as [Distill] leaves Beta unset.</summary>")
-                .Line("public const double Beta = 1 - Alpha;");
+                .Line($"public const double {GeneratedMembers.Beta} = 1 - {GeneratedMembers.Alpha};");
         }
         writer.Line();
 
@@ -41,7 +41,7 @@ internal static class DistillationEmitter
             .Line("/// Alpha · T² · KL(softmax(teacherLogits / T) ‖ softmax(studentLogits / T)) + Beta · CE(studentLogits, labels),")
             .Line("/// with this student's T, Alpha and Beta; the KL divergence is averaged over the batch.")
             .Line("/// </summary>")
-            .Line($"public static {Tensor} DistillationLoss({Tensor} studentLogits, {Tensor} teacherLogits, {Tensor} labels) =>")
+            .Line($"public static {Tensor} {GeneratedMembers.DistillationLoss}({Tensor} studentLogits, {Tensor} teacherLogits, {Tensor} labels) =>")
             .Indent().Line($"{Runtime}.KnowledgeDistillation.Loss(studentLogits, teacherLogits, labels, Temperature, Alpha, Beta);").Outdent()
             .Line();
 
@@ -76,7 +76,7 @@ internal static class DistillationEmitter
                 $"{Runtime}.DistillationObjective? objective = null",
             })
             .ToList();
-        WriteSignature(writer, $"public {Runtime}.TrainingReport Distill(", signature);
+        WriteSignature(writer, $"public {Runtime}.TrainingReport {GeneratedMembers.Distill}(", signature);
         writer.Line($"{Runtime}.Trainer.Distill(")
             .Indent()
             .Line("this,")
@@ -96,7 +96,7 @@ internal static class DistillationEmitter
                 : "/// How closely this student matches its ensemble (the average of the teachers' probabilities) on <paramref name=\"data\"/>, at temperature 1:")
             .Line("/// top-1 agreement and mean KL(teacher ‖ student).")
             .Line("/// </summary>");
-        WriteSignature(writer, $"public {Runtime}.Fidelity MeasureFidelity(",
+        WriteSignature(writer, $"public {Runtime}.Fidelity {GeneratedMembers.MeasureFidelity}(",
             TeacherParameters(teachers, parameters).Concat(new[] { $"{Runtime}.LabeledDataset data" }).ToList());
         writer.Line($"{Runtime}.Metrics.Fidelity(")
             .Indent()
@@ -128,10 +128,10 @@ internal static class DistillationEmitter
             .Line("/// </summary>");
         if (hints.IsEmpty)
         {
-            writer.Line($"public static {Runtime}.DistillationObjective Objective {{ get; }} = new(Temperature, Alpha, Beta);").Line();
+            writer.Line($"public static {Runtime}.DistillationObjective {GeneratedMembers.Objective} {{ get; }} = new({GeneratedMembers.Temperature}, {GeneratedMembers.Alpha}, {GeneratedMembers.Beta});").Line();
             return;
         }
-        writer.Line($"public static {Runtime}.DistillationObjective Objective {{ get; }} = new(Temperature, Alpha, Beta)")
+        writer.Line($"public static {Runtime}.DistillationObjective {GeneratedMembers.Objective} {{ get; }} = new({GeneratedMembers.Temperature}, {GeneratedMembers.Alpha}, {GeneratedMembers.Beta})")
             .Line("{")
             .Indent()
             .Line($"Hints = new {Runtime}.FeatureHint[]")

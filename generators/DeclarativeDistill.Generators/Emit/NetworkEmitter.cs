@@ -96,18 +96,18 @@ internal static class NetworkEmitter
         WriteRuntimeMembers(writer, network, "this", trainable: true);
         writer.Line()
             .Line("/// <summary>Writes this network's weights to <paramref name=\"path\"/> in TorchSharp's format, through a temporary file.</summary>")
-            .Line("public void Save(string path) =>")
+            .Line($"public void {GeneratedMembers.Save}(string path) =>")
             .Indent().Line($"{Runtime}.Inference.Save(this, path);").Outdent()
             .Line()
             .Line($"/// <summary>A new {network.Type.Identifier} with the weights that <see cref=\"Save\"/> wrote to <paramref name=\"path\"/>, in evaluation mode.</summary>")
-            .Line($"public static {network.Type.Identifier} Load(string path) =>")
+            .Line($"public static {network.Type.Identifier} {GeneratedMembers.Load}(string path) =>")
             .Indent().Line($"{Runtime}.Inference.Load(new {network.Type.Identifier}(), path);").Outdent()
             .Line()
             .Line("/// <summary>")
             .Line("/// Copies weights trained in PyTorch into this network: a <c>torch.save(model.state_dict())</c> file or a <c>.safetensors</c> file")
             .Line("/// whose keys are this network's (or that <paramref name=\"rename\"/> maps to them). Every missing, unexpected or mis-shaped tensor is named.")
             .Line("/// </summary>")
-            .Line("public void LoadPyTorch(string path, global::System.Func<string, string?>? rename = null) =>")
+            .Line($"public void {GeneratedMembers.LoadPyTorch}(string path, global::System.Func<string, string?>? rename = null) =>")
             .Indent().Line($"{Runtime}.PyTorchWeights.Load(this, path, rename);").Outdent()
             .Line();
         WriteExport(writer, network);
@@ -165,7 +165,7 @@ internal static class NetworkEmitter
         {
             writer.Line()
                 .Line("/// <summary>Writes this module's weights to <paramref name=\"path\"/> in TorchSharp's format, through a temporary file.</summary>")
-                .Line("public void Save(string path) =>")
+                .Line($"public void {GeneratedMembers.Save}(string path) =>")
                 .Indent().Line($"{Runtime}.Inference.Save(this, path);").Outdent();
         }
         writer.Close();
@@ -183,24 +183,24 @@ internal static class NetworkEmitter
         if (trainable)
         {
             writer.Line($"/// <summary>Trains this {noun} on hard labels with cross-entropy; see <see cref=\"global::DeclarativeDistill.TrainingOptions\"/>.</summary>")
-                .Line($"public {Runtime}.TrainingReport Fit({Runtime}.LabeledDataset train, {Runtime}.TrainingOptions? options = null) =>")
+                .Line($"public {Runtime}.TrainingReport {GeneratedMembers.Fit}({Runtime}.LabeledDataset train, {Runtime}.TrainingOptions? options = null) =>")
                 .Indent().Line($"{Runtime}.Trainer.Fit({model}, {DeclaredShape}, OutputSize, train, options);").Outdent()
                 .Line();
         }
         writer.Line("/// <summary>Accuracy, errors and mean cross-entropy on <paramref name=\"test\"/>, predicting at temperature 1.</summary>")
-            .Line($"public {Runtime}.Evaluation Evaluate({Runtime}.LabeledDataset test) =>")
+            .Line($"public {Runtime}.Evaluation {GeneratedMembers.Evaluate}({Runtime}.LabeledDataset test) =>")
             .Indent().Line($"{Runtime}.Metrics.Evaluate({model}, {DeclaredShape}, OutputSize, test);").Outdent()
             .Line()
             .Line($"/// <summary>The most probable class of each example of <paramref name=\"features\"/> ({BatchShapes(network)}), as int64 [N].</summary>")
-            .Line($"public {Tensor} Predict({Tensor} features) =>")
+            .Line($"public {Tensor} {GeneratedMembers.Predict}({Tensor} features) =>")
             .Indent().Line($"{Runtime}.Metrics.Predict({model}, {DeclaredShape}, features);").Outdent()
             .Line()
             .Line($"/// <summary>The class and class probabilities of one example: {network.InputSize} values{(network.Input.IsImage ? " (channel by channel, row by row)" : "")}.</summary>")
-            .Line($"public {Runtime}.Prediction Classify(global::System.ReadOnlySpan<float> example) =>")
+            .Line($"public {Runtime}.Prediction {GeneratedMembers.Classify}(global::System.ReadOnlySpan<float> example) =>")
             .Indent().Line($"{Runtime}.Inference.ClassifyOne({model}, {DeclaredShape}, example);").Outdent()
             .Line()
             .Line($"/// <summary>The class and class probabilities of each example in <paramref name=\"examples\"/>: {network.InputSize} values per example, one after another.</summary>")
-            .Line($"public {Runtime}.Prediction[] ClassifyBatch(global::System.ReadOnlySpan<float> examples) =>")
+            .Line($"public {Runtime}.Prediction[] {GeneratedMembers.ClassifyBatch}(global::System.ReadOnlySpan<float> examples) =>")
             .Indent().Line($"{Runtime}.Inference.Classify({model}, {DeclaredShape}, examples);").Outdent();
     }
 
@@ -283,11 +283,11 @@ internal static class NetworkEmitter
             .Line("/// Writes this network to <paramref name=\"path\"/> as an ONNX model (opset 17) that ONNX Runtime runs without TorchSharp:")
             .Line($"/// input <c>input</c> [batch, {network.InputSize}], output <c>logits</c> [batch, {network.OutputSize}], as <c>forward</c> computes them in evaluation mode.")
             .Line("/// </summary>")
-            .Line("public void ExportOnnx(string path) =>")
-            .Indent().Line($"ExportOnnx(path, {Runtime}.OnnxWeights.Float32);").Outdent()
+            .Line($"public void {GeneratedMembers.ExportOnnx}(string path) =>")
+            .Indent().Line($"{GeneratedMembers.ExportOnnx}(path, {Runtime}.OnnxWeights.Float32);").Outdent()
             .Line()
             .Line("/// <summary>Writes this network as an ONNX model with float32 weights, or int8 weights with a scale per output channel.</summary>")
-            .Line($"public void ExportOnnx(string path, {Runtime}.OnnxWeights weights) =>")
+            .Line($"public void {GeneratedMembers.ExportOnnx}(string path, {Runtime}.OnnxWeights weights) =>")
             .Indent()
             .Line($"{Runtime}.OnnxExport.Write(this, {GeneratedMembers.Description}, path, weights);")
             .Outdent();

@@ -2,12 +2,16 @@ namespace DeclarativeDistill.Generators.Model;
 
 /// <summary>
 /// The names of the members the generator adds, in one place: the member-conflict check (DD0025) and the
-/// emitters read them from here, so a member cannot be emitted under a name the check does not know.
+/// emitters read them from here, so a member cannot be emitted under a name the check does not know. Methods
+/// (<c>Fit</c>, <c>Distill</c>, ...) are listed for the emitters only: an overload of one is legal.
 /// Layer fields (<c>conv1</c>, <c>hidden2</c>, ...) come from analysis, one per layer with state.
 /// </summary>
 internal static class GeneratedMembers
 {
     public const string InputSize = nameof(InputSize);
+    public const string Fit = nameof(Fit);
+    public const string Evaluate = nameof(Evaluate);
+    public const string Predict = nameof(Predict);
     public const string OutputSize = nameof(OutputSize);
     public const string ParameterCount = nameof(ParameterCount);
     public const string Architecture = nameof(Architecture);
@@ -33,6 +37,7 @@ internal static class GeneratedMembers
     public const string Alpha = nameof(Alpha);
     public const string Beta = nameof(Beta);
     public const string DistillationLoss = nameof(DistillationLoss);
+    public const string Distill = nameof(Distill);
     public const string Objective = nameof(Objective);
     public const string MeasureFidelity = nameof(MeasureFidelity);
 
