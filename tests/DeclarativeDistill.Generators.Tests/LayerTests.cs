@@ -64,6 +64,16 @@ public class LayerTests
     }
 
     [Fact]
+    public void Every_kind_of_the_assembly_is_registered_once_in_its_order()
+    {
+        var kinds = typeof(LayerKind).Assembly.GetTypes().Where(t => typeof(LayerKind).IsAssignableFrom(t) && !t.IsAbstract).ToList();
+        Assert.Equal(kinds.Count, LayerKinds.All.Count);
+        Assert.Equal(kinds.OrderBy(t => t.Name), LayerKinds.All.Select(k => k.GetType()).OrderBy(t => t.Name));
+        Assert.Equal(LayerKinds.All.Select(k => k.Order).Distinct().Count(), LayerKinds.All.Count);
+        Assert.Same(Dense.Instance, LayerKinds.All[0]);
+    }
+
+    [Fact]
     public void Every_named_kind_is_found_by_its_name_and_listed_in_order()
     {
         var named = LayerKinds.All.Where(k => k.Name is not null).ToList();

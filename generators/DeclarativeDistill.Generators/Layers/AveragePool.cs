@@ -7,6 +7,8 @@ internal sealed class AveragePool : Pooling
 {
     public static readonly AveragePool Instance = new();
 
+    public override int Order => 40;
+
     public override string Name => "avgpool";
 
     public override string Usage => "avgpool(K)";

@@ -21,6 +21,8 @@ internal sealed class BatchNorm : LayerKind<BatchNormSpec>
 {
     public static readonly BatchNorm Instance = new();
 
+    public override int Order => 50;
+
     public override string Name => "bn";
 
     public override string Usage => "bn";

@@ -28,6 +28,8 @@ internal sealed class Convolution : LayerKind<ConvSpec>
 {
     public static readonly Convolution Instance = new();
 
+    public override int Order => 10;
+
     public override string Name => "conv";
 
     public override string Usage => "conv(C, K)";

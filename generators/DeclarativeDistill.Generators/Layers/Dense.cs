@@ -21,6 +21,8 @@ internal sealed class Dense : LayerKind<DenseSpec>
 {
     public static readonly Dense Instance = new();
 
+    public override int Order => 0;
+
     public override string? Name => null;
 
     public override string Usage => "a width such as 128";

@@ -10,6 +10,8 @@ internal sealed class DepthwiseConvolution : LayerKind<ConvSpec>
 {
     public static readonly DepthwiseConvolution Instance = new();
 
+    public override int Order => 20;
+
     public override string Name => "dwconv";
 
     public override string Usage => "dwconv(K)";

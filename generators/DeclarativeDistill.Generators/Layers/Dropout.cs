@@ -22,6 +22,8 @@ internal sealed class Dropout : LayerKind<DropoutSpec>
 {
     public static readonly Dropout Instance = new();
 
+    public override int Order => 90;
+
     public override string Name => "dropout";
 
     public override string Usage => "dropout(p)";

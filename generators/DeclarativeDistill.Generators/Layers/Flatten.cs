@@ -20,6 +20,8 @@ internal sealed class Flatten : LayerKind<FlattenSpec>
 {
     public static readonly Flatten Instance = new();
 
+    public override int Order => 80;
+
     public override string Name => "flatten";
 
     public override string Usage => "flatten";

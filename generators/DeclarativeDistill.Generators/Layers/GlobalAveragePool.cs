@@ -17,6 +17,8 @@ internal sealed class GlobalAveragePool : LayerKind<GlobalAvgPoolSpec>
 {
     public static readonly GlobalAveragePool Instance = new();
 
+    public override int Order => 70;
+
     public override string Name => "gap";
 
     public override string Usage => "gap";

@@ -5,11 +5,14 @@ namespace DeclarativeDistill.Generators.Layers;
 /// <summary>
 /// Everything the generator knows of one kind of item in <c>Layers</c>, in one place: how it is written (its name and
 /// arguments), what it does to the shape of an example (and what that costs in parameters and multiply-adds), and
-/// the operations it lowers to, which the emitters write as TorchSharp code and as the network's description. The
-/// kinds are listed, in order, in <see cref="LayerKinds"/>; adding one is a file like this one.
+/// the operations it lowers to, which the emitters write as TorchSharp code and as the network's description. Every
+/// concrete kind has a static <c>Instance</c> and is found by <see cref="LayerKinds"/>: adding one is a file like this one.
 /// </summary>
 internal abstract class LayerKind
 {
+    /// <summary>Where lists of the known items (messages, the DD0001 description) show it: smaller first.</summary>
+    public abstract int Order { get; }
+
     /// <summary>The item's name in <c>Layers</c> (<c>conv</c>); null for a fully connected layer, which is written as its width.</summary>
     public abstract string? Name { get; }
 

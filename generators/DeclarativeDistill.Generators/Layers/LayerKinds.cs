@@ -1,28 +1,23 @@
 using System.Collections.Generic;
 using System.Linq;
+using System.Reflection;
 
 namespace DeclarativeDistill.Generators.Layers;
 
 /// <summary>
-/// The kinds of item <c>Layers</c> knows, in the order messages list them (Mapperly keeps its mapping builders in such
-/// a list). A fully connected layer, written as its width, comes first; every other kind is found by its name.
+/// The kinds of item <c>Layers</c> knows, in the order messages list them (each kind's <see cref="LayerKind.Order"/>;
+/// Mapperly keeps its mapping builders in such an ordered list). Every concrete <see cref="LayerKind"/> of this assembly
+/// is one, so that a new kind is one file. A fully connected layer, written as its width, comes first; every other kind
+/// is found by its name.
 /// </summary>
 internal static class LayerKinds
 {
     /// <summary>Every kind, in order.</summary>
-    public static readonly IReadOnlyList<LayerKind> All = new LayerKind[]
-    {
-        Dense.Instance,
-        Convolution.Instance,
-        DepthwiseConvolution.Instance,
-        MaxPool.Instance,
-        AveragePool.Instance,
-        BatchNorm.Instance,
-        Residual.Instance,
-        GlobalAveragePool.Instance,
-        Flatten.Instance,
-        Dropout.Instance,
-    };
+    public static readonly IReadOnlyList<LayerKind> All = typeof(LayerKind).Assembly.GetTypes()
+        .Where(t => typeof(LayerKind).IsAssignableFrom(t) && !t.IsAbstract)
+        .Select(t => (LayerKind)t.GetField("Instance", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!)
+        .OrderBy(k => k.Order)
+        .ToList();
 
     private static readonly Dictionary<string, LayerKind> ByName = All.Where(k => k.Name is not null).ToDictionary(k => k.Name!);
 

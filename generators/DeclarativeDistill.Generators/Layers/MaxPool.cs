@@ -7,6 +7,8 @@ internal sealed class MaxPool : Pooling
 {
     public static readonly MaxPool Instance = new();
 
+    public override int Order => 30;
+
     public override string Name => "maxpool";
 
     public override string Usage => "maxpool(K)";

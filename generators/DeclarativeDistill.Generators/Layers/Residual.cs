@@ -24,6 +24,8 @@ internal sealed class Residual : LayerKind<ResidualSpec>
 {
     public static readonly Residual Instance = new();
 
+    public override int Order => 60;
+
     public override string Name => "res";
 
     public override string Usage => "res(C)";
