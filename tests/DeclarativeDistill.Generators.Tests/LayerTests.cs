@@ -42,8 +42,9 @@ public class LayerTests
     [InlineData("1x28x28, conv(8, stride: 2, 3)", 28, 1, "conv: positional arguments come before named ones; write conv(32, 3) or conv(64, 3, stride: 2, pad: 1)")]
     [InlineData("1x28x28, conv(8, 0), 10", 17, 1, "conv's kernel must be at least 1; found 0")]
     [InlineData("1x28x28, Conv(8, 3), 10", 9, 4, "'Conv' is not a layer; names are lower case: conv")]
-    [InlineData("1x28x28, pool(2), 10", 9, 4, "'pool' is not a layer; a layer is a width such as 128, conv(C, K), dwconv(K), maxpool(K), avgpool(K), bn, res(C), gap, flatten or dropout(p)")]
+    [InlineData("1x28x28, pool(2), 10", 9, 4, "'pool' is not a layer; a layer is a width such as 128, conv(C, K), dwconv(K), maxpool(K), avgpool(K), bn, res(C), gap, flatten, dropout(p) or layernorm")]
     [InlineData("1x28x28, bn(2), 10", 9, 5, "bn takes no arguments; write bn")]
+    [InlineData("784, layernorm(1e-5), 10", 5, 15, "layernorm takes no arguments; write layernorm")]
     [InlineData("784, dropout(1), 10", 13, 1, "dropout needs a probability in [0, 1), e.g. dropout(0.25); found '1'")]
     [InlineData("784, 1x28x28, 10", 5, 7, "an image shape such as 1x28x28 can only be the first item (the input)")]
     [InlineData("784, res(16, stride: 2, stride: 2), 10", 24, 9, "res gives 'stride' twice")]
@@ -97,6 +98,8 @@ public class LayerTests
     [InlineData("8x7x7, res(16, stride: 2), 10", "16x4x4")]
     [InlineData("8x7x7, gap, 10", "8")]
     [InlineData("8x7x7, flatten, 10", "392")]
+    [InlineData("8x7x7, layernorm, 10", "8x7x7")]
+    [InlineData("784, layernorm, 10", "784")]
     public void Each_kind_gives_the_shape_PyTorch_gives(string layers, string shape)
     {
         var network = Analyse(layers);
@@ -126,6 +129,20 @@ public class LayerTests
             network[5].Operations);
         Assert.Equal(new Operation[] { new LinearOperation("output", 12, 3) }, network[6].Operations);
         Assert.True(((FlattenSpec)network[2].Spec).Implicit);
+    }
+
+    [Fact]
+    public void Layer_norm_has_a_scale_and_a_shift_per_value_and_takes_over_the_activation()
+    {
+        var network = Analyse("1x12x12, conv(4, 3), layernorm, maxpool(2), 64, layernorm, 10", dropout: 0.2);
+
+        Assert.Equal(new Operation[] { new Conv2dOperation("conv1", 1, 4, 3, 1, 0, Depthwise: false, Bias: true) }, network[0].Operations);
+        Assert.Equal(4 * 9 + 4, network[0].Parameters); // a layer norm does not make the convolution's bias redundant
+        Assert.Equal(new Operation[] { new LayerNormOperation("ln1", TensorShape.Image(4, 10, 10)), new ActivationOperation(Activation.ReLU) }, network[1].Operations);
+        Assert.Equal(2 * 400, network[1].Parameters);
+        Assert.Equal(0, network[1].MultiplyAdds);
+        Assert.Equal(new Operation[] { new LayerNormOperation("ln2", TensorShape.Vector(64)), new ActivationOperation(Activation.ReLU), new ClassDropoutOperation(0.2) },
+            network[5].Operations);
     }
 
     [Fact]

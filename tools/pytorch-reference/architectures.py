@@ -74,6 +74,16 @@ def mobilenet_block_net():
                          nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(32, 10))
 
 
+def layernorm_mlp():
+    """784, 256, layernorm, 10: the activation follows the layer norm, as after bn."""
+    return nn.Sequential(nn.Linear(784, 256), nn.LayerNorm(256), nn.ReLU(), nn.Linear(256, 10))
+
+
+def layernorm_conv_net():
+    """1x12x12, conv(4, 3), layernorm, maxpool(2), 10: each example normalized over its 4x10x10 values."""
+    return nn.Sequential(nn.Conv2d(1, 4, 3), nn.LayerNorm([4, 10, 10]), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(100, 10))
+
+
 def measure(model, shape):
     macs = []
 
@@ -104,6 +114,8 @@ def main():
         "ResNet20": (ResNet(3), (3, 32, 32)),
         "ResNet56": (ResNet(9), (3, 32, 32)),
         "SeparableNet": (mobilenet_block_net(), (1, 28, 28)),
+        "LayerNormMlp": (layernorm_mlp(), (784,)),
+        "LayerNormConvNet": (layernorm_conv_net(), (1, 12, 12)),
     }
     figures = {name: measure(model, shape) for name, (model, shape) in networks.items()}
     figures["BasicBlockKeys"] = sorted(BasicBlock(16, 32, 2).state_dict().keys())

@@ -62,6 +62,21 @@ class TinyResNet(nn.Module):
         return self.output(x.mean((2, 3)))
 
 
+class LayerNormConvNet(nn.Module):
+    """1x12x12, conv(4, 3), layernorm, maxpool(2), 10 (ReLU): layer norm over each example's 4x10x10 values."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 4, 3)
+        self.ln1 = nn.LayerNorm([4, 10, 10])
+        self.output = nn.Linear(100, 10)
+
+    def forward(self, x):
+        x = x.reshape(x.shape[0], 1, 12, 12)
+        x = nn.functional.max_pool2d(torch.relu(self.ln1(self.conv1(x))), 2)
+        return self.output(x.flatten(1))
+
+
 def train_a_little(model, inputs, classes):
     optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
     labels = torch.randint(0, classes, (inputs.shape[0],))
@@ -96,6 +111,7 @@ def main():
     for name, model, features, classes in [
         ("small-conv-teacher", SmallConvTeacher(), 784, 10),
         ("tiny-resnet", TinyResNet(), 192, 4),
+        ("layernorm-conv-net", LayerNormConvNet(), 144, 10),
     ]:
         train_a_little(model, torch.randn(64, features), classes)
         state = model.state_dict()

@@ -26,6 +26,7 @@ public sealed class OnnxExportTests : IDisposable
     {
         nameof(ClusterTeacher), nameof(OtherTeacher), nameof(DropoutTeacher), nameof(SigmoidBaseline), nameof(NormalizedMlp),
         nameof(PyTorchMnistExample), nameof(LeNet5), nameof(SeparableNet), nameof(SmallConvTeacher), nameof(TinyResNet), nameof(ResNet20),
+        nameof(LayerNormMlp), nameof(LayerNormConvNet),
     };
 
     [Theory]
@@ -129,6 +130,8 @@ public sealed class OnnxExportTests : IDisposable
         nameof(SmallConvTeacher) => Of(new SmallConvTeacher(), (m, p, w) => m.ExportOnnx(p, w), SmallConvTeacher.InputSize, SmallConvTeacher.OutputSize),
         nameof(TinyResNet) => Of(new TinyResNet(), (m, p, w) => m.ExportOnnx(p, w), TinyResNet.InputSize, TinyResNet.OutputSize),
         nameof(ResNet20) => Of(new ResNet20(), (m, p, w) => m.ExportOnnx(p, w), ResNet20.InputSize, ResNet20.OutputSize),
+        nameof(LayerNormMlp) => Of(new LayerNormMlp(), (m, p, w) => m.ExportOnnx(p, w), LayerNormMlp.InputSize, LayerNormMlp.OutputSize),
+        nameof(LayerNormConvNet) => Of(new LayerNormConvNet(), (m, p, w) => m.ExportOnnx(p, w), LayerNormConvNet.InputSize, LayerNormConvNet.OutputSize),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 

@@ -35,6 +35,16 @@ public class PyTorchWeightsTests
         AssertSameLogits(model, "tiny-resnet.json");
     }
 
+    [Theory]
+    [InlineData("layernorm-conv-net.pt")]
+    [InlineData("layernorm-conv-net.safetensors")]
+    public void Layer_norm_over_an_image_normalizes_what_pytorchs_does(string file)
+    {
+        using var model = new LayerNormConvNet(); // nn.LayerNorm([4, 10, 10]) after the convolution, before the ReLU
+        model.LoadPyTorch(Fixture(file));
+        AssertSameLogits(model, "layernorm-conv-net.json");
+    }
+
     [Fact]
     public void A_file_of_another_architecture_is_refused_naming_every_difference_and_nothing_is_copied()
     {

@@ -32,7 +32,7 @@ public class DescriptionTests
             .SelectMany(o => o is Residual r ? r.Main.Concat(r.Shortcut).Append(o) : new[] { o })
             .Select(o => o.GetType().Name)
             .ToHashSet();
-        Assert.Superset(new HashSet<string> { "Linear", "Conv2d", "BatchNorm", "Activate", "Dropout", "MaxPool", "AveragePool", "Flatten", "GlobalAveragePool", "Residual", "Tap" }, kinds);
+        Assert.Superset(new HashSet<string> { "Linear", "Conv2d", "BatchNorm", "Activate", "Dropout", "MaxPool", "AveragePool", "Flatten", "GlobalAveragePool", "Residual", "Tap", "LayerNorm" }, kinds);
     }
 
     [Theory]

@@ -27,6 +27,8 @@ public sealed class ConvNetworkTests
         { "ResNet20", ResNet20.ParameterCount, ResNet20.MultiplyAdds, () => new ResNet20() },
         { "ResNet56", ResNet56.ParameterCount, ResNet56.MultiplyAdds, () => new ResNet56() },
         { "SeparableNet", SeparableNet.ParameterCount, SeparableNet.MultiplyAdds, () => new SeparableNet() },
+        { "LayerNormMlp", LayerNormMlp.ParameterCount, LayerNormMlp.MultiplyAdds, () => new LayerNormMlp() },
+        { "LayerNormConvNet", LayerNormConvNet.ParameterCount, LayerNormConvNet.MultiplyAdds, () => new LayerNormConvNet() },
     };
 
     [Theory]
