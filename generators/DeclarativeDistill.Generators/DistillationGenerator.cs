@@ -29,49 +29,47 @@ public sealed class DistillationGenerator : IIncrementalGenerator
             .Select((signatures, _) => signatures.OrderBy(s => s.FileName, StringComparer.Ordinal).ToEquatableArray());
 
         // Each network: the attribute transform reads the declaration, and the analysis is a step of its own, which the
-        // pipeline caches as long as the declaration is unchanged (every transform runs again after any edit).
+        // pipeline caches as long as the declaration is unchanged (every transform runs again after any edit). A
+        // teacher's analysis also joins what the build read of its ONNX file, if it has one.
         var teachers = context.SyntaxProvider
             .ForAttributeWithMetadataName(KnownNames.TeacherAttribute, IsTypeDeclaration,
                 (c, ct) => Guarded.Run(c, ct, NetworkReader.ReadTeacher, Guarded.FailedDeclaration))
             .WithTrackingName(StepNames.TeacherDeclarations)
-            .Select((declaration, _) => Guarded.Analyse(declaration!))
-            .WithTrackingName(StepNames.TeacherAnalysis)
             .Combine(onnxSignatures)
-            .Select((pair, _) => OnnxAnalysis.JoinSignature(pair.Left, pair.Right))
-            .WithTrackingName(StepNames.Teachers);
+            .Select((pair, _) => Guarded.Analyse(pair.Left!, pair.Right))
+            .WithTrackingName(StepNames.TeacherAnalysis);
 
         var students = context.SyntaxProvider
             .ForAttributeWithMetadataName(KnownNames.StudentAttribute, IsTypeDeclaration,
                 (c, ct) => Guarded.Run(c, ct, NetworkReader.ReadStudent, Guarded.FailedDeclaration))
             .Where(declaration => declaration is not null)
             .WithTrackingName(StepNames.StudentDeclarations)
-            .Select((declaration, _) => Guarded.Analyse(declaration!))
+            .Select((declaration, _) => Guarded.Analyse(declaration!, EquatableArray<OnnxSignature>.Empty))
             .WithTrackingName(StepNames.StudentAnalysis);
 
-        var networkIndex = teachers
-            .Select((result, _) => result.Network?.Summary())
-            .Collect()
-            .Combine(students.Select((result, _) => result.Network?.Summary()).Collect())
-            .Select((pair, _) => NetworkIndex.Create(pair.Left.Concat(pair.Right)))
+        // Whole-compilation steps are Collects, not a Select per declaration: each per-declaration node costs the
+        // driver a pass over every declaration after every edit.
+        var networkIndex = teachers.Collect()
+            .Combine(students.Collect())
+            .Select((pair, _) => NetworkIndex.Create(pair.Left.Concat(pair.Right).Select(result => result.Network?.Summary())))
             .WithTrackingName(StepNames.NetworkIndex);
 
-        var distillations = context.SyntaxProvider
+        // Each distillation is analysed against the network index and the graph of who learns from whom (for cycles),
+        // which are computed once for the compilation from the requests and the networks.
+        var distillationRequests = context.SyntaxProvider
             .ForAttributeWithMetadataName(KnownNames.DistillAttribute, IsTypeDeclaration,
                 (c, ct) => Guarded.Run(c, ct, DistillationReader.Read, Guarded.FailedDistillation))
-            .WithTrackingName(StepNames.DistillationRequests)
-            .Combine(networkIndex)
-            .Select((pair, _) => Guarded.Analyse(pair.Left, pair.Right))
-            .WithTrackingName(StepNames.ResolvedDistillations);
+            .WithTrackingName(StepNames.DistillationRequests);
 
-        var distillationGraph = distillations
-            .Select((distillation, _) => CycleCheck.Edge(distillation))
+        var distillationGraph = distillationRequests
             .Collect()
-            .Select((edges, _) => edges.OrderBy(e => e.Student, StringComparer.Ordinal).ToEquatableArray())
+            .Combine(networkIndex)
+            .Select((pair, _) => CycleCheck.Graph(pair.Left, pair.Right))
             .WithTrackingName(StepNames.DistillationGraph);
 
-        var checkedDistillations = distillations
-            .Combine(distillationGraph)
-            .Select((pair, _) => CycleCheck.Apply(pair.Left, pair.Right))
+        var distillations = distillationRequests
+            .Combine(networkIndex.Combine(distillationGraph))
+            .Select((pair, _) => Guarded.Analyse(pair.Left, pair.Right.Left, pair.Right.Right))
             .WithTrackingName(StepNames.Distillations);
 
         var hintsWithoutDistill = context.SyntaxProvider
@@ -79,14 +77,13 @@ public sealed class DistillationGenerator : IIncrementalGenerator
                 (c, ct) => Guarded.Run(c, ct, HintReader.CheckHasDistill, Guarded.FailedHints))
             .WithTrackingName(StepNames.HintsWithoutDistill);
 
-        var declaresNetworks = teachers.Collect()
-            .Combine(students.Collect())
-            .Select((pair, _) => pair.Left.Any(r => r.Network is not null) || pair.Right.Any(r => r.Network is not null))
+        var declaresNetworks = networkIndex
+            .Select((index, _) => !index.IsEmpty)
             .WithTrackingName(StepNames.DeclaresNetworks);
 
         context.RegisterSourceOutput(teachers, EmitNetwork);
         context.RegisterSourceOutput(students, EmitNetwork);
-        context.RegisterSourceOutput(checkedDistillations, EmitDistillation);
+        context.RegisterSourceOutput(distillations, EmitDistillation);
         context.RegisterSourceOutput(hintsWithoutDistill, (output, diagnostics) =>
         {
             foreach (var diagnostic in diagnostics)

@@ -48,12 +48,12 @@ internal static class Guarded
             Diagnostics = new[] { Failure(context, exception) }.ToEquatableArray(),
         };
 
-    /// <summary>The analysis of a network, or DD9999 on its declaration if it throws.</summary>
-    public static NetworkResult Analyse(NetworkDeclaration declaration)
+    /// <summary>The analysis of a network (with what the build read of its ONNX file, if any), or DD9999 on its declaration if it throws.</summary>
+    public static NetworkResult Analyse(NetworkDeclaration declaration, EquatableArray<OnnxSignature> signatures)
     {
         try
         {
-            return NetworkAnalysis.Analyse(declaration);
+            return OnnxAnalysis.JoinSignature(NetworkAnalysis.Analyse(declaration), signatures);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -63,12 +63,12 @@ internal static class Guarded
         }
     }
 
-    /// <summary>The analysis of a distillation, or DD9999 on its <c>[Distill]</c> if it throws.</summary>
-    public static DistillationSpec Analyse(DistillationRequest request, NetworkIndex networks)
+    /// <summary>The analysis of a distillation (checked for cycles in <paramref name="graph"/>), or DD9999 on its <c>[Distill]</c> if it throws.</summary>
+    public static DistillationSpec Analyse(DistillationRequest request, NetworkIndex networks, EquatableArray<DistillationEdge> graph)
     {
         try
         {
-            return DistillationAnalysis.Analyse(request, networks);
+            return CycleCheck.Apply(DistillationAnalysis.Analyse(request, networks), graph);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

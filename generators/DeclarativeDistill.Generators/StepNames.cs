@@ -6,11 +6,8 @@ public static class StepNames
     /// <summary>Every <c>[Teacher]</c> class, read by the attribute transform (arguments as written, nothing judged).</summary>
     public const string TeacherDeclarations = nameof(TeacherDeclarations);
 
-    /// <summary>Every <c>[Teacher]</c> class, analysed: its network's spec, or what is wrong with it.</summary>
+    /// <summary>Every <c>[Teacher]</c> class, analysed (and joined with what the build read of its ONNX file, if any): its network's spec, or what is wrong with it.</summary>
     public const string TeacherAnalysis = nameof(TeacherAnalysis);
-
-    /// <summary>Every <c>[Teacher]</c> class, analysed and joined with what the build read of its ONNX file, if any.</summary>
-    public const string Teachers = nameof(Teachers);
 
     /// <summary>Every <c>[Student]</c> class that is not also a teacher, read by the attribute transform.</summary>
     public const string StudentDeclarations = nameof(StudentDeclarations);
@@ -24,13 +21,10 @@ public static class StepNames
     /// <summary>Every <c>[Distill]</c> declaration, read locally.</summary>
     public const string DistillationRequests = nameof(DistillationRequests);
 
-    /// <summary>Distillations analysed: values checked, teachers resolved, sizes checked.</summary>
-    public const string ResolvedDistillations = nameof(ResolvedDistillations);
-
     /// <summary>Who learns from whom across the compilation (no temperatures or weights).</summary>
     public const string DistillationGraph = nameof(DistillationGraph);
 
-    /// <summary>Distillations ready to emit: resolved, and checked for cycles.</summary>
+    /// <summary>Distillations analysed (values checked, teachers resolved, sizes and cycles checked): ready to emit.</summary>
     public const string Distillations = nameof(Distillations);
 
     /// <summary>What is wrong with <c>[Hint]</c>s on classes without <c>[Distill]</c>.</summary>

@@ -50,7 +50,7 @@ public class IncrementalityTests
 
         Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
             output => Assert.Contains(output.Reason, new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged }));
-        Assert.All(Reasons(result, StepNames.Teachers).Concat(Reasons(result, StepNames.Distillations)),
+        Assert.All(Reasons(result, StepNames.TeacherAnalysis).Concat(Reasons(result, StepNames.Distillations)),
             reason => Assert.Contains(reason, new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged }));
     }
 
@@ -83,7 +83,7 @@ public class IncrementalityTests
 
         Assert.Equal(1, Reasons(result, StepNames.Distillations).Count(r => r == IncrementalStepRunReason.Modified));
         Assert.Equal(1, Reasons(result, StepNames.Distillations).Count(r => r != IncrementalStepRunReason.Modified));
-        Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.Teachers));
+        Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.TeacherAnalysis));
         Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.StudentAnalysis));
         Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.NetworkIndex));
         Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.DistillationGraph));
@@ -144,7 +144,7 @@ public class IncrementalityTests
         Assert.Equal(new[] { IncrementalStepRunReason.Modified }, Reasons(result, StepNames.StudentAnalysis).Where(r => r != IncrementalStepRunReason.Cached));
         Assert.Equal(1, Reasons(result, StepNames.StudentAnalysis).Count(r => r == IncrementalStepRunReason.Cached)); // Flat
         Assert.All(Reasons(result, StepNames.TeacherAnalysis), reason => Assert.Equal(IncrementalStepRunReason.Cached, reason));
-        Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.Teachers));
+        Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.TeacherAnalysis));
         var modified = result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs)
             .Count(o => o.Reason == IncrementalStepRunReason.Modified);
         Assert.Equal(1, modified); // Vision.Student.g.cs; its distillation's inputs (shapes, T) did not change
@@ -176,7 +176,7 @@ public class IncrementalityTests
         var result = RunEdited(Guided, Guided.Replace("StudentLayer = \"conv2\")", "StudentLayer = \"conv2\", Weight = 2)"));
 
         Assert.Equal(1, Reasons(result, StepNames.Distillations).Count(r => r == IncrementalStepRunReason.Modified));
-        Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.Teachers));
+        Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.TeacherAnalysis));
         Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.StudentAnalysis));
         Assert.DoesNotContain(IncrementalStepRunReason.Modified, Reasons(result, StepNames.NetworkIndex));
         var modified = result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs)

@@ -3,6 +3,7 @@ using System.Linq;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using DeclarativeDistill.Generators;
+using DeclarativeDistill.Generators.Declarations;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -29,7 +30,8 @@ public class GeneratorBenchmarks
     private IReadOnlyList<SyntaxTree> trees = null!;
     private IReadOnlyList<MetadataReference> references = null!;
     private CSharpCompilation current = null!, floorCurrent = null!, syntaxCurrent = null!;
-    private GeneratorDriver driver = null!, floorDriver = null!, syntaxDriver = null!;
+    private CSharpCompilation transformsCurrent = null!;
+    private GeneratorDriver driver = null!, floorDriver = null!, syntaxDriver = null!, transformsDriver = null!;
     private SyntaxTree original = null!, edited = null!;
 
     [GlobalSetup]
@@ -48,6 +50,9 @@ public class GeneratorBenchmarks
         floorCurrent = Compilation();
         floorDriver = CSharpGeneratorDriver.Create(new[] { new AttributeOnlyGenerator().AsSourceGenerator() }, parseOptions: ParseOptions)
             .RunGenerators(floorCurrent);
+        transformsCurrent = Compilation();
+        transformsDriver = CSharpGeneratorDriver.Create(new[] { new TransformsOnlyGenerator().AsSourceGenerator() }, parseOptions: ParseOptions)
+            .RunGenerators(transformsCurrent);
         syntaxCurrent = Compilation();
         syntaxDriver = CSharpGeneratorDriver.Create(new[] { new SyntaxOnlyGenerator().AsSourceGenerator() }, parseOptions: ParseOptions)
             .RunGenerators(syntaxCurrent);
@@ -69,6 +74,10 @@ public class GeneratorBenchmarks
     /// </summary>
     [Benchmark]
     public GeneratorDriver OneDeclarationEditFloor() => Edit(ref floorCurrent, ref floorDriver);
+
+    /// <summary>The same edit under the generator's own attribute transforms alone, with nothing after them.</summary>
+    [Benchmark]
+    public GeneratorDriver OneDeclarationEditTransformsOnly() => Edit(ref transformsCurrent, ref transformsDriver);
 
     /// <summary>
     /// The same edit under a generator that finds the annotated classes by syntax alone, binding nothing:
@@ -140,5 +149,22 @@ internal sealed class SyntaxOnlyGenerator : IIncrementalGenerator
             (node, _) => node is ClassDeclarationSyntax { AttributeLists.Count: > 0 },
             (c, _) => ((ClassDeclarationSyntax)c.Node).Identifier.ValueText);
         context.RegisterSourceOutput(names, (_, _) => { });
+    }
+}
+
+/// <summary>
+/// The generator's three attribute transforms (the declarations read, arguments and their places) and nothing after them:
+/// against the floor, what reading the declarations costs; against the whole generator, what the rest of the pipeline does.
+/// </summary>
+internal sealed class TransformsOnlyGenerator : IIncrementalGenerator
+{
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var teachers = context.SyntaxProvider.ForAttributeWithMetadataName("DeclarativeDistill.TeacherAttribute", (node, _) => true, NetworkReader.ReadTeacher);
+        var students = context.SyntaxProvider.ForAttributeWithMetadataName("DeclarativeDistill.StudentAttribute", (node, _) => true, NetworkReader.ReadStudent);
+        var distillations = context.SyntaxProvider.ForAttributeWithMetadataName("DeclarativeDistill.DistillAttribute", (node, _) => true, DistillationReader.Read);
+        context.RegisterSourceOutput(teachers, (_, _) => { });
+        context.RegisterSourceOutput(students, (_, _) => { });
+        context.RegisterSourceOutput(distillations, (_, _) => { });
     }
 }

@@ -12,9 +12,17 @@ namespace DeclarativeDistill.Generators.Analysis;
 /// </summary>
 internal static class CycleCheck
 {
-    public static DistillationEdge Edge(DistillationSpec distillation) =>
-        new(distillation.Student.FullyQualifiedName, distillation.Student.DisplayName,
-            distillation.Teachers.Select(t => t.FullyQualifiedName).ToEquatableArray());
+    /// <summary>Who <paramref name="request"/>'s student learns from: the teachers it resolves to (nothing is reported here).</summary>
+    public static DistillationEdge Edge(DistillationRequest request, NetworkIndex networks) =>
+        new(request.Student.FullyQualifiedName, request.Student.DisplayName,
+            DistillationAnalysis.Teachers(request, networks, new List<DiagnosticInfo>())
+                .Where(t => t.Shape is not null)
+                .Select(t => t.Shape!.FullyQualifiedName)
+                .ToEquatableArray());
+
+    /// <summary>Every distillation's edge, in the order of the students' names.</summary>
+    public static EquatableArray<DistillationEdge> Graph(IEnumerable<DistillationRequest> requests, NetworkIndex networks) =>
+        requests.Select(r => Edge(r, networks)).OrderBy(e => e.Student, System.StringComparer.Ordinal).ToEquatableArray();
 
     public static DistillationSpec Apply(DistillationSpec distillation, EquatableArray<DistillationEdge> edges)
     {

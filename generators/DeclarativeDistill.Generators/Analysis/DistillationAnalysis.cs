@@ -35,10 +35,7 @@ internal static class DistillationAnalysis
         MemberConflicts.Check(request.Members, request.MessageName, network: false, DistillationMembers, arguments.Location, diagnostics);
         var (temperature, alpha, beta, betaGiven) = ReadConstants(request, diagnostics);
         bool combined = ReadHintTraining(request, diagnostics);
-        // Without [Student] there is nothing to infer a teacher for: DD0030 says what is missing.
-        var references = request.NamedTeachers.IsEmpty
-            ? request.StudentDeclared ? Infer(request, networks, diagnostics) : new List<TeacherReference>()
-            : request.NamedTeachers.Select(t => new TeacherReference(t.DisplayName, t.ReferencedShape ?? networks.Find(t.FullyQualifiedName), t.Location)).ToList();
+        var references = Teachers(request, networks, diagnostics);
         // An invalid [Student] is missing from the index: its own declaration reports why.
         var studentShape = request.StudentDeclared ? networks.Find(request.Student.FullyQualifiedName) : null;
 
@@ -96,6 +93,15 @@ internal static class DistillationAnalysis
             hints,
             combined);
     }
+
+    /// <summary>
+    /// The distillation's teachers: those named, or the one inferred from the student's namespace (DD0032 and DD0033 when
+    /// there is none or more than one). Without [Student] there is nothing to infer a teacher for: DD0030 says what is missing.
+    /// </summary>
+    internal static List<TeacherReference> Teachers(DistillationRequest request, NetworkIndex networks, List<DiagnosticInfo> diagnostics) =>
+        request.NamedTeachers.IsEmpty
+            ? request.StudentDeclared ? Infer(request, networks, diagnostics) : new List<TeacherReference>()
+            : request.NamedTeachers.Select(t => new TeacherReference(t.DisplayName, t.ReferencedShape ?? networks.Find(t.FullyQualifiedName), t.Location)).ToList();
 
     /// <summary>DD0031, DD0034 and DD0036 for the teachers that cannot be named; each still resolves (to nothing, or to a duplicate).</summary>
     private static void ReportTeacherProblems(DistillationRequest request, List<DiagnosticInfo> diagnostics)
@@ -230,8 +236,8 @@ internal static class DistillationAnalysis
     /// <summary>The only teacher of the student's namespace (other than the student itself).</summary>
     private static List<TeacherReference> Infer(DistillationRequest request, NetworkIndex networks, List<DiagnosticInfo> diagnostics)
     {
-        var candidates = networks.Teachers
-            .Where(t => t.Namespace == request.Student.Namespace && t.FullyQualifiedName != request.Student.FullyQualifiedName)
+        var candidates = networks.TeachersOf(request.Student.Namespace)
+            .Where(t => t.FullyQualifiedName != request.Student.FullyQualifiedName)
             .ToList();
         string namespaceName = request.Student.Namespace.Length == 0 ? "<global namespace>" : request.Student.Namespace;
         if (candidates.Count == 0)

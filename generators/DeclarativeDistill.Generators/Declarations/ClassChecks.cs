@@ -132,8 +132,22 @@ internal static class ClassChecks
         return outer.Length == 0 ? symbol.Name : outer + "." + symbol.Name;
     }
 
-    /// <summary>The class as messages name it (<c>Demo.Outer.Inner</c>).</summary>
-    public static string MessageName(INamedTypeSymbol type) => Name(type);
+    /// <summary>
+    /// The class as messages name it (<c>Demo.Outer.Inner</c>). Without type parameters that is the namespace and the
+    /// names joined, which the transforms build anyway; only a generic class (an error of its own) needs the symbol
+    /// display machinery for its <c>&lt;T&gt;</c>.
+    /// </summary>
+    public static string MessageName(INamedTypeSymbol type, TypeDeclaration declaration)
+    {
+        for (var t = type; t is not null; t = t.ContainingType)
+        {
+            if (t.TypeParameters.Length > 0)
+            {
+                return Name(type);
+            }
+        }
+        return declaration.DisplayName;
+    }
 
     /// <summary>The class as messages name it; built only when there is something to report.</summary>
     private static string Name(INamedTypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);

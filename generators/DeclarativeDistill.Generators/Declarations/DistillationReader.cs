@@ -48,9 +48,10 @@ internal static class DistillationReader
         }
 
         var members = ClassChecks.Members(student);
+        var declaration = ClassChecks.Describe(student);
         return new DistillationRequest
         {
-            Student = ClassChecks.Describe(student),
+            Student = declaration,
             StudentDeclared = studentAttribute is not null,
             StudentInputSize = inputSize,
             StudentOutputSize = outputSize,
@@ -58,7 +59,7 @@ internal static class DistillationReader
             Attribute = arguments.Capture(),
             Hints = hints,
             Members = members,
-            MessageName = ClassChecks.MessageName(student),
+            MessageName = ClassChecks.MessageName(student, declaration),
             Diagnostics = diagnostics.ToEquatableArray(),
         };
     }

@@ -61,10 +61,11 @@ internal static class NetworkReader
         student?.ReportWrongTypes(ExpectedTypes, null, diagnostics);
 
         var members = ClassChecks.Members(type);
+        var declaration = ClassChecks.Describe(type);
         return new NetworkDeclaration
         {
-            Type = ClassChecks.Describe(type),
-            MessageName = members.IsEmpty ? null : ClassChecks.MessageName(type),
+            Type = declaration,
+            MessageName = members.IsEmpty ? null : ClassChecks.MessageName(type, declaration),
             Source = source,
             Teacher = teacher?.Capture(),
             Student = student?.Capture(),

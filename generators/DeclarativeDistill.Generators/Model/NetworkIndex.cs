@@ -13,6 +13,7 @@ internal sealed class NetworkIndex : IEquatable<NetworkIndex>
 {
     private readonly EquatableArray<NetworkSummary> networks;
     private readonly Dictionary<string, NetworkSummary> byName = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<NetworkSummary>> teachersByNamespace = new(StringComparer.Ordinal);
 
     private NetworkIndex(EquatableArray<NetworkSummary> networks)
     {
@@ -20,6 +21,14 @@ internal sealed class NetworkIndex : IEquatable<NetworkIndex>
         foreach (var network in networks)
         {
             byName[network.FullyQualifiedName] = network;
+            if (network.IsTeacher)
+            {
+                if (!teachersByNamespace.TryGetValue(network.Namespace, out var teachers))
+                {
+                    teachersByNamespace[network.Namespace] = teachers = new List<NetworkSummary>();
+                }
+                teachers.Add(network);
+            }
         }
     }
 
@@ -27,8 +36,15 @@ internal sealed class NetworkIndex : IEquatable<NetworkIndex>
     public static NetworkIndex Create(IEnumerable<NetworkSummary?> networks) =>
         new(networks.Where(n => n is not null).Select(n => n!).OrderBy(n => n.FullyQualifiedName, StringComparer.Ordinal).ToEquatableArray());
 
+    /// <summary>Whether the compilation declares no valid network.</summary>
+    public bool IsEmpty => networks.IsEmpty;
+
     /// <summary>The valid teachers, sorted by name.</summary>
     public IEnumerable<NetworkSummary> Teachers => networks.Where(n => n.IsTeacher);
+
+    /// <summary>The valid teachers of the namespace <paramref name="name"/> (empty for the global namespace's name ""), sorted by name.</summary>
+    public IReadOnlyList<NetworkSummary> TeachersOf(string name) =>
+        teachersByNamespace.TryGetValue(name, out var teachers) ? teachers : Array.Empty<NetworkSummary>();
 
     /// <summary>The valid network called <paramref name="fullyQualifiedName"/>, or null.</summary>
     public NetworkSummary? Find(string? fullyQualifiedName) =>
