@@ -140,35 +140,49 @@ internal sealed class AttributeArguments
     /// </summary>
     public AttributeCapture Capture()
     {
-        var names = new List<string>();
+        // One pass over what the compiler bound and one over the syntax: this runs for every declaration after every edit.
+        var written = syntax?.ArgumentList?.Arguments ?? default;
+        var captured = new List<ArgumentCapture>(data.NamedArguments.Length);
         foreach (var argument in data.NamedArguments)
         {
-            names.Add(argument.Key);
+            captured.Add(Capture(argument.Key, argument.Value, Expression(written, argument.Key)));
         }
-        foreach (var argument in syntax?.ArgumentList?.Arguments ?? default)
+        foreach (var argument in written)
         {
-            if (argument.NameEquals?.Name.Identifier.ValueText is { } name && !names.Contains(name))
+            // Written but not bound (an unknown property, a value of the wrong type): captured without a value.
+            if (argument.NameEquals?.Name.Identifier.ValueText is { } name && !captured.Exists(c => c.Name == name))
             {
-                names.Add(name);
+                captured.Add(Capture(name, default, argument.Expression));
             }
-        }
-        var captured = new List<ArgumentCapture>(names.Count);
-        foreach (string name in names)
-        {
-            bool wellTyped = TryGetValue(name, out var value);
-            string? text = wellTyped ? value.Value as string : null;
-            double? number = wellTyped && value.Value is IConvertible convertible and not string ? convertible.ToDouble(CultureInfo.InvariantCulture) : null;
-            var expression = NamedExpression(name);
-            var location = Locate(expression);
-            LiteralLocation? literal = null;
-            if (text is not null && location is not null && expression is LiteralExpressionSyntax plain
-                && plain.Token.IsKind(SyntaxKind.StringLiteralToken) && plain.Token.Text == "\"" + text + "\"")
-            {
-                literal = new LiteralLocation(location.FilePath, location.Span.Start, location.LineSpan.Start.Line, location.LineSpan.Start.Character);
-            }
-            captured.Add(new ArgumentCapture(name, wellTyped, text, number, location, literal));
         }
         return new AttributeCapture(Location, captured.ToEquatableArray());
+    }
+
+    private ArgumentCapture Capture(string name, TypedConstant value, ExpressionSyntax? expression)
+    {
+        bool wellTyped = value.Kind != TypedConstantKind.Error; // also the default of a captured argument the compiler did not bind
+        string? text = wellTyped ? value.Value as string : null;
+        double? number = wellTyped && value.Value is IConvertible convertible and not string ? convertible.ToDouble(CultureInfo.InvariantCulture) : null;
+        var location = Locate(expression);
+        LiteralLocation? literal = null;
+        if (text is not null && location is not null && expression is LiteralExpressionSyntax plain
+            && plain.Token.IsKind(SyntaxKind.StringLiteralToken) && plain.Token.Text.Length == text.Length + 2 && plain.Token.Text == "\"" + text + "\"")
+        {
+            literal = new LiteralLocation(location.FilePath, location.Span.Start, location.LineSpan.Start.Line, location.LineSpan.Start.Character);
+        }
+        return new ArgumentCapture(name, wellTyped, text, number, location, literal);
+    }
+
+    private static ExpressionSyntax? Expression(SeparatedSyntaxList<AttributeArgumentSyntax> written, string name)
+    {
+        foreach (var argument in written)
+        {
+            if (argument.NameEquals?.Name.Identifier.ValueText == name)
+            {
+                return argument.Expression;
+            }
+        }
+        return null;
     }
 
     /// <summary>
