@@ -21,12 +21,15 @@ public sealed class DistillationGenerator : IIncrementalGenerator
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        // What the build read of ONNX teachers' model files (their input shapes and classes).
-        var onnxSignatures = context.AdditionalTextsProvider
+        // What the build read of ONNX teachers' model files (where they go, their input shapes and classes), and whether
+        // the build step that reads them is part of this build.
+        var onnx = context.AdditionalTextsProvider
             .Where(text => text.Path.EndsWith(".onnx" + OnnxSignature.Extension, StringComparison.OrdinalIgnoreCase))
             .Select((text, ct) => OnnxSignature.Parse(text.Path, text.GetText(ct)?.ToString() ?? ""))
             .Collect()
-            .Select((signatures, _) => signatures.OrderBy(s => s.FileName, StringComparer.Ordinal).ToEquatableArray());
+            .Combine(context.AnalyzerConfigOptionsProvider.Select((options, _) =>
+                options.GlobalOptions.TryGetValue(OnnxBuild.ReadsModelsProperty, out string? value) && string.Equals(value, "true", StringComparison.OrdinalIgnoreCase)))
+            .Select((pair, _) => new OnnxBuild(pair.Right, pair.Left.OrderBy(s => s.TargetPath, StringComparer.Ordinal).ToEquatableArray()));
 
         // Each network: the attribute transform reads the declaration, and the analysis is a step of its own, which the
         // pipeline caches as long as the declaration is unchanged (every transform runs again after any edit). A
@@ -35,7 +38,7 @@ public sealed class DistillationGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(KnownNames.TeacherAttribute, IsTypeDeclaration,
                 (c, ct) => Guarded.Run(c, ct, NetworkReader.ReadTeacher, Guarded.FailedDeclaration))
             .WithTrackingName(StepNames.TeacherDeclarations)
-            .Combine(onnxSignatures)
+            .Combine(onnx)
             .Select((pair, _) => Guarded.Analyse(pair.Left!, pair.Right))
             .WithTrackingName(StepNames.TeacherAnalysis);
 
@@ -44,7 +47,7 @@ public sealed class DistillationGenerator : IIncrementalGenerator
                 (c, ct) => Guarded.Run(c, ct, NetworkReader.ReadStudent, Guarded.FailedDeclaration))
             .Where(declaration => declaration is not null)
             .WithTrackingName(StepNames.StudentDeclarations)
-            .Select((declaration, _) => Guarded.Analyse(declaration!, EquatableArray<OnnxSignature>.Empty))
+            .Select((declaration, _) => Guarded.Analyse(declaration!, NoOnnx))
             .WithTrackingName(StepNames.StudentAnalysis);
 
         // Whole-compilation steps are Collects, not a Select per declaration: each per-declaration node costs the
@@ -99,6 +102,9 @@ public sealed class DistillationGenerator : IIncrementalGenerator
             }
         });
     }
+
+    /// <summary>What students analyse with: a student is never an ONNX model.</summary>
+    private static readonly OnnxBuild NoOnnx = new(ReadsModels: true, EquatableArray<OnnxSignature>.Empty);
 
     private static bool IsTypeDeclaration(SyntaxNode node, System.Threading.CancellationToken _) =>
         node is TypeDeclarationSyntax;

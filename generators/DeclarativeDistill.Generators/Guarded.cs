@@ -49,11 +49,11 @@ internal static class Guarded
         };
 
     /// <summary>The analysis of a network (with what the build read of its ONNX file, if any), or DD9999 on its declaration if it throws.</summary>
-    public static NetworkResult Analyse(NetworkDeclaration declaration, EquatableArray<OnnxSignature> signatures)
+    public static NetworkResult Analyse(NetworkDeclaration declaration, OnnxBuild onnx)
     {
         try
         {
-            return OnnxAnalysis.JoinSignature(NetworkAnalysis.Analyse(declaration), signatures);
+            return OnnxAnalysis.JoinSignature(NetworkAnalysis.Analyse(declaration), onnx);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

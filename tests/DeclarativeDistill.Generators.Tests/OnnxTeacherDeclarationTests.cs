@@ -12,13 +12,14 @@ public class OnnxTeacherDeclarationTests
 {
     private const string Signature = "input pixels float ?,784\noutput scores float ?,10\n";
 
-    private static (string, string)[] Files(string signature = Signature) =>
-        new[] { ("/project/obj/Debug/net10.0/DeclarativeDistill/digits.onnx.signature", signature) };
+    /// <summary>The signature the build writes for a model it copies to <paramref name="targetPath"/> in the output.</summary>
+    private static (string, string)[] Files(string signature = Signature, string targetPath = "digits.onnx") =>
+        new[] { ($"/project/obj/Debug/net10.0/DeclarativeDistill/{targetPath.Replace('/', '_')}.signature", $"path {targetPath}\n" + signature) };
 
     [Fact]
     public void The_teacher_takes_its_shapes_from_the_file_and_derives_from_OnnxTeacher()
     {
-        var result = GeneratorHarness.RunWithFiles(Files(), """
+        var result = GeneratorHarness.RunWithFiles(Files(targetPath: "models/digits.onnx"), """
             using DeclarativeDistill;
             namespace Models;
             [Teacher(Onnx = "models/digits.onnx")] public partial class Digits { }
@@ -51,7 +52,7 @@ public class OnnxTeacherDeclarationTests
 
     [Theory]
     [InlineData("error no graph: not an ONNX model", "cannot be read: no graph")]
-    [InlineData("input x type7 ?,784\noutput y float ?,10", "reads type7 values")]
+    [InlineData("input x int64 ?,784\noutput y float ?,10", "reads int64 values; a teacher reads float32 features")]
     [InlineData("input x float ?,?\noutput y float ?,10", "reads [?, ?]")]
     [InlineData("input x float ?,784\noutput y float ?,10,2", "gives [?, 10, 2]")]
     public void A_model_that_cannot_be_a_teacher_is_DD0056_on_the_file_name(string signature, string expected)
@@ -80,6 +81,39 @@ public class OnnxTeacherDeclarationTests
         var error = Assert.Single(result.Diagnostics);
         Assert.Equal("DD0056", error.Id);
         Assert.Contains("add <AdditionalFiles Include=\"digits.onnx\" /> to the project", error.GetMessage());
+    }
+
+    [Fact]
+    public void A_model_in_a_folder_is_declared_by_its_path_in_the_output()
+    {
+        var result = GeneratorHarness.RunWithFiles(Files(targetPath: "models/digits.onnx"), """
+            using DeclarativeDistill;
+            [Teacher(Onnx = "digits.onnx")] public partial class Digits { }
+            """);
+
+        var error = Assert.Single(result.Diagnostics);
+        Assert.Equal("DD0056", error.Id);
+        Assert.Contains("the build copies 'models/digits.onnx' to the output, where the application looks for the declared path; write Onnx = \"models/digits.onnx\"",
+            error.GetMessage());
+        Assert.Empty(GeneratorHarness.RunWithFiles(Files(targetPath: "models/digits.onnx"), """
+            using DeclarativeDistill;
+            [Teacher(Onnx = "./models\\digits.onnx")] public partial class Digits { }
+            """).Diagnostics);
+    }
+
+    [Fact]
+    public void Without_the_packages_build_files_DD0056_says_what_to_import()
+    {
+        // Project references to a clone bring the generator but not the build step that reads the model.
+        var result = GeneratorHarness.RunWithFiles(Enumerable.Empty<(string, string)>(), new System.Collections.Generic.Dictionary<string, string>(), """
+            using DeclarativeDistill;
+            [Teacher(Onnx = "digits.onnx")] public partial class Digits { }
+            """);
+
+        var error = Assert.Single(result.Diagnostics);
+        Assert.Equal("DD0056", error.Id);
+        Assert.Contains("project references do not", error.GetMessage());
+        Assert.Contains("<Import Project=\"path/to/DeclarativeDistill/src/DeclarativeDistill/build/DeclarativeDistill.targets\" />", error.GetMessage());
     }
 
     [Fact]

@@ -248,6 +248,79 @@ public sealed class PackageConsumerTests(PackageFixture package, ITestOutputHelp
         Assert.Contains("error DD0040: Student 'Pupil' has 9 outputs but teacher 'Digits' has 10", failed.Output);
     }
 
+    /// <summary>The program of both ONNX-in-a-folder tests: the teacher's shapes, then a short distillation.</summary>
+    private const string OnnxInFolderProgram = """
+        System.Console.WriteLine($"shape {Digits.InputShape} classes {Digits.OutputSize}");
+        var (train, test) = Datasets.MnistSample();
+        using var teacher = new Digits();
+        var student = new Pupil();
+        student.Distill(teacher, train.Slice(0, 200), new TrainingOptions { Epochs = 1 });
+        System.Console.WriteLine($"agreement {student.MeasureFidelity(teacher, test.Slice(0, 200)).Agreement:F3}");
+        [Teacher(Onnx = "models/teacher.onnx")] public partial class Digits { }
+        [Student(Layers = "784, 16, 10")] [Distill] public partial class Pupil { }
+        """;
+
+    [Fact]
+    public void An_onnx_teacher_in_a_folder_is_found_from_any_working_directory_and_after_publish()
+    {
+        string app = package.CreateApp("OnnxInFolder", OnnxInFolderProgram, extraItems: """
+            <PackageReference Include="Microsoft.ML.OnnxRuntime" Version="1.31.1" />
+            <AdditionalFiles Include="models/teacher.onnx" />
+            """);
+        Directory.CreateDirectory(System.IO.Path.Combine(app, "models"));
+        File.Copy(Fixture("small-conv-teacher.onnx"), System.IO.Path.Combine(app, "models", "teacher.onnx"));
+        string elsewhere = Directory.CreateDirectory(System.IO.Path.Combine(package.Root, "elsewhere-" + Guid.NewGuid().ToString("N"))).FullName;
+
+        var build = Dotnet.Run(app, output, "build");
+        Assert.True(build.ExitCode == 0, build.Output);
+        Assert.True(File.Exists(System.IO.Path.Combine(app, "bin", "Debug", "net10.0", "models", "teacher.onnx")), "the model keeps its folder in the output");
+        var run = Dotnet.Run(elsewhere, output, System.IO.Path.Combine(app, "bin", "Debug", "net10.0", "OnnxInFolder.dll"));
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Contains("shape 784 classes 10", run.Output);
+
+        string published = System.IO.Path.Combine(package.Root, "published-" + Guid.NewGuid().ToString("N"));
+        var publish = Dotnet.Run(app, output, "publish", "-o", published);
+        Assert.True(publish.ExitCode == 0, publish.Output);
+        Assert.True(File.Exists(System.IO.Path.Combine(published, "models", "teacher.onnx")), "publish copies the model with its folder");
+        var deployed = Dotnet.Run(elsewhere, output, System.IO.Path.Combine(published, "OnnxInFolder.dll"));
+        Assert.True(deployed.ExitCode == 0, deployed.Output);
+        Assert.InRange(Value(deployed.Output, "agreement "), 0.0, 1.0);
+    }
+
+    [Fact]
+    public void Project_references_with_the_imported_build_files_read_onnx_teachers_and_without_them_say_what_to_import()
+    {
+        string root = RepositoryRoot();
+        string references = $"""
+            <PackageReference Include="TorchSharp-cpu" Version="0.107.0" />
+            <PackageReference Include="Microsoft.ML.OnnxRuntime" Version="1.31.1" />
+            <ProjectReference Include="{root}/src/DeclarativeDistill/DeclarativeDistill.csproj" />
+            <ProjectReference Include="{root}/generators/DeclarativeDistill.Generators/DeclarativeDistill.Generators.csproj" OutputItemType="Analyzer" ReferenceOutputAssembly="false" />
+            <AdditionalFiles Include="models/teacher.onnx" />
+            """;
+        string app = package.CreateProjectReferenceApp("OnnxByReference", OnnxInFolderProgram, references, importBuildFiles: true);
+        Directory.CreateDirectory(System.IO.Path.Combine(app, "models"));
+        File.Copy(Fixture("small-conv-teacher.onnx"), System.IO.Path.Combine(app, "models", "teacher.onnx"));
+
+        var build = Dotnet.Run(app, output, "build");
+        Assert.True(build.ExitCode == 0, build.Output);
+        string elsewhere = Directory.CreateDirectory(System.IO.Path.Combine(package.Root, "elsewhere-" + Guid.NewGuid().ToString("N"))).FullName;
+        var run = Dotnet.Run(elsewhere, output, System.IO.Path.Combine(app, "bin", "Debug", "net10.0", "OnnxByReference.dll"));
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Contains("shape 784 classes 10", run.Output);
+
+        string bare = package.CreateProjectReferenceApp("OnnxByReferenceWithoutImport", OnnxInFolderProgram, references, importBuildFiles: false);
+        Directory.CreateDirectory(System.IO.Path.Combine(bare, "models"));
+        File.Copy(Fixture("small-conv-teacher.onnx"), System.IO.Path.Combine(bare, "models", "teacher.onnx"));
+        var failed = Dotnet.Run(bare, output, "build");
+        Assert.NotEqual(0, failed.ExitCode);
+        Assert.Contains("error DD0056", failed.Output);
+        Assert.Contains("build/DeclarativeDistill.targets", failed.Output);
+    }
+
+    private static string RepositoryRoot() =>
+        typeof(PackageConsumerTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
+
     private static string Fixture(string name) =>
         System.IO.Path.Combine(typeof(PackageConsumerTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(a => a.Key == "RepositoryRoot").Value!, "tools", "pytorch-reference", "weights", name);
@@ -307,6 +380,34 @@ public sealed class PackageFixture : IDisposable
                 {(backend ? "<PackageReference Include=\"TorchSharp-cpu\" Version=\"0.107.0\" />" : "")}
                 {extraItems}
               </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(System.IO.Path.Combine(app, "Program.cs"), "using DeclarativeDistill;\n" + program);
+        return app;
+    }
+
+    /// <summary>
+    /// A console app in its own folder outside the repository that references the repository's projects (the README's
+    /// other route) with <paramref name="references"/>, importing the build files as the README says unless not wanted.
+    /// </summary>
+    public string CreateProjectReferenceApp(string name, string program, string references, bool importBuildFiles)
+    {
+        string app = Directory.CreateDirectory(System.IO.Path.Combine(Root, name)).FullName;
+        string import = importBuildFiles
+            ? $"""<Import Project="{RepositoryRoot()}/src/DeclarativeDistill/build/DeclarativeDistill.targets" />"""
+            : "";
+        File.WriteAllText(System.IO.Path.Combine(app, name + ".csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <NoWarn>NU1603</NoWarn>
+              </PropertyGroup>
+              <ItemGroup>
+                {references}
+              </ItemGroup>
+              {import}
             </Project>
             """);
         File.WriteAllText(System.IO.Path.Combine(app, "Program.cs"), "using DeclarativeDistill;\n" + program);

@@ -62,19 +62,46 @@ internal static class OnnxAnalysis
 
     /// <summary>
     /// Joins an ONNX teacher with what the build read of its file: its input shape and classes, or DD0056 when the
-    /// build did not read the file or the model cannot be a teacher. Other networks pass through.
+    /// build did not read the file, copies it elsewhere than the declared path, or the model cannot be a teacher. Other
+    /// networks pass through.
     /// </summary>
-    public static NetworkResult JoinSignature(NetworkResult result, EquatableArray<OnnxSignature> signatures)
+    public static NetworkResult JoinSignature(NetworkResult result, OnnxBuild build)
     {
         if (result.Network is not { IsOnnx: true } network)
         {
             return result;
         }
-        string file = System.IO.Path.GetFileName(network.OnnxFile!);
-        var signature = signatures.FirstOrDefault(s => string.Equals(s.FileName, file, System.StringComparison.OrdinalIgnoreCase));
-        string? problem = signature is null
-            ? $"was not read by the build: add <AdditionalFiles Include=\"{network.OnnxFile}\" /> to the project"
-            : signature.Problem;
+        string declared = network.OnnxFile!.Replace('\\', '/');
+        while (declared.StartsWith("./", System.StringComparison.Ordinal))
+        {
+            declared = declared.Substring(2);
+        }
+        string fileName = declared.Substring(declared.LastIndexOf('/') + 1);
+        var signature = build.Signatures.FirstOrDefault(s => string.Equals(s.TargetPath, declared, System.StringComparison.OrdinalIgnoreCase));
+        string? problem = null;
+        if (signature is null)
+        {
+            var sameName = build.Signatures.Where(s => string.Equals(s.FileName, fileName, System.StringComparison.OrdinalIgnoreCase)).ToList();
+            if (sameName.Count == 1 && System.IO.Path.IsPathRooted(network.OnnxFile!))
+            {
+                signature = sameName[0]; // a full path is loaded from there; the build read the same file
+            }
+            else if (sameName.Count > 0)
+            {
+                problem = $"is not where the build puts it: the build copies {string.Join(" and ", sameName.Select(s => $"'{s.TargetPath}'"))} to the output, "
+                    + $"where the application looks for the declared path; write Onnx = \"{sameName[0].TargetPath}\"";
+            }
+            else
+            {
+                problem = build.ReadsModels
+                    ? $"was not read by the build: add <AdditionalFiles Include=\"{network.OnnxFile}\" /> to the project"
+                    : "was not read by the build: reading ONNX models at build time is a step of DeclarativeDistill's build files, which the package "
+                      + "brings and project references do not; import them in the project, "
+                      + "<Import Project=\"path/to/DeclarativeDistill/src/DeclarativeDistill/build/DeclarativeDistill.targets\" />, "
+                      + $"and add <AdditionalFiles Include=\"{network.OnnxFile}\" />";
+            }
+        }
+        problem ??= signature!.Problem;
         if (problem is not null)
         {
             var diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.OnnxModelUnreadable, network.OnnxLocation, network.Type.Identifier, network.OnnxFile!, problem);

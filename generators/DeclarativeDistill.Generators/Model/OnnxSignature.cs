@@ -4,20 +4,22 @@ using System.Linq;
 namespace DeclarativeDistill.Generators.Model;
 
 /// <summary>
-/// What an ONNX model takes and gives, as the build read it (ReadOnnxSignatures in the package's build folder
-/// writes <c>name.onnx.signature</c>): one example's shape and the number of classes, or why the model cannot be a
-/// teacher.
+/// What an ONNX model takes and gives, as the build read it (ReadOnnxSignatures in the package's build folder writes a
+/// <c>.onnx.signature</c> file per model): where the build copies it in the output (<see cref="TargetPath"/>, e.g.
+/// <c>models/digits.onnx</c>), one example's shape and the number of classes, or why the model cannot be a teacher.
 /// </summary>
-internal sealed record OnnxSignature(string FileName, TensorShape? Input, int Outputs, string? Problem)
+internal sealed record OnnxSignature(string TargetPath, TensorShape? Input, int Outputs, string? Problem)
 {
     public const string Extension = ".signature";
 
-    /// <summary>Reads a signature file; <paramref name="path"/> ends in <c>name.onnx.signature</c>.</summary>
+    /// <summary>The model's file name, without its folder.</summary>
+    public string FileName => TargetPath.Substring(TargetPath.LastIndexOf('/') + 1);
+
+    /// <summary>Reads a signature file; <paramref name="path"/> ends in <c>.onnx.signature</c>.</summary>
     public static OnnxSignature Parse(string path, string text)
     {
-        string file = System.IO.Path.GetFileName(path);
-        file = file.Substring(0, file.Length - Extension.Length);
         var lines = text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
+        string file = Value(lines, "path")?.Text ?? FileNameOf(path);
         if (lines.FirstOrDefault(l => l.StartsWith("error ", StringComparison.Ordinal)) is { } error)
         {
             return new OnnxSignature(file, null, 0, "cannot be read: " + error.Substring(6));
@@ -30,7 +32,7 @@ internal sealed record OnnxSignature(string FileName, TensorShape? Input, int Ou
         }
         if (input.Value.Type != "float")
         {
-            return new OnnxSignature(file, null, 0, $"reads {input.Value.Type} values; a teacher reads float32 features");
+            return new OnnxSignature(file, null, 0, $"reads {input.Value.Type} values; a teacher reads float32 features (float)");
         }
         string[] example = input.Value.Dims.Skip(1).ToArray();
         if (input.Value.Dims.Length is not (2 or 4) || example.Any(d => !long.TryParse(d, out long n) || n <= 0 || n > int.MaxValue))
@@ -48,14 +50,35 @@ internal sealed record OnnxSignature(string FileName, TensorShape? Input, int Ou
         return new OnnxSignature(file, shape, classes, null);
     }
 
-    private static (string Type, string[] Dims)? Value(string[] lines, string kind)
+    /// <summary>A signature written before the <c>path</c> line: <c>name.onnx.signature</c>.</summary>
+    private static string FileNameOf(string path)
+    {
+        string file = System.IO.Path.GetFileName(path);
+        return file.Substring(0, file.Length - Extension.Length);
+    }
+
+    private static (string Text, string Type, string[] Dims)? Value(string[] lines, string kind)
     {
         var line = lines.FirstOrDefault(l => l.StartsWith(kind + " ", StringComparison.Ordinal));
         if (line is null)
         {
             return null;
         }
+        string text = line.Substring(kind.Length + 1);
         var parts = line.Split(' ');
-        return parts.Length < 4 ? (parts.Length == 3 ? (parts[2], Array.Empty<string>()) : null) : (parts[2], parts[3].Split(','));
+        return parts.Length < 4
+            ? (parts.Length == 3 ? (text, parts[2], Array.Empty<string>()) : (text, "", Array.Empty<string>()))
+            : (text, parts[2], parts[3].Split(','));
     }
+}
+
+/// <summary>
+/// What the build read of ONNX models: their signatures, and whether the build step that reads them is part of this
+/// build at all (the package's build files set <c>DeclarativeDistillReadsOnnxModels</c>; project references to a clone
+/// do not import them unless told to).
+/// </summary>
+internal sealed record OnnxBuild(bool ReadsModels, EquatableArray<OnnxSignature> Signatures)
+{
+    /// <summary>The MSBuild property the package's build files set, as the generator sees it.</summary>
+    public const string ReadsModelsProperty = "build_property.DeclarativeDistillReadsOnnxModels";
 }

@@ -95,20 +95,26 @@ public abstract class OnnxTeacher : nn.Module<Tensor, Tensor>
         base.Dispose(disposing);
     }
 
+    /// <summary>
+    /// A rooted path as it is; a relative one beside the application first (where the build copies the model, under its
+    /// path in the project: <c>models/digits.onnx</c>), then by its file name beside the application (a model that lay
+    /// outside the project is copied without its folders), then in the working directory.
+    /// </summary>
     private static string Locate(string path)
     {
         if (Path.IsPathRooted(path))
         {
             return File.Exists(path) ? path : throw new FileNotFoundException($"No ONNX model at {path}.", path);
         }
-        string besideApp = Path.Combine(AppContext.BaseDirectory, path);
-        if (File.Exists(besideApp))
+        var places = new[]
         {
-            return besideApp;
-        }
-        return File.Exists(path)
-            ? Path.GetFullPath(path)
-            : throw new FileNotFoundException(
-                $"No ONNX model '{path}' beside the application ({AppContext.BaseDirectory}) or in the working directory; copy it to the output (CopyToOutputDirectory) or give a full path.", path);
+            Path.Combine(AppContext.BaseDirectory, path),
+            Path.Combine(AppContext.BaseDirectory, Path.GetFileName(path)),
+            Path.GetFullPath(path),
+        };
+        return places.FirstOrDefault(File.Exists)
+            ?? throw new FileNotFoundException(
+                $"No ONNX model '{path}': looked at {string.Join(", ", places.Distinct())}. Add the model to the project as "
+                + "<AdditionalFiles Include=\"...\" /> (the build copies it beside the application) or give a full path.", path);
     }
 }

@@ -19,9 +19,10 @@ using Microsoft.Build.Utilities;
 namespace DeclarativeDistill.Build
 {
     /// <summary>
-    /// For each ONNX model, writes <c>name.onnx.signature</c>: its first input and output, one per line, as
-    /// <c>input|output name element-type dim,dim,...</c> (a symbolic dimension is <c>?</c>), or a line
-    /// <c>error message</c> when the file cannot be read as an ONNX model.
+    /// For each ONNX model, writes a <c>.onnx.signature</c> file: a line <c>path relative/path.onnx</c> (where the build
+    /// copies the model in the output, the model item's <c>TargetPath</c>), then its first input and output, one per line,
+    /// as <c>input|output name element-type dim,dim,...</c> (element types by their ONNX names: float, int64, ...; a
+    /// symbolic dimension is <c>?</c>), or a line <c>error message</c> when the file cannot be read as an ONNX model.
     /// </summary>
     public sealed class ReadOnnxSignatures : Task
     {
@@ -41,16 +42,23 @@ namespace DeclarativeDistill.Build
             foreach (var model in Models)
             {
                 string path = model.GetMetadata("FullPath");
-                string text;
+                string targetPath = model.GetMetadata("TargetPath");
+                if (string.IsNullOrEmpty(targetPath))
+                {
+                    targetPath = Path.GetFileName(path);
+                }
+                targetPath = targetPath.Replace('\\', '/');
+                string text = "path " + targetPath + "\n";
                 try
                 {
-                    text = Describe(File.ReadAllBytes(path));
+                    text += Describe(File.ReadAllBytes(path));
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is InvalidDataException)
                 {
-                    text = "error " + e.Message.Replace('\n', ' ');
+                    text += "error " + e.Message.Replace('\n', ' ');
                 }
-                string target = Path.Combine(OutputDirectory, Path.GetFileName(path) + ".signature");
+                // One signature per model, named after where it goes: two models of one name in two folders stay apart.
+                string target = Path.Combine(OutputDirectory, targetPath.Replace('/', '_').Replace(':', '_') + ".signature");
                 if (!File.Exists(target) || File.ReadAllText(target) != text)
                 {
                     File.WriteAllText(target, text); // unchanged files keep their time: the compiler sees no change
@@ -145,7 +153,32 @@ namespace DeclarativeDistill.Build
                     dims.Add(dim);
                 }
             }
-            return name.Replace(' ', '_') + " " + (elementType == 1 ? "float" : "type" + elementType) + " " + string.Join(",", dims);
+            return name.Replace(' ', '_') + " " + ElementTypeName(elementType) + " " + string.Join(",", dims);
+        }
+
+        /// <summary>TensorProto.DataType's names, as the ONNX specification spells them.</summary>
+        private static string ElementTypeName(long type)
+        {
+            switch (type)
+            {
+                case 1: return "float";
+                case 2: return "uint8";
+                case 3: return "int8";
+                case 4: return "uint16";
+                case 5: return "int16";
+                case 6: return "int32";
+                case 7: return "int64";
+                case 8: return "string";
+                case 9: return "bool";
+                case 10: return "float16";
+                case 11: return "double";
+                case 12: return "uint32";
+                case 13: return "uint64";
+                case 14: return "complex64";
+                case 15: return "complex128";
+                case 16: return "bfloat16";
+                default: return "type" + type.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
         }
 
         private struct Field

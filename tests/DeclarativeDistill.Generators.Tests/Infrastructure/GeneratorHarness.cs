@@ -37,19 +37,60 @@ internal static class GeneratorHarness
                     ["CS1702"] = ReportDiagnostic.Suppress,
                 }));
 
-    public static GeneratorDriver Driver(bool trackSteps = false, IEnumerable<AdditionalText>? additionalTexts = null) =>
+    public static GeneratorDriver Driver(bool trackSteps = false, IEnumerable<AdditionalText>? additionalTexts = null,
+        IReadOnlyDictionary<string, string>? buildProperties = null) =>
         CSharpGeneratorDriver.Create(
             new[] { new DistillationGenerator().AsSourceGenerator() },
             additionalTexts: additionalTexts,
             parseOptions: ParseOptions,
+            optionsProvider: buildProperties is null ? null : new BuildProperties(buildProperties),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
 
-    /// <summary>Runs the generator once over <paramref name="sources"/> with the build's additional files (path, text).</summary>
-    public static Result RunWithFiles(IEnumerable<(string Path, string Text)> files, params string[] sources)
+    /// <summary>What the package's build files tell the generator (DeclarativeDistill.targets).</summary>
+    public static readonly IReadOnlyDictionary<string, string> PackageBuild = new Dictionary<string, string>
     {
-        var driver = Driver(additionalTexts: files.Select(f => (AdditionalText)new InMemoryText(f.Path, f.Text)))
+        ["build_property.DeclarativeDistillReadsOnnxModels"] = "true",
+    };
+
+    /// <summary>
+    /// Runs the generator once over <paramref name="sources"/> with the build's additional files (path, text), as the
+    /// package's build files run it unless <paramref name="buildProperties"/> says otherwise.
+    /// </summary>
+    public static Result RunWithFiles(IEnumerable<(string Path, string Text)> files, params string[] sources) =>
+        RunWithFiles(files, PackageBuild, sources);
+
+    /// <summary>Runs the generator with <paramref name="buildProperties"/> as the compiler's global options.</summary>
+    public static Result RunWithFiles(IEnumerable<(string Path, string Text)> files, IReadOnlyDictionary<string, string> buildProperties, params string[] sources)
+    {
+        var driver = Driver(additionalTexts: files.Select(f => (AdditionalText)new InMemoryText(f.Path, f.Text)), buildProperties: buildProperties)
             .RunGeneratorsAndUpdateCompilation(Compilation(sources), out var output, out var generatorDiagnostics);
         return new Result(driver.GetRunResult(), output, generatorDiagnostics);
+    }
+
+    /// <summary>MSBuild properties as the compiler hands them to generators (<c>build_property.X</c>).</summary>
+    private sealed class BuildProperties : Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptionsProvider
+    {
+        private readonly Options global;
+
+        public BuildProperties(IReadOnlyDictionary<string, string> values) => global = new Options(values);
+
+        public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GlobalOptions => global;
+
+        public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Options.Empty;
+
+        public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GetOptions(AdditionalText textFile) => Options.Empty;
+
+        private sealed class Options : Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions
+        {
+            public static readonly Options Empty = new(new Dictionary<string, string>());
+
+            private readonly IReadOnlyDictionary<string, string> values;
+
+            public Options(IReadOnlyDictionary<string, string> values) => this.values = values;
+
+            public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) =>
+                values.TryGetValue(key, out value);
+        }
     }
 
     /// <summary>An additional file as the compiler hands it to generators.</summary>
