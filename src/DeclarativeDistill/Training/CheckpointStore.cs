@@ -17,27 +17,33 @@ namespace DeclarativeDistill;
 /// into place, so a crash never leaves a half-written checkpoint; the previous one is kept beside it.
 /// </summary>
 /// <remarks>
-/// Format: the magic bytes <c>DDCKPT03</c>, the payload length (int64), the payload, and the payload's
-/// SHA-256. The payload starts with the run's fingerprint, so a checkpoint is never applied to a different run.
-/// Earlier formats are still read: <c>DDCKPT01</c> (epochs without loss terms) and <c>DDCKPT02</c> (soft and hard
-/// terms, without hint terms).
+/// Format: the magic bytes <c>DDCKPT04</c>, the payload length (int64), the payload, and the payload's
+/// SHA-256. The payload starts with the run's fingerprint, so a checkpoint is never applied to a different run;
+/// each epoch carries its loss terms by name, so a new kind of term needs no new format. Earlier formats are still
+/// read: <c>DDCKPT01</c> (epochs without loss terms), <c>DDCKPT02</c> (soft and hard terms) and <c>DDCKPT03</c> (soft,
+/// hard and hint terms by position, named from the run's own terms).
 /// </remarks>
 internal sealed class CheckpointStore
 {
     private const string Prefix = "checkpoint-";
     private const string Extension = ".ddc";
     private const string MagicPrefix = "DDCKPT0";
-    private const int Version = 3;
+    private const int Version = 4;
     private static readonly byte[] Magic = Encoding.ASCII.GetBytes(MagicPrefix + Version);
     private const int Kept = 2;
 
     private readonly string directory;
     private readonly string fingerprint;
+    private readonly IReadOnlyList<string> termNames;
 
-    public CheckpointStore(string directory, string fingerprint)
+    /// <param name="directory">Where the checkpoints are.</param>
+    /// <param name="fingerprint">What this run is (<see cref="Fingerprint"/>).</param>
+    /// <param name="termNames">This run's terms, which name the hint terms of a <c>DDCKPT03</c> file.</param>
+    public CheckpointStore(string directory, string fingerprint, IReadOnlyList<string> termNames)
     {
         this.directory = Path.GetFullPath(directory);
         this.fingerprint = fingerprint;
+        this.termNames = termNames;
         Directory.CreateDirectory(this.directory);
     }
 
@@ -70,7 +76,7 @@ internal sealed class CheckpointStore
         if (stored != fingerprint)
         {
             throw new InvalidOperationException(
-                $"Checkpoint {files[0]} belongs to a different training run.\n  checkpoint: {stored}\n  this run:   {fingerprint}\n" +
+                $"Checkpoint {files[0]} belongs to a different training run: {Fingerprint.Differences(fingerprint, stored)}" +
                 "Use another CheckpointDirectory, or delete the checkpoints to start over.");
         }
         int completed = reader.ReadInt32();
@@ -78,20 +84,7 @@ internal sealed class CheckpointStore
         for (int i = reader.ReadInt32(); i > 0; i--)
         {
             var epoch = new EpochReport(reader.ReadInt32(), reader.ReadDouble(), TimeSpan.FromTicks(reader.ReadInt64()), reader.ReadDouble());
-            if (version >= 2)
-            {
-                epoch = epoch with { SoftTerm = ReadOptional(reader), HardTerm = ReadOptional(reader) };
-            }
-            if (version >= 3 && reader.ReadInt32() is > 0 and var hints)
-            {
-                var terms = new double[hints];
-                for (int h = 0; h < hints; h++)
-                {
-                    terms[h] = reader.ReadDouble();
-                }
-                epoch = epoch with { HintTerms = terms };
-            }
-            epochs.Add(epoch);
+            epochs.Add(epoch with { Terms = version >= 4 ? ReadTerms(reader) : ReadPositionalTerms(reader, version) });
         }
         return new CheckpointState(files[0], completed, epochs, reader);
     }
@@ -111,12 +104,11 @@ internal sealed class CheckpointStore
                 writer.Write(epoch.Loss);
                 writer.Write(epoch.Duration.Ticks);
                 writer.Write(epoch.SamplesPerSecond);
-                writer.Write(epoch.SoftTerm ?? double.NaN);
-                writer.Write(epoch.HardTerm ?? double.NaN);
-                writer.Write(epoch.HintTerms?.Count ?? 0);
-                foreach (double term in epoch.HintTerms ?? Array.Empty<double>())
+                writer.Write(epoch.Terms.Count);
+                foreach (var term in epoch.Terms)
                 {
-                    writer.Write(term);
+                    writer.Write(term.Name);
+                    writer.Write(term.Value);
                 }
             }
             WriteState(writer, torch.random.get_rng_state());
@@ -185,11 +177,46 @@ internal sealed class CheckpointStore
         return payload.ToArray();
     }
 
-    /// <summary>A term that was absent is written as NaN (a mean loss that was NaN ends a run, so it is never stored).</summary>
-    private static double? ReadOptional(BinaryReader reader)
+    /// <summary>An epoch's terms as <c>DDCKPT04</c> writes them: a count, then each name and value.</summary>
+    private static IReadOnlyList<TermValue> ReadTerms(BinaryReader reader)
     {
-        double value = reader.ReadDouble();
-        return double.IsNaN(value) ? null : value;
+        var terms = new TermValue[reader.ReadInt32()];
+        for (int i = 0; i < terms.Length; i++)
+        {
+            terms[i] = new TermValue(reader.ReadString(), reader.ReadDouble());
+        }
+        return terms;
+    }
+
+    /// <summary>
+    /// An epoch's terms as the earlier formats wrote them: soft and hard (NaN when absent; a NaN mean loss ends a run, so
+    /// it was never stored), then from <c>DDCKPT03</c> the hint terms, which take the names of this run's hint terms in order.
+    /// </summary>
+    private IReadOnlyList<TermValue> ReadPositionalTerms(BinaryReader reader, int version)
+    {
+        var terms = new List<TermValue>();
+        if (version < 2)
+        {
+            return terms;
+        }
+        foreach (string name in new[] { "soft", "hard" })
+        {
+            double value = reader.ReadDouble();
+            if (!double.IsNaN(value))
+            {
+                terms.Add(new TermValue(name, value));
+            }
+        }
+        if (version >= 3)
+        {
+            var hintNames = termNames.Where(n => n.StartsWith("hint(", StringComparison.Ordinal)).ToList();
+            int hints = reader.ReadInt32();
+            for (int h = 0; h < hints; h++)
+            {
+                terms.Add(new TermValue(h < hintNames.Count ? hintNames[h] : $"hint {h + 1}", reader.ReadDouble()));
+            }
+        }
+        return terms;
     }
 
     private static void WriteState(BinaryWriter writer, Tensor state)

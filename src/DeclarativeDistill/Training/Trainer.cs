@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.IO;
 using System.Linq;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -10,10 +11,11 @@ namespace DeclarativeDistill;
 
 /// <summary>
 /// The entry points behind the generated <c>Fit</c> and <c>Distill</c> methods. Generated code binds the
-/// typed parts (architecture, sizes, the loss with its declared constants); this class checks the data,
-/// places models on the device, prepares the teachers (and their cached outputs), and runs the loop the
-/// two share (batching, SGD and its schedule, progress, cancellation, checkpoints). It can also be called
-/// directly with hand-written modules.
+/// typed parts (architecture, sizes, the objective with its declared terms); this class checks the data,
+/// places models on the device, runs the stages (FitNets' hint stage, then the whole student; or one stage),
+/// each an objective of terms run by the one loop that <c>Fit</c> shares (batching, SGD and its schedule,
+/// teacher-output caching, progress, cancellation, checkpoints). It can also be called directly with
+/// hand-written modules.
 /// </summary>
 public static class Trainer
 {
@@ -32,18 +34,16 @@ public static class Trainer
         CheckLabelled(train, "Fit trains on labels");
         options ??= new TrainingOptions();
         options.Validate();
-        var device = options.Device ?? CPU;
-        model.to(device);
-        return TrainingLoop.Run(model, train, options, Fingerprint("Fit", model, train, options), TimeSpan.Zero, device,
-            batch => BatchLoss.HardOnly(nn.functional.cross_entropy(model.call(batch.Features), batch.Labels!)));
+        return Train("Fit", model, outputSize, Array.Empty<Model>(), new DistillationTerm[] { new HardLabelTerm(1) }, train, options, TrainingStage.Whole);
     }
 
     /// <summary>
-    /// Trains <paramref name="student"/> on <paramref name="transferSet"/> to minimise <paramref name="objective"/>
-    /// against the teachers' outputs (several teachers: see <see cref="KnowledgeDistillation.EnsembleLogits"/>).
-    /// The teachers run in evaluation mode without gradients and are left in the mode they were in. When
-    /// <see cref="TrainingOptions.CacheTeacherOutputs"/> applies, the teachers' weighted probabilities at the
-    /// objective's temperature are computed once and reused every epoch. Generated students call this.
+    /// Trains <paramref name="student"/> on <paramref name="transferSet"/> to minimise <paramref name="objective"/>, the sum of
+    /// its terms (<see cref="DistillationObjective.AllTerms"/>), against the teachers' outputs (several teachers: an ensemble,
+    /// see <see cref="KnowledgeDistillation.EnsembleLogits"/>). The teachers run in evaluation mode without gradients and are
+    /// left in the mode they were in. When <see cref="TrainingOptions.CacheTeacherOutputs"/> applies, what each term keeps of
+    /// the teachers' outputs is computed once and reused every epoch. With hints and <see cref="HintTraining.TwoStages"/>,
+    /// FitNets' hint stage runs first. Generated students call this.
     /// </summary>
     public static TrainingReport Distill(
         Model student,
@@ -55,19 +55,38 @@ public static class Trainer
         TrainingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(objective);
-        if (transferSet is { HasLabels: false } && objective.Beta != 0)
+        var terms = objective.AllTerms;
+        if (terms.Count == 0)
         {
             throw new ArgumentException(
-                $"The transfer set has no labels, but the objective weights the hard-label term by Beta = {objective.Beta:G6}. " +
-                "Distil on the teachers' outputs alone with Beta = 0 (for a generated student: objective: Student.Objective with { Beta = 0 }), or give a labelled transfer set.",
-                nameof(transferSet));
+                "The objective has no term to learn from: Alpha and Beta are 0, and it has no hints and no other terms.", nameof(objective));
         }
-        if (objective.Hints.Count > 0)
+        CheckLabels(transferSet, terms, objective);
+        CheckTeachers(student, teachers);
+        CheckData(student, input, outputSize, transferSet, "transfer set");
+        options ??= new TrainingOptions();
+        options.Validate();
+
+        var hints = terms.OfType<FeatureHint>().ToList();
+        if (hints.Count == 0 || objective.HintTraining == HintTraining.Combined)
         {
-            return HintedDistillation.Run(student, input, outputSize, teachers, objective, transferSet, options);
+            return Train(hints.Count == 0 ? "Distill" : "Distill with hints", student, outputSize, teachers, terms, transferSet, options, TrainingStage.Whole);
         }
-        using var terms = objective.Terms();
-        return Distill(student, input, outputSize, teachers, objective.Temperature, transferSet, options, TeacherSignal.Objective(terms));
+        // FitNets' first stage: the student up to its deepest guided layer, and the regressors, on the hints alone.
+        var hintOptions = options with
+        {
+            Epochs = options.HintEpochs ?? options.Epochs,
+            CheckpointDirectory = options.CheckpointDirectory is { } directory ? Path.Combine(directory, "hints") : null,
+            LearningRate = options.HintLearningRate ?? options.LearningRate,
+        };
+        var hintStage = Train("Hint stage", student, outputSize, teachers, hints, transferSet, hintOptions, TrainingStage.Hints,
+            LowerLayers(student, hints));
+        var rest = terms.Where(t => t is not FeatureHint).ToList();
+        if (rest.Count == 0)
+        {
+            return hintStage;
+        }
+        return Train("Distill", student, outputSize, teachers, rest, transferSet, options, TrainingStage.Whole).WithHintStage(hintStage);
     }
 
     /// <summary>As the overload with a <see cref="FeatureShape"/>, for a student that reads vectors of <paramref name="inputSize"/> features.</summary>
@@ -99,65 +118,104 @@ public static class Trainer
         TrainingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(loss);
+        KnowledgeDistillation.CheckTemperature(temperature);
         CheckLabelled(transferSet, "a loss of your own receives the labels");
-        return Distill(student, new FeatureShape(inputSize), outputSize, teachers, temperature, transferSet, options, TeacherSignal.Logits(loss));
-    }
-
-    private static TrainingReport Distill(
-        Model student,
-        FeatureShape input,
-        int outputSize,
-        IReadOnlyList<Model> teachers,
-        double temperature,
-        LabeledDataset transferSet,
-        TrainingOptions? options,
-        TeacherSignal signal)
-    {
         CheckTeachers(student, teachers);
-        CheckData(student, input, outputSize, transferSet, "transfer set");
+        CheckData(student, new FeatureShape(inputSize), outputSize, transferSet, "transfer set");
         options ??= new TrainingOptions();
         options.Validate();
+        return Train("Distill with a loss of your own", student, outputSize, teachers, new DistillationTerm[] { new CustomLossTerm(loss, temperature) },
+            transferSet, options, TrainingStage.Whole);
+    }
 
+    /// <summary>
+    /// One stage: <paramref name="terms"/> on <paramref name="data"/>, by the loop that every <c>Fit</c> and <c>Distill</c>
+    /// runs. The terms' teacher sides are cached when the options allow it; the terms' adapters train with the student's
+    /// parameters (all of them, or those <paramref name="trainable"/> selects) and are dropped afterwards.
+    /// </summary>
+    private static TrainingReport Train(string kind, Model student, int outputSize, IReadOnlyList<Model> teachers, IReadOnlyList<DistillationTerm> terms,
+        LabeledDataset data, TrainingOptions options, TrainingStage stage, IReadOnlyList<TorchSharp.Modules.Parameter>? trainable = null)
+    {
         var device = options.Device ?? CPU;
-        bool onCpu = device.type == DeviceType.CPU;
         student.to(device);
         var wereTraining = TeachersForTeaching(teachers, device);
-        Tensor? cached = null, offsets = null;
         try
         {
+            using var run = ObjectiveRun.Start(terms, new TermSetup(student, teachers, outputSize, options.Seed, device));
+            var adapters = run.Adapters;
+            var trained = adapters.Count == 0 ? student : new StudentWithAdapters(student, adapters);
+            trained.to(device);
+
             var preparation = Stopwatch.StartNew();
-            if (options.CacheTeacherOutputs && options.Augment is null && options.Epochs > 0)
+            if (run.ReadsTeachers || adapters.Count > 0)
             {
-                using var logits = TeacherLogits(teachers, temperature, transferSet.Features, device);
-                using (no_grad())
+                long bytesPerExample = run.Check(data.Features, data.LabelsOrNull, device);
+                // Teacher sides of layers count against the feature budget; logits are always small enough.
+                bool fits = !terms.Any(t => t.TeacherLayers.Any()) || bytesPerExample * data.Count <= options.FeatureCacheBytes;
+                if (run.ReadsTeachers && options.CacheTeacherOutputs && options.Augment is null && options.Epochs > 0 && fits)
                 {
-                    (cached, offsets) = signal.Cache(logits);
+                    run.CacheTeacherSides(data.Features);
                 }
             }
-            string fingerprint = Fingerprint("Distill", student, transferSet, options)
-                + FormattableString.Invariant($"; teachers {string.Join(", ", teachers.Select(t => t.GetName()))} at T = {temperature}");
-            return TrainingLoop.Run(student, transferSet, options, fingerprint, preparation.Elapsed, device, batch =>
-            {
-                if (cached is null)
-                {
-                    using var logits = TeacherLogits(teachers, temperature, batch.Features, device);
-                    return signal.FromLogits(student.call(batch.Features), logits, batch);
-                }
-                using var rows = cached.index_select(0, onCpu ? batch.Indices : batch.Indices.to(device));
-                return signal.FromCache(student.call(batch.Features), rows, batch);
-            }, offsets);
+            string fingerprint = Fingerprint.Of(kind, trained, data, options, teachers, terms);
+            var parameters = trainable is null ? null : trainable.Concat(adapters.SelectMany(a => a.parameters())).ToList();
+            return TrainingLoop.Run(trained, data, options, fingerprint, preparation.Elapsed, device, run.Names, run.Loss, run.Offsets,
+                parameters, stage, run.StartEpoch);
         }
         finally
         {
-            cached?.Dispose();
-            offsets?.Dispose();
+            student.eval();
             RestoreModes(teachers, wereTraining);
         }
     }
 
-    /// <summary>The teachers' combined logits for <paramref name="features"/>, computed in chunks without gradients, on <paramref name="device"/>.</summary>
-    private static Tensor TeacherLogits(IReadOnlyList<Model> teachers, double temperature, Tensor features, Device device) =>
-        RowChunks.Concatenate(features, device, input => new[] { KnowledgeDistillation.EnsembleLogits(teachers.Select(t => t.call(input)).ToArray(), temperature) })[0];
+    /// <summary>The parameters of the student's layers up to and including the deepest guided one: FitNets' first stage trains these.</summary>
+    private static IReadOnlyList<TorchSharp.Modules.Parameter> LowerLayers(Model student, IReadOnlyList<FeatureHint> hints)
+    {
+        if (student is not IFeatureLayers layered)
+        {
+            throw new ArgumentException(
+                $"Hints read the student's layers, but {student.GetName()} does not implement IFeatureLayers (every network generated from Layers does).", nameof(student));
+        }
+        var layers = layered.FeatureLayers;
+        int deepest = hints.Max(h => layers.ToList().IndexOf(h.StudentLayer));
+        if (deepest < 0)
+        {
+            throw new ArgumentException($"The student {student.GetName()} has no layer '{hints[0].StudentLayer}'; its layers are {string.Join(", ", layers)}.", "hints");
+        }
+        var lower = new HashSet<string>(layers.Take(deepest + 1), StringComparer.Ordinal);
+        var parameters = student.named_children().Where(c => lower.Contains(c.name)).SelectMany(c => c.module.parameters()).ToList();
+        if (parameters.Count == 0)
+        {
+            throw new ArgumentException(
+                $"{student.GetName()} has no trainable layer up to {layers[deepest]}: the hint stage would train nothing but the regressors.", nameof(student));
+        }
+        return parameters;
+    }
+
+    /// <summary>A transfer set without labels serves only terms that do not read them; the message says what to change.</summary>
+    private static void CheckLabels(LabeledDataset? data, IReadOnlyList<DistillationTerm> terms, DistillationObjective objective)
+    {
+        if (data is not { HasLabels: false })
+        {
+            return;
+        }
+        var reading = terms.Where(t => t.NeedsLabels).Select(t => t.Name).ToList();
+        if (reading.SequenceEqual(new[] { "hard" }))
+        {
+            throw new ArgumentException(
+                $"The transfer set has no labels, but the objective weights the hard-label term by Beta = {objective.Beta:G6}. " +
+                "Distil on the teachers' outputs alone with Beta = 0 (for a generated student: objective: Student.Objective with { Beta = 0 }), or give a labelled transfer set.",
+                "transferSet");
+        }
+        if (reading.Count > 0)
+        {
+            throw new ArgumentException(
+                $"The transfer set has no labels, but the objective's terms {string.Join(", ", reading)} read them" +
+                (reading.Contains("hard") ? " (the hard labels weigh Beta; set it to 0 to drop them)" : "") + ". Give a labelled transfer set.",
+                "transferSet");
+        }
+    }
 
     /// <summary>Moves the teachers to <paramref name="device"/> in evaluation mode; returns the modes they were in, for <see cref="RestoreModes"/>.</summary>
     internal static bool[] TeachersForTeaching(IReadOnlyList<Model> teachers, Device device)
@@ -193,17 +251,6 @@ public static class Trainer
         {
             throw new ArgumentException("A model cannot be its own teacher.", nameof(teachers));
         }
-    }
-
-    /// <summary>What a run is: a checkpoint from any other run is refused.</summary>
-    internal static string Fingerprint(string kind, Model model, LabeledDataset data, TrainingOptions options)
-    {
-        long parameters = model.parameters().Sum(p => p.numel());
-        string augmentation = (options.Augment is null ? "no augmentation" : "augmented") + (options.Mask is { } mask ? $", {mask}" : "");
-        string what = FormattableString.Invariant($"{kind} {model.GetName()} ({parameters} parameters) on {data.Count} × {data.FeatureSize}");
-        string how = FormattableString.Invariant(
-            $"{options.Epochs} epochs, batch {options.BatchSize}, LR {options.LearningRate} {options.Schedule}, momentum {options.Momentum}, weight decay {options.WeightDecay}");
-        return FormattableString.Invariant($"{what}; {how}, seed {options.Seed}, {augmentation}");
     }
 
     /// <summary>Throws when <paramref name="data"/> (already checked for null) has no labels, saying <paramref name="why"/> they are needed.</summary>

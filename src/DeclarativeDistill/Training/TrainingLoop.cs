@@ -22,16 +22,19 @@ internal static class TrainingLoop
     /// <param name="fingerprint">What this run is, so a checkpoint of another run is refused.</param>
     /// <param name="preparationTime">Time spent before the loop (the teacher cache), for the report.</param>
     /// <param name="device">Where the model lives.</param>
+    /// <param name="termNames">The names of the loss's terms, in the order of <see cref="BatchLoss.Terms"/>.</param>
     /// <param name="batchLoss">The mean loss of one batch, with its terms.</param>
-    /// <param name="lossOffsets">
-    /// Per example (double, on the CPU), a part of its soft term that does not depend on the model and that
-    /// <paramref name="batchLoss"/> leaves out; added back to the loss reported. Null when there is none.
+    /// <param name="termOffsets">
+    /// Per term, per example (double, on the CPU), a part of its value that does not depend on the model and that
+    /// <paramref name="batchLoss"/> leaves out; added back to the term and the loss reported. Null for a term without.
     /// </param>
     /// <param name="trainable">The parameters the optimizer changes; null for all of the model's.</param>
     /// <param name="stage">The stage progress reports name.</param>
+    /// <param name="epochStarting">Called with (epoch, epochs) before each epoch: for terms whose weight follows a schedule.</param>
     public static TrainingReport Run(Model model, LabeledDataset data, TrainingOptions options, string fingerprint,
-        TimeSpan preparationTime, Device device, Func<Batch, BatchLoss> batchLoss, Tensor? lossOffsets = null,
-        IEnumerable<TorchSharp.Modules.Parameter>? trainable = null, TrainingStage stage = TrainingStage.Whole)
+        TimeSpan preparationTime, Device device, IReadOnlyList<string> termNames, Func<Batch, BatchLoss> batchLoss,
+        IReadOnlyList<Tensor?>? termOffsets = null, IEnumerable<TorchSharp.Modules.Parameter>? trainable = null,
+        TrainingStage stage = TrainingStage.Whole, Action<int, int>? epochStarting = null)
     {
         bool onCpu = device.type == DeviceType.CPU; // then moving a batch "to" the device would only add tensor handles
         var clock = Stopwatch.StartNew();
@@ -48,7 +51,7 @@ internal static class TrainingLoop
 
         torch.manual_seed(options.Seed);
         using var shuffler = new Generator((ulong)options.Seed);
-        var checkpoints = options.CheckpointDirectory is { } directory ? new CheckpointStore(directory, fingerprint) : null;
+        var checkpoints = options.CheckpointDirectory is { } directory ? new CheckpointStore(directory, fingerprint, termNames) : null;
         var resumed = checkpoints?.LoadLatest();
         resumed?.RestoreModel(model, shuffler);
         model.to(device); // load() replaces parameters: move them before the optimizer takes them
@@ -72,12 +75,13 @@ internal static class TrainingLoop
         {
             for (int epoch = firstEpoch; epoch <= options.Epochs; epoch++)
             {
+                epochStarting?.Invoke(epoch, options.Epochs);
                 var epochClock = Stopwatch.StartNew();
                 using var order = randperm(count, generator: shuffler);
                 // Sums over the epoch's examples, in double precision: the loss and each of its terms.
                 using var lossSum = zeros(1, dtype: ScalarType.Float64, device: device);
-                using var termSums = new TermSums(device);
-                using var offsetSums = lossOffsets?.index_select(0, order).cumsum(0); // once per epoch, read at each report
+                using var termSums = new TermSums(device, termNames);
+                using var offsetSums = new TermOffsets(termOffsets, order); // running sums in the epoch's order, read at each report
                 for (int batch = 1; batch <= batchesPerEpoch; batch++)
                 {
                     options.CancellationToken.ThrowIfCancellationRequested();
@@ -125,11 +129,9 @@ internal static class TrainingLoop
                         continue;
                     }
                     int seen = start + size;
-                    double offset = OffsetOf(offsetSums, seen);
+                    double offset = offsetSums.Total(seen);
                     double meanLoss = (lossSum.item<double>() + offset) / seen;
-                    double? softTerm = termSums.Mean(TermSums.Soft, meanLoss, offset, seen);
-                    double? hardTerm = termSums.Mean(TermSums.Hard, meanLoss, 0, seen);
-                    var hintTerms = termSums.HintMeans(meanLoss, seen);
+                    var terms = termSums.Means(meanLoss, offsetSums, seen);
                     if (!double.IsFinite(meanLoss))
                     {
                         Restore(model, lastGood);
@@ -139,10 +141,10 @@ internal static class TrainingLoop
                     if (endOfEpoch)
                     {
                         (lastGood, candidate) = (candidate, lastGood);
-                        epochs.Add(new EpochReport(epoch, meanLoss, epochClock.Elapsed, rate) { SoftTerm = softTerm, HardTerm = hardTerm, HintTerms = hintTerms });
+                        epochs.Add(new EpochReport(epoch, meanLoss, epochClock.Elapsed, rate) { Terms = terms });
                     }
                     options.Progress?.Report(Progress(epoch, batch, batchesPerEpoch, options.Epochs, firstEpoch, meanLoss, rate, clock.Elapsed)
-                        with { SoftTerm = softTerm, HardTerm = hardTerm, HintTerms = hintTerms, Stage = stage });
+                        with { Terms = terms, Stage = stage });
                 }
 
                 if (checkpoints is not null && (epoch % options.CheckpointInterval == 0 || epoch == options.Epochs))
@@ -174,17 +176,6 @@ internal static class TrainingLoop
         {
             group.LearningRate = rate;
         }
-    }
-
-    /// <summary>The sum of the loss offsets of the epoch's first <paramref name="seen"/> examples, from their running sums in the epoch's order.</summary>
-    private static double OffsetOf(Tensor? offsetSums, int seen)
-    {
-        if (offsetSums is null)
-        {
-            return 0;
-        }
-        using var sum = offsetSums[seen - 1];
-        return sum.item<double>();
     }
 
     /// <summary>A copy of the parameters and buffers (batch-norm statistics), to put back if training diverges.</summary>
@@ -236,65 +227,43 @@ internal static class TrainingLoop
     }
 
     /// <summary>
-    /// Sums of a loss's terms over an epoch's examples (double, on the device), slot by slot in the order of
-    /// <see cref="BatchLoss.Terms"/>. A term that is the whole loss (Fit's cross-entropy, a one-term distillation, a
-    /// hint stage with one hint) is not summed twice: its mean is the loss's.
+    /// Sums of a loss's terms over an epoch's examples (double, on the device), slot by slot in the order of the stage's
+    /// terms. A term that is the whole loss (one term alone) is not summed twice: its mean is the loss's.
     /// </summary>
     private sealed class TermSums : IDisposable
     {
-        public const int Soft = 0;
-        public const int Hard = 1;
-
         private readonly Device device;
-        private readonly List<Tensor> sums = new();
-        private readonly List<bool?> separate = new(); // null: the loss has no such term; false: the term is the whole loss
+        private readonly IReadOnlyList<string> names;
+        private readonly Tensor?[] sums;
 
-        public TermSums(Device device) => this.device = device;
+        public TermSums(Device device, IReadOnlyList<string> names)
+        {
+            this.device = device;
+            this.names = names;
+            sums = new Tensor?[names.Count];
+        }
 
         public void Add(BatchLoss loss, int size)
         {
-            int slot = 0;
-            foreach (var term in loss.Terms())
+            for (int k = 0; k < sums.Length && k < loss.Terms.Count; k++)
             {
-                if (slot == sums.Count)
+                if (ReferenceEquals(loss.Terms[k], loss.Total))
                 {
-                    // Made during a batch, inside its dispose scope; the sum outlives the batch.
-                    sums.Add(zeros(1, dtype: ScalarType.Float64, device: device).DetachFromDisposeScope());
-                    separate.Add(null);
+                    continue; // the term is the whole loss
                 }
-                if (term is not null)
-                {
-                    bool own = !ReferenceEquals(term, loss.Total);
-                    separate[slot] = own;
-                    if (own)
-                    {
-                        sums[slot].add_(term, size);
-                    }
-                }
-                slot++;
+                // Made during a batch, inside its dispose scope; the sum outlives the batch.
+                sums[k] ??= zeros(1, dtype: ScalarType.Float64, device: device).DetachFromDisposeScope();
+                sums[k]!.add_(loss.Terms[k], size);
             }
         }
 
-        /// <summary>The mean of the term in <paramref name="slot"/> over <paramref name="seen"/> examples, with <paramref name="offset"/> added back; null when the loss has no such term.</summary>
-        public double? Mean(int slot, double meanLoss, double offset, int seen) =>
-            slot < separate.Count ? separate[slot] switch
-            {
-                null => null,
-                false => meanLoss,
-                true => (sums[slot].item<double>() + offset) / seen,
-            } : null;
-
-        /// <summary>The means of the hint terms, in order; null when the loss has none.</summary>
-        public IReadOnlyList<double>? HintMeans(double meanLoss, int seen)
+        /// <summary>Each term's mean over <paramref name="seen"/> examples, its offsets added back.</summary>
+        public IReadOnlyList<TermValue> Means(double meanLoss, TermOffsets offsets, int seen)
         {
-            if (sums.Count <= Hard + 1)
+            var means = new TermValue[names.Count];
+            for (int k = 0; k < means.Length; k++)
             {
-                return null;
-            }
-            var means = new double[sums.Count - Hard - 1];
-            for (int i = 0; i < means.Length; i++)
-            {
-                means[i] = Mean(Hard + 1 + i, meanLoss, 0, seen) ?? double.NaN;
+                means[k] = new TermValue(names[k], sums[k] is { } sum ? (sum.item<double>() + offsets.Of(k, seen)) / seen : meanLoss);
             }
             return means;
         }
@@ -303,7 +272,49 @@ internal static class TrainingLoop
         {
             foreach (var sum in sums)
             {
-                sum.Dispose();
+                sum?.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Per term, the running sums of its per-example offsets in an epoch's order (made once per epoch), so that a report
+    /// after any batch reads the offsets of the examples seen so far in one lookup.
+    /// </summary>
+    private sealed class TermOffsets : IDisposable
+    {
+        private readonly Tensor?[] sums;
+
+        public TermOffsets(IReadOnlyList<Tensor?>? offsets, Tensor order) =>
+            sums = offsets?.Select(o => o?.index_select(0, order).cumsum(0)).ToArray() ?? Array.Empty<Tensor?>();
+
+        /// <summary>Term <paramref name="term"/>'s offsets over the epoch's first <paramref name="seen"/> examples.</summary>
+        public double Of(int term, int seen)
+        {
+            if (term >= sums.Length || sums[term] is not { } sum)
+            {
+                return 0;
+            }
+            using var value = sum[seen - 1];
+            return value.item<double>();
+        }
+
+        /// <summary>Every term's offsets over the epoch's first <paramref name="seen"/> examples: what the loss leaves out.</summary>
+        public double Total(int seen)
+        {
+            double total = 0;
+            for (int k = 0; k < sums.Length; k++)
+            {
+                total += Of(k, seen);
+            }
+            return total;
+        }
+
+        public void Dispose()
+        {
+            foreach (var sum in sums)
+            {
+                sum?.Dispose();
             }
         }
     }

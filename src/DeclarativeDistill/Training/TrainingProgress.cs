@@ -22,14 +22,20 @@ public sealed record TrainingProgress(
     TimeSpan Elapsed,
     TimeSpan Remaining)
 {
+    /// <summary>Every term of the loss with its mean over this epoch so far, as it enters <see cref="Loss"/>; they add up to it.</summary>
+    public IReadOnlyList<TermValue> Terms { get; init; } = Array.Empty<TermValue>();
+
+    /// <summary>The mean of the term called <paramref name="name"/> this epoch so far, or null when the loss has no such term.</summary>
+    public double? Term(string name) => TermValues.Find(Terms, name);
+
     /// <summary>Mean soft term <c>Alpha · T² · KL</c> of this epoch so far, as it enters <see cref="Loss"/>; null when the loss has none.</summary>
-    public double? SoftTerm { get; init; }
+    public double? SoftTerm => Term("soft");
 
     /// <summary>Mean hard term <c>Beta · CE</c> of this epoch so far (in <c>Fit</c>, the cross-entropy); null when the loss has none.</summary>
-    public double? HardTerm { get; init; }
+    public double? HardTerm => Term("hard");
 
     /// <summary>Mean of each hint term <c>Weight · MSE</c> of this epoch so far, as it enters <see cref="Loss"/>; null when the loss has no hints.</summary>
-    public IReadOnlyList<double>? HintTerms { get; init; }
+    public IReadOnlyList<double>? HintTerms => TermValues.Hints(Terms);
 
     /// <summary>The stage this report belongs to: <see cref="TrainingStage.Hints"/> during FitNets' first stage.</summary>
     public TrainingStage Stage { get; init; }

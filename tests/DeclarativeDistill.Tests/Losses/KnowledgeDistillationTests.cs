@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using DeclarativeDistill.Tests.Declarations;
 using Xunit;
@@ -69,14 +70,26 @@ public class KnowledgeDistillationTests
         using var labels = tensor(new long[] { 0, 3, 1, 2, 2, 0 });
         using var exactLogits = (randn(new long[] { 6, 4 }, generator: generator) * 3).requires_grad_();
         using var cachedLogits = exactLogits.detach().clone().requires_grad_();
-        using var terms = new LossTerms(temperature, alpha, beta);
 
         using var exact = KnowledgeDistillation.Loss(exactLogits, teacher, labels, temperature, alpha, beta);
         exact.backward();
-        using var weighted = terms.WeightedTeacherProbabilities(teacher);
-        using var offsets = terms.ExampleOffsets(teacher);
-        using var cached = terms.ComputeFromWeighted(cachedLogits, weighted, labels).Total;
-        cached.backward();
+        // The soft-target term as the trainer runs it from a cache: the teacher's side kept per example, its constant
+        // part (offsets) left out of the value and added back when reported.
+        var objective = new DistillationObjective(temperature, alpha, beta);
+        var setup = new TermSetup(null!, Array.Empty<TorchSharp.torch.nn.Module<Tensor, Tensor>>(), 4, 1, CPU);
+        var teachers = new TeacherOutputs(new Tensor?[] { teacher }, new Dictionary<(int, string), Tensor>(), 6);
+        var student = new StudentOutputs(cachedLogits, new Dictionary<string, Tensor>());
+        Tensor? cached = null;
+        Tensor? offsets = null;
+        foreach (var term in objective.AllTerms)
+        {
+            using var runtime = term.Start(setup);
+            var side = runtime.TeacherSide(teachers);
+            offsets ??= runtime.Constant(teachers);
+            var value = runtime.Compute(new TermBatch(student, side, labels, arange(6), 6));
+            cached = cached is null ? value : cached.add(value);
+        }
+        cached!.backward();
 
         double offset = offsets is null ? 0 : offsets.mean().item<double>();
         AssertClose(exact.item<float>(), cached.item<float>() + offset, 1e-5 * Math.Max(1, Math.Abs(exact.item<float>())), "value");

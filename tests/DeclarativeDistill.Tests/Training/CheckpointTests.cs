@@ -132,7 +132,7 @@ public sealed class CheckpointTests : IDisposable
         Assert.ThrowsAny<OperationCanceledException>(() =>
             Train(data, Options with { CheckpointDirectory = directory, CancellationToken = cancellation.Token, Progress = cancelAfterEpoch3 }, initSeed: 1));
         string newest = Path.Combine(directory, "checkpoint-000003.ddc");
-        File.WriteAllBytes(newest, AsVersion2(File.ReadAllBytes(newest)));
+        File.WriteAllBytes(newest, AsVersion(File.ReadAllBytes(newest), 2));
 
         TrainingReport? report = null;
         var resumed = Train(data, Options with { CheckpointDirectory = directory }, initSeed: 999, r => report = r);
@@ -143,13 +143,14 @@ public sealed class CheckpointTests : IDisposable
     }
 
     /// <summary>
-    /// A DDCKPT03 checkpoint rewritten as DDCKPT02 wrote it: the same, without each epoch's count of hint terms
-    /// (this run has none), under the old magic, length and checksum.
+    /// A DDCKPT04 checkpoint rewritten as an earlier version wrote it: each epoch's soft and hard terms by position (NaN
+    /// when absent) instead of its terms by name, and in DDCKPT03 then the hint terms, under the old magic, length and
+    /// checksum.
     /// </summary>
-    private static byte[] AsVersion2(byte[] file)
+    internal static byte[] AsVersion(byte[] file, int version)
     {
         const int Header = 8 + 8;
-        Assert.Equal("DDCKPT03", System.Text.Encoding.ASCII.GetString(file, 0, 8));
+        Assert.Equal("DDCKPT04", System.Text.Encoding.ASCII.GetString(file, 0, 8));
         var payload = new MemoryStream(file, Header, file.Length - Header - 32);
         var reader = new BinaryReader(payload, System.Text.Encoding.UTF8);
         var rewritten = new MemoryStream();
@@ -163,16 +164,22 @@ public sealed class CheckpointTests : IDisposable
             writer.Write(reader.ReadInt32());      // epoch
             writer.Write(reader.ReadDouble());     // loss
             writer.Write(reader.ReadInt64());      // duration
-            for (int d = 0; d < 3; d++)
+            writer.Write(reader.ReadDouble());     // samples/s
+            var terms = Enumerable.Range(0, reader.ReadInt32()).Select(_ => (Name: reader.ReadString(), Value: reader.ReadDouble())).ToList();
+            writer.Write(terms.Where(t => t.Name == "soft").Select(t => t.Value).DefaultIfEmpty(double.NaN).First());
+            writer.Write(terms.Where(t => t.Name == "hard").Select(t => t.Value).DefaultIfEmpty(double.NaN).First());
+            var hints = terms.Where(t => t.Name.StartsWith("hint(", StringComparison.Ordinal)).ToList();
+            Assert.True(version >= 3 || hints.Count == 0, "DDCKPT02 has no hint terms");
+            if (version >= 3)
             {
-                writer.Write(reader.ReadDouble()); // samples/s, soft term, hard term
+                writer.Write(hints.Count);
+                hints.ForEach(h => writer.Write(h.Value));
             }
-            Assert.Equal(0, reader.ReadInt32());   // no hint terms: DDCKPT02 has no such field
         }
         payload.CopyTo(rewritten);
         writer.Flush();
         byte[] body = rewritten.ToArray();
-        return System.Text.Encoding.ASCII.GetBytes("DDCKPT02")
+        return System.Text.Encoding.ASCII.GetBytes("DDCKPT0" + version)
             .Concat(BitConverter.GetBytes((long)body.Length))
             .Concat(body)
             .Concat(System.Security.Cryptography.SHA256.HashData(body))

@@ -21,6 +21,7 @@ public sealed record DistillationObjective
     private readonly double alpha;
     private readonly double beta;
     private readonly IReadOnlyList<FeatureHint> hints = Array.Empty<FeatureHint>();
+    private readonly IReadOnlyList<DistillationTerm> terms = Array.Empty<DistillationTerm>();
     private readonly HintTraining hintTraining;
 
     /// <param name="temperature">T &gt; 0, finite.</param>
@@ -83,6 +84,59 @@ public sealed record DistillationObjective
         }
     }
 
+    /// <summary>
+    /// The methods beyond the soft targets, the hard labels and the hints, each a term of the loss: <see cref="DkdTerm"/>,
+    /// <see cref="DistTerm"/>, <see cref="AttentionTransferTerm"/>, <see cref="RkdTerm"/>, <see cref="SimilarityPreservingTerm"/>,
+    /// <see cref="PktTerm"/>. A generated student's <c>Objective</c> holds one per method attribute. Empty by default.
+    /// </summary>
+    /// <exception cref="ArgumentException">On setting a list with a null term, or two terms of one name.</exception>
+    public IReadOnlyList<DistillationTerm> Terms
+    {
+        get => terms;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value, nameof(Terms));
+            var copy = value.ToArray();
+            if (copy.Any(t => t is null))
+            {
+                throw new ArgumentException("A term in Terms is null.", nameof(Terms));
+            }
+            if (copy.GroupBy(t => t.Name).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            {
+                throw new ArgumentException($"Two terms are named {twice.Key}: an objective holds each method once per pair of layers.", nameof(Terms));
+            }
+            terms = copy;
+        }
+    }
+
+    /// <summary>
+    /// Every term of the loss, in the order reports list them: the soft targets (unless Alpha is 0), the hard labels (unless
+    /// Beta is 0), the hints, then <see cref="Terms"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Two terms have one name (a hint in <see cref="Terms"/> that is also in <see cref="Hints"/>).</exception>
+    public IReadOnlyList<DistillationTerm> AllTerms
+    {
+        get
+        {
+            var all = new List<DistillationTerm>();
+            if (Alpha > 0)
+            {
+                all.Add(new SoftTargetTerm(Temperature, Alpha));
+            }
+            if (Beta > 0)
+            {
+                all.Add(new HardLabelTerm(Beta));
+            }
+            all.AddRange(Hints);
+            all.AddRange(Terms);
+            if (all.GroupBy(t => t.Name).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            {
+                throw new InvalidOperationException($"Two terms of the objective are named {twice.Key}.");
+            }
+            return all;
+        }
+    }
+
     /// <summary>How a student with <see cref="Hints"/> trains: FitNets' two stages (the default) or one combined loss.</summary>
     /// <exception cref="ArgumentOutOfRangeException">On setting a value that is not a <see cref="DeclarativeDistill.HintTraining"/>.</exception>
     public HintTraining HintTraining
@@ -98,19 +152,17 @@ public sealed record DistillationObjective
     /// <inheritdoc/>
     public override string ToString() =>
         FormattableString.Invariant($"T = {Temperature:G6}, Alpha = {Alpha:G6}, Beta = {Beta:G6}")
-        + (Hints.Count == 0 ? "" : $", {Hints.Count} hint{(Hints.Count == 1 ? "" : "s")} ({HintTraining}): {string.Join("; ", Hints)}");
+        + (Hints.Count == 0 ? "" : $", {Hints.Count} hint{(Hints.Count == 1 ? "" : "s")} ({HintTraining}): {string.Join("; ", Hints)}")
+        + (Terms.Count == 0 ? "" : $", {string.Join(", ", Terms)}");
 
-    /// <summary>Equal constants, hint training and hints (compared hint by hint).</summary>
+    /// <summary>Equal constants, hint training, hints and terms (compared one by one).</summary>
     public bool Equals(DistillationObjective? other) =>
         other is not null
         && Temperature.Equals(other.Temperature) && Alpha.Equals(other.Alpha) && Beta.Equals(other.Beta)
-        && HintTraining == other.HintTraining && Hints.SequenceEqual(other.Hints);
+        && HintTraining == other.HintTraining && Hints.SequenceEqual(other.Hints) && Terms.SequenceEqual(other.Terms);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(Temperature, Alpha, Beta, HintTraining, Hints.Count);
-
-    /// <summary>The loss's terms with these constants, to reuse batch after batch.</summary>
-    internal LossTerms Terms() => new(Temperature, Alpha, Beta);
+    public override int GetHashCode() => HashCode.Combine(Temperature, Alpha, Beta, HintTraining, Hints.Count, Terms.Count);
 
     private static double CheckWeight(double value, string name)
     {

@@ -40,9 +40,20 @@ public static class KnowledgeDistillation
         }
 
         using var scope = NewDisposeScope();
-        using var terms = new LossTerms(temperature, alpha, beta);
-        var teacherLogProbabilities = alpha == 0 ? null : terms.TeacherLogProbabilities(teacherLogits.detach());
-        return terms.Compute(studentLogits, teacherLogProbabilities, labels, studentShape[0]).Total.MoveToOuterDisposeScope();
+        var loss = zeros(Array.Empty<long>(), studentLogits.dtype, studentLogits.device);
+        if (alpha != 0)
+        {
+            // KL(p_t ‖ p_s) = Σ p_t (log p_t − log p_s), both sides as log-probabilities (log_target: true): exact where
+            // p_t underflows. Summed, then Alpha · T² / N in one multiplication: "batchmean".
+            var teacher = log_softmax(teacherLogits.detach() / temperature, 1);
+            var student = log_softmax(studentLogits / temperature, 1);
+            loss = kl_div(student, teacher, log_target: true, reduction: nn.Reduction.Sum).mul(alpha * temperature * temperature / studentShape[0]);
+        }
+        if (beta != 0)
+        {
+            loss = loss.add(cross_entropy(studentLogits, labels).mul(beta));
+        }
+        return loss.MoveToOuterDisposeScope();
     }
 
     /// <summary>

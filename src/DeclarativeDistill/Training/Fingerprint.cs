@@ -1,0 +1,79 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Model = TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>;
+
+namespace DeclarativeDistill;
+
+/// <summary>
+/// What a training run is, as a checkpoint records it: the model, the data's size, every option that changes the
+/// result, the teachers, and every constant of every term of the objective, one <c>key value</c> line each (keys have no
+/// spaces). A checkpoint of another run is refused with the lines that differ (<c>soft.Alpha 0.5 here, 0.9 in the
+/// checkpoint</c>), then both fingerprints whole.
+/// </summary>
+internal static class Fingerprint
+{
+    public static string Of(string kind, Model model, LabeledDataset data, TrainingOptions options, IReadOnlyList<Model> teachers,
+        IReadOnlyList<DistillationTerm> terms)
+    {
+        long parameters = model.parameters().Sum(p => p.numel());
+        var lines = new List<(string Key, string Value)>
+        {
+            ("run", kind),
+            ("model", $"{model.GetName()}, {parameters} parameters"),
+            ("data", $"{data.Count} × {data.FeatureSize}"),
+            ("epochs", Format(options.Epochs)),
+            ("batch", Format(options.BatchSize)),
+            ("LR", Format(options.LearningRate)),
+            ("schedule", options.Schedule.ToString()),
+            ("momentum", Format(options.Momentum)),
+            ("weight-decay", Format(options.WeightDecay)),
+            ("seed", Format(options.Seed)),
+            ("augmentation", options.Augment is null ? "none" : "augmented"),
+            ("mask", options.Mask?.ToString() ?? "none"),
+        };
+        if (teachers.Count > 0)
+        {
+            lines.Add(("teachers", string.Join(", ", teachers.Select(t => t.GetName()))));
+        }
+        lines.Add(("terms", string.Join(", ", terms.Select(t => t.Name))));
+        foreach (var term in terms)
+        {
+            foreach (var (key, value) in term.Constants)
+            {
+                lines.Add(($"{term.Name}.{key}", Format(value)));
+            }
+        }
+        return string.Join("\n", lines.Select(l => $"{l.Key} {l.Value}"));
+    }
+
+    /// <summary>What differs between this run's fingerprint and a checkpoint's, line by line.</summary>
+    public static string Differences(string here, string stored)
+    {
+        var mine = Parse(here);
+        var theirs = Parse(stored);
+        string whole = $"\n  checkpoint:\n    {stored.Replace("\n", "\n    ")}\n  this run:\n    {here.Replace("\n", "\n    ")}\n";
+        var differences = mine.Keys.Concat(theirs.Keys).Distinct()
+            .Where(k => !mine.TryGetValue(k, out var a) || !theirs.TryGetValue(k, out var b) || a != b)
+            .Select(k => $"{k} {(mine.TryGetValue(k, out var a) ? a : "none")} here, {(theirs.TryGetValue(k, out var b) ? b : "none")} in the checkpoint")
+            .ToList();
+        return (differences.Count == 0 ? "its fingerprint differs" : string.Join("; ", differences)) + whole;
+    }
+
+    /// <summary>The lines by key; a fingerprint of an earlier version (one line of prose) gives whatever its first word is.</summary>
+    private static Dictionary<string, string> Parse(string fingerprint)
+    {
+        var lines = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string line in fingerprint.Split('\n'))
+        {
+            int space = line.IndexOf(' ');
+            lines[space < 0 ? line : line[..space]] = space < 0 ? "" : line[(space + 1)..];
+        }
+        return lines;
+    }
+
+    private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string Format(long value) => value.ToString(CultureInfo.InvariantCulture);
+}
