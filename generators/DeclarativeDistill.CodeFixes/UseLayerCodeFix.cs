@@ -15,7 +15,7 @@ namespace DeclarativeDistill.CodeFixes;
 public sealed class UseLayerCodeFix : CodeFixProvider
 {
     /// <inheritdoc/>
-    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(DiagnosticIds.HintLayerNotFound);
+    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(DiagnosticIds.LayerNotFound);
 
     /// <inheritdoc/>
     public override FixAllProvider? GetFixAllProvider() => null; // which layer is meant is a choice per hint
@@ -42,7 +42,7 @@ public sealed class UseLayerCodeFix : CodeFixProvider
                 context.RegisterCodeFix(
                     CodeAction.Create($"Use layer '{layer}'",
                         _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(literal, replacement))),
-                        equivalenceKey: DiagnosticIds.HintLayerNotFound + layer),
+                        equivalenceKey: DiagnosticIds.LayerNotFound + layer),
                     diagnostic);
             }
         }

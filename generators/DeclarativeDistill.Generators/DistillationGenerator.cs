@@ -3,6 +3,7 @@ using System.Linq;
 using DeclarativeDistill.Generators.Analysis;
 using DeclarativeDistill.Generators.Declarations;
 using DeclarativeDistill.Generators.Emit;
+using DeclarativeDistill.Generators.Methods;
 using DeclarativeDistill.Generators.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -77,7 +78,7 @@ public sealed class DistillationGenerator : IIncrementalGenerator
 
         var hintsWithoutDistill = context.SyntaxProvider
             .ForAttributeWithMetadataName(KnownNames.HintAttribute, IsTypeDeclaration,
-                (c, ct) => Guarded.Run(c, ct, HintReader.CheckHasDistill, Guarded.FailedHints))
+                (c, ct) => Guarded.Run(c, ct, HintReader.CheckHasDistill, Guarded.FailedCheck))
             .WithTrackingName(StepNames.HintsWithoutDistill);
 
         var declaresNetworks = networkIndex
@@ -87,13 +88,18 @@ public sealed class DistillationGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(teachers, EmitNetwork);
         context.RegisterSourceOutput(students, EmitNetwork);
         context.RegisterSourceOutput(distillations, EmitDistillation);
-        context.RegisterSourceOutput(hintsWithoutDistill, (output, diagnostics) =>
+        context.RegisterSourceOutput(hintsWithoutDistill, ReportAll);
+
+        // A method attribute needs [Distill] as a hint does. Each is found by its own name, which costs an edit nothing
+        // in files that do not write it.
+        foreach (var kind in MethodKinds.All)
         {
-            foreach (var diagnostic in diagnostics)
-            {
-                output.ReportDiagnostic(diagnostic.ToDiagnostic());
-            }
-        });
+            var withoutDistill = context.SyntaxProvider
+                .ForAttributeWithMetadataName(kind.MetadataName, IsTypeDeclaration,
+                    (c, ct) => Guarded.Run(c, ct, MethodReader.CheckHasDistill, Guarded.FailedCheck))
+                .WithTrackingName(StepNames.MethodsWithoutDistill);
+            context.RegisterSourceOutput(withoutDistill, ReportAll);
+        }
         context.RegisterSourceOutput(declaresNetworks, (output, declares) =>
         {
             if (declares)
@@ -108,6 +114,14 @@ public sealed class DistillationGenerator : IIncrementalGenerator
 
     private static bool IsTypeDeclaration(SyntaxNode node, System.Threading.CancellationToken _) =>
         node is TypeDeclarationSyntax;
+
+    private static void ReportAll(SourceProductionContext context, EquatableArray<DiagnosticInfo> diagnostics)
+    {
+        foreach (var diagnostic in diagnostics)
+        {
+            context.ReportDiagnostic(diagnostic.ToDiagnostic());
+        }
+    }
 
     private static void EmitNetwork(SourceProductionContext context, NetworkResult result)
     {

@@ -78,7 +78,7 @@ internal static class Guarded
         }
     }
 
-    public static EquatableArray<DiagnosticInfo> FailedHints(GeneratorAttributeSyntaxContext context, Exception exception) =>
+    public static EquatableArray<DiagnosticInfo> FailedCheck(GeneratorAttributeSyntaxContext context, Exception exception) =>
         new[] { Failure(context, exception) }.ToEquatableArray();
 
     public static void AddSource(SourceProductionContext context, TypeDeclaration type, string suffix, Func<string> emit)

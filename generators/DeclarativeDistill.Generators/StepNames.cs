@@ -30,6 +30,9 @@ public static class StepNames
     /// <summary>What is wrong with <c>[Hint]</c>s on classes without <c>[Distill]</c>.</summary>
     public const string HintsWithoutDistill = nameof(HintsWithoutDistill);
 
+    /// <summary>What is wrong with method attributes (<c>[Dkd]</c>, <c>[Rkd]</c>...) on classes without <c>[Distill]</c>: one step per method.</summary>
+    public const string MethodsWithoutDistill = nameof(MethodsWithoutDistill);
+
     /// <summary>Whether the assembly declares any valid network (and so needs the native-library initializer).</summary>
     public const string DeclaresNetworks = nameof(DeclaresNetworks);
 }

@@ -138,6 +138,36 @@ public class SnapshotTests
             """
         },
         {
+            "Methods",
+            """
+            using DeclarativeDistill;
+
+            namespace Methods;
+
+            [Teacher(Layers = "1x28x28, conv(16, 3, pad: 1), bn, res(16), res(32, stride: 2), res(64, stride: 2), gap, 10")]
+            public partial class ResTeacher { }
+
+            [Teacher(Layers = "784, 256, 10")]
+            public partial class MlpTeacher { }
+
+            // DKD as its authors train it: the labels and the decoupled terms, without Hinton's soft term.
+            [Student(Layers = "1x28x28, conv(8, 3, pad: 1), maxpool(2), conv(16, 3, pad: 1), gap, 10")]
+            [Distill(typeof(ResTeacher), Alpha = 0, Beta = 1)]
+            [Dkd(Beta = 2, WarmupEpochs = 5)]
+            public partial class DecoupledStudent { }
+
+            // Several methods summed with the soft targets: logits, maps and embeddings, one from each teacher of an ensemble.
+            [Student(Layers = "1x28x28, conv(8, 3, pad: 1), maxpool(2), conv(16, 3, pad: 1), gap, 32, 10")]
+            [Distill(typeof(ResTeacher), typeof(MlpTeacher), Temperature = 4)]
+            [Dist(Temperature = 4)]
+            [AttentionTransfer("res2", "conv2", Teacher = typeof(ResTeacher))]
+            [Rkd("res3", "hidden1", Teacher = typeof(ResTeacher), AngleWeight = 0)]
+            [SimilarityPreserving(TeacherLayer = "hidden1", StudentLayer = "hidden1", Teacher = typeof(MlpTeacher))]
+            [Pkt("hidden1", "hidden1", Teacher = typeof(MlpTeacher), Weight = 1000)]
+            public partial class BlendedStudent { }
+            """
+        },
+        {
             "HandWritten",
             """
             using DeclarativeDistill;

@@ -75,6 +75,7 @@ internal static class DistillationAnalysis
         var hints = studentShape is { } guided && !request.Hints.IsEmpty
             ? HintAnalysis.Resolve(request.Hints, guided, references, diagnostics)
             : EquatableArray<ResolvedHint>.Empty;
+        var methods = MethodAnalysis.Analyse(request.Methods, studentShape, references, diagnostics);
 
         bool emit = studentShape is not null
             && references.Count > 0
@@ -91,7 +92,8 @@ internal static class DistillationAnalysis
             request.AttributeLocation,
             diagnostics.ToEquatableArray(),
             hints,
-            combined);
+            combined,
+            methods);
     }
 
     /// <summary>
@@ -145,16 +147,19 @@ internal static class DistillationAnalysis
         return (temperature, alpha, beta, betaGiven);
     }
 
-    /// <summary>Legal values that are probably not what the user meant, and the one combination that learns nothing.</summary>
+    /// <summary>
+    /// Legal values that are probably not what the user meant, and the one combination that learns nothing. Alpha = 0 is no
+    /// warning beside a method on the logits (DKD is trained so), nor both weights 0 beside any method.
+    /// </summary>
     private static void WarnAboutWeights(DistillationRequest request, double temperature, double alpha, double beta, List<DiagnosticInfo> diagnostics)
     {
         var arguments = request.Attribute;
-        if (alpha == 0 && beta == 0)
+        if (alpha == 0 && beta == 0 && request.Methods.IsEmpty)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NothingToLearn,
                 arguments.IsWritten(BetaName) ? arguments.LocationOf(BetaName) : arguments.LocationOf(AlphaName), request.MessageName));
         }
-        else if (alpha == 0)
+        else if (alpha == 0 && !MethodAnalysis.ReadsLogits(request.Methods))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoSoftLoss, arguments.LocationOf(AlphaName), request.MessageName));
         }

@@ -40,6 +40,7 @@ internal static class DistillationReader
             teachers.Add(new NamedTeacher("?", null, arguments.Location, null));
         }
         var hints = HintReader.Read(student, diagnostics, cancellationToken);
+        var methods = MethodReader.Read(student, diagnostics, cancellationToken);
 
         var (inputSize, outputSize) = SizeLocations(studentAttribute, cancellationToken);
         if (inputSize is null && studentAttribute is not null && KnownNames.Find(student, KnownNames.TeacherAttribute) is { } teacherAttribute)
@@ -58,6 +59,7 @@ internal static class DistillationReader
             NamedTeachers = teachers.ToEquatableArray(),
             Attribute = arguments.Capture(),
             Hints = hints,
+            Methods = methods,
             Members = members,
             MessageName = ClassChecks.MessageName(student, declaration),
             Diagnostics = diagnostics.ToEquatableArray(),

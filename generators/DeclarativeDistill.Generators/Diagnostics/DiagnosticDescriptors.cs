@@ -228,29 +228,29 @@ internal static class DiagnosticDescriptors
         "A hint's Weight must be positive and finite; got {0}",
         "The weight multiplies the hint's mean squared error in the loss; remove the hint rather than weighting it by zero.");
 
-    /// <summary>DD0060: a hint names a layer its network does not have. {0} the name, {1} teacher or student, {2} network, {3} its layers, {4} a note.</summary>
-    public static readonly DiagnosticDescriptor HintLayerNotFound = Error(
-        DiagnosticIds.HintLayerNotFound, Distillation, "Hint names an unknown layer",
+    /// <summary>DD0060: a hint or a layer method names a layer its network does not have. {0} the name, {1} teacher or student, {2} network, {3} its layers, {4} a note.</summary>
+    public static readonly DiagnosticDescriptor LayerNotFound = Error(
+        DiagnosticIds.LayerNotFound, Distillation, "Unknown layer named",
         "'{0}' is not a layer of the {1} '{2}', whose layers are {3}{4}",
-        "Hints name layers as the generated classes name their fields (conv1, bn1, res1, hidden1, output: see FeatureLayers); pooling, flattening and gap have no name, so name the layer before them.");
+        "Hints and layer methods name layers as the generated classes name their fields (conv1, bn1, res1, hidden1, output: see FeatureLayers); pooling, flattening and gap have no name, so name the layer before them.");
 
-    /// <summary>DD0061: the hint's teacher is not one the student learns from. {0} the type, {1} student, {2} its teachers.</summary>
-    public static readonly DiagnosticDescriptor HintTeacherNotInDistillation = Error(
-        DiagnosticIds.HintTeacherNotInDistillation, Distillation, "Hint teacher is not a teacher of the student",
+    /// <summary>DD0061: the teacher named by a hint or a layer method is not one the student learns from. {0} the type, {1} student, {2} its teachers.</summary>
+    public static readonly DiagnosticDescriptor LayerTeacherNotInDistillation = Error(
+        DiagnosticIds.LayerTeacherNotInDistillation, Distillation, "Named teacher is not a teacher of the student",
         "'{0}' is not a teacher of '{1}', which learns from {2}",
-        "A hint's Teacher must be one of the teachers of the student's [Distill].");
+        "The Teacher of a hint or a layer method must be one of the teachers of the student's [Distill].");
 
-    /// <summary>DD0062: a hint of an ensemble student that does not say which teacher gives it. {0} student, {1} its teachers.</summary>
-    public static readonly DiagnosticDescriptor HintTeacherAmbiguous = Error(
-        DiagnosticIds.HintTeacherAmbiguous, Distillation, "Hint teacher not named",
-        "'{0}' learns from an ensemble ({1}); say which teacher gives the hint with Teacher = typeof(...)",
-        "Each teacher of an ensemble has layers of its own, so a hint of an ensemble student names its teacher.");
+    /// <summary>DD0062: a hint or layer method of an ensemble student that does not say whose layer it reads. {0} student, {1} its teachers, {2} what reads it.</summary>
+    public static readonly DiagnosticDescriptor LayerTeacherAmbiguous = Error(
+        DiagnosticIds.LayerTeacherAmbiguous, Distillation, "Teacher of a layer not named",
+        "'{0}' learns from an ensemble ({1}); say which teacher {2} with Teacher = typeof(...)",
+        "Each teacher of an ensemble has layers of its own, so a hint or a layer method of an ensemble student names its teacher.");
 
-    /// <summary>DD0063: the hint's teacher has no layers to read. {0} teacher.</summary>
-    public static readonly DiagnosticDescriptor HintTeacherWithoutLayers = Error(
-        DiagnosticIds.HintTeacherWithoutLayers, Distillation, "Hint teacher has no known layers",
-        "Teacher '{0}' is not declared with Layers (it is written by hand or read from an ONNX file): its layers are not known at compile time, so it cannot give a hint",
-        "Hints read a teacher's intermediate outputs, which the generator knows only for teachers declared with Layers.");
+    /// <summary>DD0063: the teacher has no layers to read. {0} teacher, {1} what would read them.</summary>
+    public static readonly DiagnosticDescriptor TeacherWithoutLayers = Error(
+        DiagnosticIds.TeacherWithoutLayers, Distillation, "Teacher has no known layers",
+        "Teacher '{0}' is not declared with Layers (it is written by hand or read from an ONNX file): its layers are not known at compile time, so nothing {1} from them",
+        "Hints and layer methods read a teacher's intermediate outputs, which the generator knows only for teachers declared with Layers; methods on the logits (soft targets, [Dkd], [Dist]) work with any teacher.");
 
     /// <summary>DD0064: the student's map is smaller than the hint's. {0} student layer, {1} its shape, {2} teacher layer, {3} its shape.</summary>
     public static readonly DiagnosticDescriptor HintMapTooSmall = Error(
@@ -263,6 +263,42 @@ internal static class DiagnosticDescriptors
         DiagnosticIds.DuplicateHint, Distillation, "Duplicate hint",
         "'{0}' already learns '{1}' of '{2}' from another [Hint]",
         "Two equal hints are one hint with twice the weight; write it once with the Weight you mean.");
+
+    /// <summary>DD0066: a method attribute on a class without [Distill]. {0} the class, {1} the attribute.</summary>
+    public static readonly DiagnosticDescriptor MethodWithoutDistill = Error(
+        DiagnosticIds.MethodWithoutDistill, Distillation, "Distillation method without [Distill]",
+        "'{0}' has [{1}] but no [Distill]; a method adds a term to the loss of a student while it is distilled",
+        "Methods such as [Dkd] or [AttentionTransfer] add terms to a distillation's loss, so the class needs [Student] and [Distill].");
+
+    /// <summary>DD0067: a layer method that does not name both layers. {0} the attribute, {1} what is missing.</summary>
+    public static readonly DiagnosticDescriptor MethodIncomplete = Error(
+        DiagnosticIds.MethodIncomplete, Distillation, "Layer method without its layers",
+        "[{0}] needs {1}, e.g. [{0}(\"res2\", \"conv3\")]",
+        "A layer method names the teacher layer (TeacherLayer) and the student layer (StudentLayer) it compares, as the generated classes' FeatureLayers name them.");
+
+    /// <summary>DD0068: a method's constant out of its range. {0} the attribute, {1} the property, {2} what it must be, {3} the value.</summary>
+    public static readonly DiagnosticDescriptor InvalidMethodConstant = Error(
+        DiagnosticIds.InvalidMethodConstant, Distillation, "Invalid method constant",
+        "[{0}]'s {1} must be {2}; got {3}",
+        "Temperatures are positive and finite, weights finite and non-negative (positive where 0 would switch the method off: remove the attribute instead), epochs whole numbers.");
+
+    /// <summary>DD0069: a method whose parts are all weighted by 0. {0} the attribute, {1} its weights.</summary>
+    public static readonly DiagnosticDescriptor MethodWeighsNothing = Error(
+        DiagnosticIds.MethodWeighsNothing, Distillation, "Method weighted by zero",
+        "[{0}] weighs every part by 0 ({1}): it adds nothing to the loss",
+        "A method whose parts are all weighted by 0 only costs time; give one part a positive weight, or remove the attribute.");
+
+    /// <summary>DD0070: a layer method that cannot compare the two layers' outputs. {0} the attribute, {1} why.</summary>
+    public static readonly DiagnosticDescriptor MethodShapesIncompatible = Error(
+        DiagnosticIds.MethodShapesIncompatible, Distillation, "Layers a method cannot compare",
+        "[{0}]: {1}",
+        "Attention transfer compares feature maps position by position, so both layers are maps of one height and width; RKD, similarity-preserving and PKT compare examples within the batch and take layers of any shapes.");
+
+    /// <summary>DD0071: the same method on the same pair of layers twice. {0} the attribute, {1} student layer, {2} teacher layer, {3} teacher.</summary>
+    public static readonly DiagnosticDescriptor DuplicateMethod = Error(
+        DiagnosticIds.DuplicateMethod, Distillation, "Duplicate method",
+        "[{0}] already compares '{1}' with '{2}' of '{3}'",
+        "The same method on the same layers twice is one term with twice the weight; write it once with the weight you mean.");
 
     /// <summary>DD9999: the generator failed on a declaration. {0} the declaration, {1} the exception.</summary>
     public static readonly DiagnosticDescriptor InternalError = Error(

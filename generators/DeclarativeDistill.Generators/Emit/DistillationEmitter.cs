@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using DeclarativeDistill.Generators.Methods;
 using DeclarativeDistill.Generators.Model;
 using static DeclarativeDistill.Generators.Emit.TypeScaffold;
 
@@ -113,28 +114,58 @@ internal static class DistillationEmitter
     }
 
     /// <summary>
-    /// <c>Objective</c>: T, Alpha and Beta, and each <c>[Hint]</c> with the regressor sized here, commented with the
-    /// shapes it maps between.
+    /// <c>Objective</c>: T, Alpha and Beta, each <c>[Hint]</c> with the regressor sized here, and each method's term with
+    /// all its constants, commented with the shapes they map between or compare.
     /// </summary>
     private static void WriteObjective(SourceWriter writer, DistillationSpec distillation)
     {
         var hints = distillation.Hints;
+        var methods = distillation.Methods;
+        var parts = new List<string>();
+        if (!hints.IsEmpty)
+        {
+            parts.Add(hints.Count == 1 ? "the hint of [Hint]" : $"the {hints.Count} hints of [Hint]");
+        }
+        if (!methods.IsEmpty)
+        {
+            parts.Add("the terms of " + string.Join(", ", methods.Select(m => $"[{m.Kind}]").Distinct()));
+        }
         writer.Line("/// <summary>")
-            .Line(hints.IsEmpty
+            .Line(parts.Count == 0
                 ? "/// T, Alpha and Beta as declared. A sweep passes variations to <c>Distill</c>, e.g."
-                : $"/// T, Alpha and Beta as declared, and the {(hints.Count == 1 ? "hint" : $"{hints.Count} hints")} of [Hint]. A sweep passes variations to <c>Distill</c>, e.g.")
+                : $"/// T, Alpha and Beta as declared, and {string.Join(" and ", parts)}. A sweep passes variations to <c>Distill</c>, e.g.")
             .Line("/// <c>objective: Objective with { Temperature = 8 }</c>; <c>Objective with { Beta = 0 }</c> distils on a")
             .Line("/// transfer set without labels.")
             .Line("/// </summary>");
-        if (hints.IsEmpty)
+        string creation = $"public static {Runtime}.DistillationObjective {GeneratedMembers.Objective} {{ get; }} = new({GeneratedMembers.Temperature}, {GeneratedMembers.Alpha}, {GeneratedMembers.Beta})";
+        if (parts.Count == 0)
         {
-            writer.Line($"public static {Runtime}.DistillationObjective {GeneratedMembers.Objective} {{ get; }} = new({GeneratedMembers.Temperature}, {GeneratedMembers.Alpha}, {GeneratedMembers.Beta});").Line();
+            writer.Line(creation + ";").Line();
             return;
         }
-        writer.Line($"public static {Runtime}.DistillationObjective {GeneratedMembers.Objective} {{ get; }} = new({GeneratedMembers.Temperature}, {GeneratedMembers.Alpha}, {GeneratedMembers.Beta})")
+        writer.Line(creation)
             .Line("{")
-            .Indent()
-            .Line($"Hints = new {Runtime}.FeatureHint[]")
+            .Indent();
+        if (!hints.IsEmpty)
+        {
+            WriteHints(writer, hints);
+        }
+        if (!methods.IsEmpty)
+        {
+            WriteMethods(writer, methods);
+        }
+        if (distillation.CombinedHintTraining)
+        {
+            writer.Line($"HintTraining = {Runtime}.HintTraining.Combined,");
+        }
+        writer.Outdent()
+            .Line("};")
+            .Line();
+    }
+
+    private static void WriteHints(SourceWriter writer, EquatableArray<ResolvedHint> hints)
+    {
+        writer.Line($"Hints = new {Runtime}.FeatureHint[]")
             .Line("{")
             .Indent();
         foreach (var hint in hints)
@@ -158,13 +189,35 @@ internal static class DistillationEmitter
         }
         writer.Outdent()
             .Line("},");
-        if (distillation.CombinedHintTraining)
+    }
+
+    /// <summary>One term per method, every constant written out (the defaults too), so the objective reads as what trains.</summary>
+    private static void WriteMethods(SourceWriter writer, EquatableArray<ResolvedMethod> methods)
+    {
+        writer.Line($"Terms = new {Runtime}.DistillationTerm[]")
+            .Line("{")
+            .Indent();
+        foreach (var method in methods)
         {
-            writer.Line($"HintTraining = {Runtime}.HintTraining.Combined,");
+            var kind = MethodKinds.Find(method.Kind)!;
+            var settings = method.Values
+                .Select(v => $"{v.Property} = {(v.WholeNumber ? Literals.Format((long)v.Value) : Literals.Format(v.Value))}")
+                .ToList();
+            writer.Line("// " + kind.Description);
+            string create = $"new {Runtime}.{kind.RuntimeTerm}";
+            if (method.Layers is { } layers)
+            {
+                writer.Line($"// The student's {layers.Describe()}.");
+                create += $"({Literals.String(layers.TeacherLayer.Name)}, {Literals.String(layers.StudentLayer.Name)})";
+                if (layers.Teacher != 0)
+                {
+                    settings.Add($"Teacher = {layers.Teacher}");
+                }
+            }
+            writer.Line($"{create} {{ {string.Join(", ", settings)} }},");
         }
         writer.Outdent()
-            .Line("};")
-            .Line();
+            .Line("},");
     }
 
     /// <summary><c>a 1x1 convolution, then ReLU</c> or <c>a linear layer 800 → 1200</c>.</summary>

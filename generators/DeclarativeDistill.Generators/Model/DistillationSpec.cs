@@ -27,6 +27,9 @@ internal sealed record DistillationRequest
     /// <summary>The student's <c>[Hint]</c>s, in source order.</summary>
     public EquatableArray<HintRequest> Hints { get; init; }
 
+    /// <summary>The student's method attributes (<c>[Dkd]</c>, <c>[AttentionTransfer]</c>...), in source order.</summary>
+    public EquatableArray<MethodRequest> Methods { get; init; }
+
     /// <summary>The members the user declared in the student, for the member-conflict check.</summary>
     public EquatableArray<DeclaredMember> Members { get; init; }
 
@@ -79,7 +82,8 @@ internal sealed record DistillationSpec(
     LocationInfo? AttributeLocation,
     EquatableArray<DiagnosticInfo> Diagnostics,
     EquatableArray<ResolvedHint> Hints = default,
-    bool CombinedHintTraining = false);
+    bool CombinedHintTraining = false,
+    EquatableArray<ResolvedMethod> Methods = default);
 
 /// <summary>Who learns from whom: a student and the teachers it resolved to, for finding cycles.</summary>
 internal sealed record DistillationEdge(string Student, string StudentName, EquatableArray<string> Teachers);

@@ -1,20 +1,7 @@
 namespace DeclarativeDistill.Generators.Model;
 
-/// <summary>
-/// One <c>[Hint]</c> as written on a student, with where each argument is. Layer names are null when not written
-/// (reported there); <see cref="Teacher"/> is the fully qualified name of <c>Teacher = typeof(...)</c>, if given.
-/// </summary>
-internal sealed record HintRequest(
-    string? TeacherLayer,
-    string? StudentLayer,
-    double Weight,
-    string? Teacher,
-    string? TeacherDisplayName,
-    LocationInfo? AttributeLocation,
-    LocationInfo? TeacherLayerLocation,
-    LocationInfo? StudentLayerLocation,
-    LocationInfo? TeacherLocation,
-    LocationInfo? WeightLocation);
+/// <summary>One <c>[Hint]</c> as written on a student: its layers, and its weight with where it is written.</summary>
+internal sealed record HintRequest(LayerPairRequest Layers, double Weight, LocationInfo? WeightLocation);
 
 /// <summary>
 /// FitNets' regressor as the generator sized it: a convolution without padding of <see cref="KernelHeight"/> ×

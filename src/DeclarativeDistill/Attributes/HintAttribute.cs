@@ -19,7 +19,7 @@ namespace DeclarativeDistill.Generators.RuntimeContract;
 /// </summary>
 /// <remarks>Goes on a class with <see cref="DistillAttribute"/>; one attribute per hint.</remarks>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-public sealed class HintAttribute : Attribute
+public sealed class HintAttribute : LayerPairAttribute
 {
     /// <summary>A hint named by its properties: <c>[Hint(TeacherLayer = "res2", StudentLayer = "conv4")]</c>.</summary>
     public HintAttribute()
@@ -28,23 +28,13 @@ public sealed class HintAttribute : Attribute
 
     /// <summary>A hint named in order, teacher layer first: <c>[Hint("res2", "conv4")]</c>.</summary>
     public HintAttribute(string teacherLayer, string studentLayer)
+        : base(teacherLayer, studentLayer)
     {
-        TeacherLayer = teacherLayer;
-        StudentLayer = studentLayer;
     }
 
     /// <summary>A hint's weight when <see cref="Weight"/> is not set: 1.</summary>
     public const double DefaultWeight = 1;
 
-    /// <summary>The teacher layer whose output is the hint, e.g. <c>"res2"</c>.</summary>
-    public string? TeacherLayer { get; set; }
-
-    /// <summary>The student layer (FitNets' guided layer) that learns to predict it, e.g. <c>"conv4"</c>.</summary>
-    public string? StudentLayer { get; set; }
-
     /// <summary>Weight of this hint's term: the mean squared error between the hint and the regressed student output. Default 1.</summary>
     public double Weight { get; set; } = DefaultWeight;
-
-    /// <summary>Which teacher gives the hint; needed only when the student learns from an ensemble.</summary>
-    public Type? Teacher { get; set; }
 }

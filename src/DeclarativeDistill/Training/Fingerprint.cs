@@ -42,7 +42,7 @@ internal static class Fingerprint
         {
             foreach (var (key, value) in term.Constants)
             {
-                lines.Add(($"{term.Name}.{key}", Format(value)));
+                lines.Add(($"{term.Name.Replace(" ", "")}.{key}", Format(value))); // keys have no spaces: attention(res1,conv2).Weight
             }
         }
         return string.Join("\n", lines.Select(l => $"{l.Key} {l.Value}"));
@@ -56,9 +56,27 @@ internal static class Fingerprint
         string whole = $"\n  checkpoint:\n    {stored.Replace("\n", "\n    ")}\n  this run:\n    {here.Replace("\n", "\n    ")}\n";
         var differences = mine.Keys.Concat(theirs.Keys).Distinct()
             .Where(k => !mine.TryGetValue(k, out var a) || !theirs.TryGetValue(k, out var b) || a != b)
-            .Select(k => $"{k} {(mine.TryGetValue(k, out var a) ? a : "none")} here, {(theirs.TryGetValue(k, out var b) ? b : "none")} in the checkpoint")
+            .Select(k => Difference(k, mine.TryGetValue(k, out var a) ? a : "none", theirs.TryGetValue(k, out var b) ? b : "none"))
             .ToList();
         return (differences.Count == 0 ? "its fingerprint differs" : string.Join("; ", differences)) + whole;
+    }
+
+    /// <summary>
+    /// <c>soft.Alpha 0.5 here, 0.9 in the checkpoint</c>. Numbers are shown to 15 digits (1 − 0.9 as 0.1) unless that would
+    /// show two different values alike; the fingerprints compare every digit.
+    /// </summary>
+    private static string Difference(string key, string here, string stored)
+    {
+        if (double.TryParse(here, NumberStyles.Float, CultureInfo.InvariantCulture, out double a)
+            && double.TryParse(stored, NumberStyles.Float, CultureInfo.InvariantCulture, out double b))
+        {
+            var (shortHere, shortStored) = (a.ToString("G15", CultureInfo.InvariantCulture), b.ToString("G15", CultureInfo.InvariantCulture));
+            if (shortHere != shortStored)
+            {
+                (here, stored) = (shortHere, shortStored);
+            }
+        }
+        return $"{key} {here} here, {stored} in the checkpoint";
     }
 
     /// <summary>The lines by key; a fingerprint of an earlier version (one line of prose) gives whatever its first word is.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using static TorchSharp.torch;
 
 namespace DeclarativeDistill;
 
@@ -38,4 +39,7 @@ public abstract record LayerPairTerm : DistillationTerm
     internal override IEnumerable<string> StudentLayers => new[] { StudentLayer };
 
     internal override IEnumerable<(int Teacher, string Layer)> TeacherLayers => new[] { (Teacher, TeacherLayer) };
+
+    /// <summary>One vector per example: a feature map's channel means (the embedding a CNN's classifier reads), a vector as it is.</summary>
+    private protected static Tensor Embedding(Tensor output) => output.dim() == 4 ? output.mean(new long[] { 2, 3 }) : output.flatten(1);
 }

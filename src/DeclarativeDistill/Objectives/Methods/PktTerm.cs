@@ -5,7 +5,8 @@ using static TorchSharp.torch.nn.functional;
 namespace DeclarativeDistill;
 
 /// <summary>
-/// Probabilistic knowledge transfer (Passalis and Tefas, ECCV 2018): each side's outputs, L2-normalized, give a cosine
+/// Probabilistic knowledge transfer (Passalis and Tefas, ECCV 2018): each side's embeddings (a vector layer's output, or a
+/// feature map's channel means), L2-normalized, give a cosine
 /// kernel <c>K = (x xᵀ + 1) / 2</c> over the batch, row-normalized into conditional probabilities; the term is their
 /// KL divergence, <c>Weight · mean(K_T · log((K_T + 10⁻⁷) / (K_S + 10⁻⁷)))</c> over the N² pairs, as RepDistiller
 /// computes it. Teacher and student may differ in width.
@@ -30,7 +31,7 @@ public sealed record PktTerm : LayerPairTerm
 
     internal override TermRuntime Start(TermSetup setup) => new Runtime(this);
 
-    /// <summary>The batch's conditional probabilities from the cosine kernel of the L2-normalized, flattened outputs.</summary>
+    /// <summary>The batch's conditional probabilities from the cosine kernel of its L2-normalized embeddings.</summary>
     internal static Tensor Probabilities(Tensor outputs)
     {
         var unit = normalize(outputs.flatten(1), p: 2, dim: 1, eps: 1e-12);
@@ -48,10 +49,10 @@ public sealed record PktTerm : LayerPairTerm
         public Runtime(PktTerm term)
             : base(term) => this.term = term;
 
-        // Per example, the teacher's outputs (flattened): the kernel relates the examples of a batch, so it is made per batch.
-        public override Tensor[] TeacherSide(TeacherOutputs teachers) => new[] { teachers.Layer(term.Teacher, term.TeacherLayer).flatten(1) };
+        // Per example, the teacher's embedding: the kernel relates the examples of a batch, so it is made per batch.
+        public override Tensor[] TeacherSide(TeacherOutputs teachers) => new[] { Embedding(teachers.Layer(term.Teacher, term.TeacherLayer)) };
 
         public override Tensor Compute(TermBatch batch) =>
-            Divergence(Probabilities(batch.Student.Layer(term.StudentLayer)), Probabilities(batch.Teacher[0])).mul(term.Weight);
+            Divergence(Probabilities(Embedding(batch.Student.Layer(term.StudentLayer))), Probabilities(batch.Teacher[0])).mul(term.Weight);
     }
 }

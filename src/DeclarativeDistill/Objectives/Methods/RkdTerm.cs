@@ -7,17 +7,17 @@ namespace DeclarativeDistill;
 /// <summary>
 /// Relational knowledge distillation (Park, Kim, Lu and Cho, CVPR 2019), distance- and angle-wise: the student's
 /// examples should keep the teacher's pairwise distances (each side divided by its mean distance) and the angles its
-/// triples form, compared by the Huber loss. Embeddings are the layers' outputs flattened, so teacher and student may
-/// differ in width. Value <c>DistanceWeight · distance + AngleWeight · angle</c>, the Huber losses averaged over all
-/// N² distances and N³ angles (the authors' code). The angles cost N²·D memory: read a vector layer (<c>gap</c>, a
-/// hidden layer), as the paper does, rather than a large map.
+/// triples form, compared by the Huber loss. An embedding is a vector layer's output, or a feature map's channel means
+/// (global average pooling: the embedding a CNN's classifier reads); teacher and student may differ in width. Value
+/// <c>DistanceWeight · distance + AngleWeight · angle</c>, the Huber losses averaged over all N² distances and N³ angles
+/// (the authors' code). The angles cost N²·D memory for embeddings of width D.
 /// </summary>
 public sealed record RkdTerm : LayerPairTerm
 {
     private readonly double distanceWeight = 25;
     private readonly double angleWeight = 50;
 
-    /// <param name="teacherLayer">The teacher's layer (its output flattened is the embedding).</param>
+    /// <param name="teacherLayer">The teacher's layer, whose output is the embedding (a map's channel means).</param>
     /// <param name="studentLayer">The student's layer.</param>
     public RkdTerm(string teacherLayer, string studentLayer)
         : base(teacherLayer, studentLayer)
@@ -72,11 +72,11 @@ public sealed record RkdTerm : LayerPairTerm
         public Runtime(RkdTerm term)
             : base(term) => this.term = term;
 
-        public override Tensor[] TeacherSide(TeacherOutputs teachers) => new[] { teachers.Layer(term.Teacher, term.TeacherLayer).flatten(1) };
+        public override Tensor[] TeacherSide(TeacherOutputs teachers) => new[] { Embedding(teachers.Layer(term.Teacher, term.TeacherLayer)) };
 
         public override Tensor Compute(TermBatch batch)
         {
-            var (distance, angle) = Parts(batch.Student.Layer(term.StudentLayer).flatten(1), batch.Teacher[0]);
+            var (distance, angle) = Parts(Embedding(batch.Student.Layer(term.StudentLayer)), batch.Teacher[0]);
             return distance.mul(term.DistanceWeight).add(angle.mul(term.AngleWeight));
         }
     }
