@@ -48,6 +48,16 @@ public static class Experiment
             }
             AnsiConsole.MarkupLineInterpolated(
                 $"Data: {(dataDirectory?.FullName ?? "embedded MNIST sample")}: {train.Count:N0} training and {test.Count:N0} test images. Seed {recipe.Seed}, {threads} threads. Learning rates: teacher {recipe.TeacherLearningRate}, baselines {recipe.BaselineLearningRate}, distilled {recipe.DistillLearningRate}.");
+            if (experiment == Methods.MethodsExperiment.Name)
+            {
+                Methods.MethodsExperiment.Run(recipe, train, test);
+                return 0;
+            }
+            if (experiment == Methods.MethodsExperiment.SelectionName)
+            {
+                Methods.MethodsExperiment.Select(recipe, train);
+                return 0;
+            }
             if (experiment == FitNets.FitNetsExperiment.Name)
             {
                 FitNets.FitNetsExperiment.Run(recipe, train, test);

@@ -5,8 +5,9 @@ using System.Linq;
 using Samples.Mnist;
 using Samples.Mnist.FitNets;
 using Samples.Mnist.Hinton;
+using Samples.Mnist.Methods;
 
-// dotnet run --project samples/Mnist [-- --epochs 30 --seed 1 --data ~/mnist --experiment without-3|only-7-8|temperature|hints]
+// dotnet run --project samples/Mnist [-- --epochs 30 --seed 1 --data ~/mnist --experiment without-3|only-7-8|temperature|hints|methods]
 var epochs = new Option<int>("--epochs")
 {
     Description = "Epochs for each student and the conv teacher; the MLP teacher trains for twice as many.",
@@ -29,10 +30,11 @@ var experiment = new Option<string>("--experiment")
 {
     Description = "compare (default): teachers and students with and without distillation. "
         + "without-3, only-7-8, temperature: Hinton et al.'s transfer-set and temperature experiments (section 3). "
-        + "hints: a thin, deep student with and without a FitNets hint (Romero et al. 2015).",
+        + "hints: a thin, deep student with and without a FitNets hint (Romero et al. 2015). "
+        + "methods: one conv student trained with each distillation method (KD, DKD, DIST, attention transfer, RKD, similarity-preserving, PKT) and without, over three seeds; methods-selection: how their constants were chosen, on held-out training images.",
     DefaultValueFactory = _ => "compare",
 };
-experiment.AcceptOnlyFromAmong(new[] { "compare" }.Concat(HintonExperiments.Names).Append(FitNetsExperiment.Name).ToArray());
+experiment.AcceptOnlyFromAmong(new[] { "compare" }.Concat(HintonExperiments.Names).Append(FitNetsExperiment.Name).Append(MethodsExperiment.Name).Append(MethodsExperiment.SelectionName).ToArray());
 var threads = new Option<int>("--threads")
 {
     Description = "CPU threads for TorchSharp (default: all cores).",

@@ -36,7 +36,7 @@ public sealed class TrainingDisplay
                     return train(new SynchronousProgress<TrainingProgress>(update =>
                     {
                         task.Value = update.Fraction;
-                        task.Description = Markup.Escape($"{name}  {Stage(update.Stage)}epoch {update.Epoch}/{update.Epochs}  loss {Loss(update.Loss, update.SoftTerm, update.HardTerm, update.HintTerms)}");
+                        task.Description = Markup.Escape($"{name}  {Stage(update.Stage)}epoch {update.Epoch}/{update.Epochs}  loss {Loss(update.Loss, update.Terms)}");
                     }));
                 });
         }
@@ -49,35 +49,20 @@ public sealed class TrainingDisplay
                 if (sinceLine.Elapsed >= LogInterval && update.Fraction < 1)
                 {
                     Console.WriteLine(FormattableString.Invariant(
-                        $"  {Stage(update.Stage)}epoch {update.Epoch}/{update.Epochs}, batch {update.Batch}/{update.BatchesPerEpoch}: loss {Loss(update.Loss, update.SoftTerm, update.HardTerm, update.HintTerms)}, {update.SamplesPerSecond:N0} samples/s, {Duration(update.Remaining)} left"));
+                        $"  {Stage(update.Stage)}epoch {update.Epoch}/{update.Epochs}, batch {update.Batch}/{update.BatchesPerEpoch}: loss {Loss(update.Loss, update.Terms)}, {update.SamplesPerSecond:N0} samples/s, {Duration(update.Remaining)} left"));
                     sinceLine.Restart();
                 }
             }));
         }
-        string final = report.Epochs.Count == 0 ? "no epochs" : Loss(report.FinalLoss, report.Epochs[^1].SoftTerm, report.Epochs[^1].HardTerm, report.Epochs[^1].HintTerms);
+        string final = report.Epochs.Count == 0 ? "no epochs" : Loss(report.FinalLoss, report.Epochs[^1].Terms);
         string hintStage = report.HintStage is { } stage ? $" after a hint stage of {stage.Epochs.Count} epochs (final hint loss {Number(stage.FinalLoss)})" : "";
         Console.WriteLine($"{name}: {report.Epochs.Count} epochs{hintStage} in {report.TotalTime.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s, final loss {final}");
         return report;
     }
 
-    /// <summary>
-    /// The loss, and its soft and hard terms when it has both, and its hint terms:
-    /// "0.4121 (soft 0.3702 + hard 0.04193)", "2.1 (soft 1.2 + hard 0.1 + hint 0.8)".
-    /// </summary>
-    private static string Loss(double loss, double? soft, double? hard, IReadOnlyList<double>? hints)
-    {
-        var terms = new List<string>();
-        if (soft is { } s && hard is { } h)
-        {
-            terms.Add($"soft {Number(s)}");
-            terms.Add($"hard {Number(h)}");
-        }
-        if (hints is { Count: > 0 } && (terms.Count > 0 || hints.Count > 1))
-        {
-            terms.AddRange(hints.Select(t => $"hint {Number(t)}"));
-        }
-        return terms.Count == 0 ? Number(loss) : $"{Number(loss)} ({string.Join(" + ", terms)})";
-    }
+    /// <summary>The loss, and its terms by name when it has several: "0.4121 (soft 0.3702 + hard 0.04193)", "2.1 (hard 0.1 + dkd 2)".</summary>
+    private static string Loss(double loss, IReadOnlyList<TermValue> terms) =>
+        terms.Count < 2 ? Number(loss) : $"{Number(loss)} ({string.Join(" + ", terms.Select(t => $"{t.Name} {Number(t.Value)}"))})";
 
     private static string Stage(TrainingStage stage) => stage == TrainingStage.Hints ? "hint stage, " : "";
 

@@ -148,8 +148,8 @@ internal static class DistillationAnalysis
     }
 
     /// <summary>
-    /// Legal values that are probably not what the user meant, and the one combination that learns nothing. Alpha = 0 is no
-    /// warning beside a method on the logits (DKD is trained so), nor both weights 0 beside any method.
+    /// Legal values that are probably not what the user meant, and the one combination that learns nothing. Beside a method,
+    /// Alpha = 0 is how the methods' papers train (the labels and the method), and both weights 0 still learn the method.
     /// </summary>
     private static void WarnAboutWeights(DistillationRequest request, double temperature, double alpha, double beta, List<DiagnosticInfo> diagnostics)
     {
@@ -159,7 +159,7 @@ internal static class DistillationAnalysis
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NothingToLearn,
                 arguments.IsWritten(BetaName) ? arguments.LocationOf(BetaName) : arguments.LocationOf(AlphaName), request.MessageName));
         }
-        else if (alpha == 0 && !MethodAnalysis.ReadsLogits(request.Methods))
+        else if (alpha == 0 && request.Methods.IsEmpty)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoSoftLoss, arguments.LocationOf(AlphaName), request.MessageName));
         }

@@ -58,10 +58,6 @@ internal static class MethodAnalysis
         return resolved.ToEquatableArray();
     }
 
-    /// <summary>Whether any method compares the logits (so that <c>Alpha = 0</c> in <c>[Distill]</c> still distils).</summary>
-    public static bool ReadsLogits(EquatableArray<MethodRequest> methods) =>
-        methods.Any(m => MethodKinds.Find(m.Kind) is { ReadsLogits: true });
-
     /// <summary>Every constant of <paramref name="kind"/>: written (DD0068 when out of its range) or its default; DD0069 when all its parts weigh 0.</summary>
     private static EquatableArray<MethodValue> Values(MethodKind kind, AttributeCapture attribute, List<DiagnosticInfo> diagnostics)
     {

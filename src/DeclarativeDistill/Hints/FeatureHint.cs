@@ -77,8 +77,7 @@ public sealed record FeatureHint : DistillationTerm
 
     internal override TermRuntime Start(TermSetup setup) => new Runtime(this, setup);
 
-    /// <inheritdoc/>
-    public override string ToString() =>
+    private protected override string Description =>
         FormattableString.Invariant($"{StudentLayer} → {TeacherLayer}{(Teacher != 0 ? $" of teacher {Teacher}" : "")} through a {Regressor}, weight {Weight:G6}");
 
     /// <summary>The regressor, made from TorchSharp's global generator when the run starts, trained with the student and then dropped.</summary>

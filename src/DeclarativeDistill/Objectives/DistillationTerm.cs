@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 
 namespace DeclarativeDistill;
 
@@ -41,6 +42,13 @@ public abstract record DistillationTerm
 
     /// <summary>The teachers' layers it reads: the teacher's position in the distillation, and the layer's name.</summary>
     internal virtual IEnumerable<(int Teacher, string Layer)> TeacherLayers => Array.Empty<(int, string)>();
+
+    /// <summary><c>dkd (T = 4, Alpha = 1, Beta = 0.5, WarmupEpochs = 3)</c>: its name and constants (the teacher is in the name).</summary>
+    public sealed override string ToString() => Description;
+
+    /// <summary>What <see cref="ToString"/> says.</summary>
+    private protected virtual string Description =>
+        $"{Name} ({string.Join(", ", Constants.Where(c => c.Key != "Teacher").Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Key} = {c.Value:G6}")))})";
 
     /// <summary>The term for one run: its scalars, trainable parameters and per-batch computation.</summary>
     internal abstract TermRuntime Start(TermSetup setup);
