@@ -6,7 +6,7 @@ using Xunit;
 
 namespace DeclarativeDistill.Generators.Tests;
 
-/// <summary>The method attributes ([Dkd], [Dist], [AttentionTransfer], [Rkd], [SimilarityPreserving], [Pkt]): every mistake at the argument that makes it, and the terms they become.</summary>
+/// <summary>The method attributes ([Dkd], [Dist], [AttentionTransfer], [Rkd], [SimilarityPreserving], [Pkt], [Nst]): every mistake at the argument that makes it, and the terms they become.</summary>
 public class MethodTests
 {
     // Teacher T: conv1 16x28x28 (then bn), bn1 16x28x28, res1 16x28x28, res2 32x14x14, res3 64x7x7, output 10.
@@ -56,6 +56,8 @@ public class MethodTests
         // Layers the method cannot compare.
         { "DD0070", Distilled + """[AttentionTransfer("res2", [|"hidden1"|])] public partial class S { }""" },
         { "DD0070", Distilled + """[AttentionTransfer("res1", [|"conv3"|])] public partial class S { }""" },
+        { "DD0070", Distilled + """[Nst("res3", [|"hidden1"|])] public partial class S { }""" },
+        { "DD0068", Distilled + """[Nst("res2", "conv3", Weight = [|0|])] public partial class S { }""" },
         // The same method on the same layers twice.
         { "DD0071", Distilled + """[Rkd("res3", "hidden1")] [[|Rkd(StudentLayer = "hidden1", TeacherLayer = "res3", AngleWeight = 1)|]] public partial class S { }""" },
         // Layers and teachers, as hints name them.
@@ -146,6 +148,7 @@ public class MethodTests
             [Rkd("res3", "hidden1", Teacher = typeof(T), AngleWeight = 0)]
             [SimilarityPreserving(TeacherLayer = "conv1", StudentLayer = "conv4", Teacher = typeof(U))]
             [Pkt("output", "hidden1", Teacher = typeof(U), Weight = 1000)]
+            [Nst("res2", "conv4", Teacher = typeof(T))]
             public partial class S { }
             """);
 
@@ -159,6 +162,7 @@ public class MethodTests
             "new global::DeclarativeDistill.RkdTerm(\"res3\", \"hidden1\") { DistanceWeight = 25, AngleWeight = 0 },",
             "new global::DeclarativeDistill.SimilarityPreservingTerm(\"conv1\", \"conv4\") { Weight = 3000, Teacher = 1 },",
             "new global::DeclarativeDistill.PktTerm(\"output\", \"hidden1\") { Weight = 1000, Teacher = 1 },",
+            "new global::DeclarativeDistill.NstTerm(\"res2\", \"conv4\") { Weight = 50 },",
             "// The student's conv3 (16x14x14) against res2 of Demo.T (32x14x14).",
         })
         {

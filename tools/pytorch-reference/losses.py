@@ -55,6 +55,13 @@ Terms, and the readings taken where a paper leaves room (N = batch size; "mean" 
   over the N*N entries. Reading: the normalization is F.normalize (x / max(|x|, 1e-12)), where RepDistiller
   divides by |x| + 1e-7; for these embeddings the two give values 2e-7 apart relatively (gradients 4e-7),
   inside the tests' 1e-5 tolerance.
+- nst (Huang & Wang 2017, as RepDistiller's NSTLoss), weight = 50: each channel's map over the H*W positions,
+  L2-normalized, is one sample of the layer's "neuron selectivity" distribution; the squared MMD between the
+  teacher's and the student's channels with the polynomial kernel k(x, y) = (x . y)^2 (the paper's d = 2, c = 0):
+  mean k(t, t) + mean k(s, s) - 2 mean k(s, t), each mean over the batch and the channel pairs; value =
+  weight * MMD^2 (RepDistiller's -b 50; the paper writes lambda / 2). Readings: the means over channel pairs
+  are the paper's 1/C^2 and 1/(C_S C_T) sums; teacher and student maps have the same H*W (RepDistiller pools
+  the larger to the smaller; here the generator requires equal sizes, as for attention transfer).
 
 Each value is asserted finite and each gradient finite and non-zero somewhere. One thread, so the reductions
 are summed in one order; two runs write byte-identical files.
@@ -199,6 +206,23 @@ def pkt(s, t, weight=1, eps=1e-7):
     return weight * (k_t * torch.log((k_t + eps) / (k_s + eps))).mean(), {}
 
 
+def selectivities(x):
+    return F.normalize(x.reshape(x.shape[0], x.shape[1], -1), p=2, dim=2, eps=1e-12)
+
+
+def polynomial_kernel(a, b):
+    # [n, i, j] = (a_i . b_j)^2 over the positions: the paper's d = 2, c = 0.
+    return torch.bmm(a, b.transpose(1, 2)).pow(2)
+
+
+def nst(s, t, weight=50):
+    f_s, f_t = selectivities(s), selectivities(t)
+    with torch.no_grad():
+        teacher_part = polynomial_kernel(f_t, f_t).mean()
+    mmd = teacher_part + polynomial_kernel(f_s, f_s).mean() - 2 * polynomial_kernel(f_s, f_t).mean()
+    return weight * mmd, {}
+
+
 TERMS = [
     ("kd", kd, ["student_logits", "teacher_logits"], {"temperature": 4, "alpha": 0.9},
      "Hinton, Vinyals, Dean (2015). Distilling the Knowledge in a Neural Network. arXiv:1503.02531"),
@@ -218,6 +242,8 @@ TERMS = [
     ("pkt", pkt, ["student_embedding", "teacher_embedding"], {"weight": 1, "eps": 1e-7},
      "Passalis, Tefas (2018). Learning Deep Representations with Probabilistic Knowledge Transfer. ECCV 2018; "
      "arXiv:1803.10837"),
+    ("nst", nst, ["student_map", "teacher_map"], {"weight": 50, "eps": 1e-12},
+     "Huang, Wang (2017). Like What You Like: Knowledge Distill via Neuron Selectivity Transfer. arXiv:1707.01219"),
 ]
 
 

@@ -292,7 +292,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor MethodShapesIncompatible = Error(
         DiagnosticIds.MethodShapesIncompatible, Distillation, "Layers a method cannot compare",
         "[{0}]: {1}",
-        "Attention transfer compares feature maps position by position, so both layers are maps of one height and width; RKD, similarity-preserving and PKT compare examples within the batch and take layers of any shapes.");
+        "Attention transfer and NST compare feature maps position by position, so both layers are maps of one height and width; RKD, similarity-preserving and PKT compare examples within the batch and take layers of any shapes.");
 
     /// <summary>DD0071: the same method on the same pair of layers twice. {0} the attribute, {1} student layer, {2} teacher layer, {3} teacher.</summary>
     public static readonly DiagnosticDescriptor DuplicateMethod = Error(

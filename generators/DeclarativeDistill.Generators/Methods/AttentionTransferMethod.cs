@@ -25,15 +25,5 @@ internal sealed class AttentionTransferMethod : MethodKind
     };
 
     /// <summary>An attention map is one value per position: both layers must be feature maps of the same height and width.</summary>
-    public override string? IncompatibleShapes(FeatureTap teacher, FeatureTap student)
-    {
-        string both = $"the student's {student.Name} gives {student.Shape.Describe()} and the teacher's {teacher.Name} gives {teacher.Shape.Describe()}";
-        if (!teacher.Shape.IsImage || !student.Shape.IsImage)
-        {
-            return $"attention transfer compares feature maps, but {both}: name two convolutional layers";
-        }
-        return teacher.Shape.Height != student.Shape.Height || teacher.Shape.Width != student.Shape.Width
-            ? $"attention transfer compares maps position by position, but {both}: name layers of the same height and width"
-            : null;
-    }
+    public override string? IncompatibleShapes(FeatureTap teacher, FeatureTap student) => SameSizeMaps("attention transfer", teacher, student);
 }

@@ -79,6 +79,19 @@ internal abstract class MethodKind
     /// <summary>Why it cannot compare these two layers' outputs, or null when it can.</summary>
     public virtual string? IncompatibleShapes(FeatureTap teacher, FeatureTap student) => null;
 
+    /// <summary>Why two layers are not feature maps of one height and width, for methods that compare them position by position.</summary>
+    protected static string? SameSizeMaps(string method, FeatureTap teacher, FeatureTap student)
+    {
+        string both = $"the student's {student.Name} gives {student.Shape.Describe()} and the teacher's {teacher.Name} gives {teacher.Shape.Describe()}";
+        if (!teacher.Shape.IsImage || !student.Shape.IsImage)
+        {
+            return $"{method} compares feature maps, but {both}: name two convolutional layers";
+        }
+        return teacher.Shape.Height != student.Shape.Height || teacher.Shape.Width != student.Shape.Width
+            ? $"{method} compares maps position by position, but {both}: name layers of the same height and width"
+            : null;
+    }
+
     private IReadOnlyDictionary<string, string> CreateExpectedTypes()
     {
         var expected = new Dictionary<string, string>();

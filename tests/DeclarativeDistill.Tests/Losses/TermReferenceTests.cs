@@ -17,7 +17,7 @@ public class TermReferenceTests
 {
     private const double Tolerance = 1e-5;
 
-    public static TheoryData<string> Fixtures => new() { "kd", "dkd", "dist", "attention", "rkd", "similarity", "pkt" };
+    public static TheoryData<string> Fixtures => new() { "kd", "dkd", "dist", "attention", "rkd", "similarity", "pkt", "nst" };
 
     [Theory]
     [MemberData(nameof(Fixtures))]
@@ -45,6 +45,7 @@ public class TermReferenceTests
             "rkd" => new RkdTerm("embedding", "embedding") { DistanceWeight = Constant("distanceWeight"), AngleWeight = Constant("angleWeight") },
             "similarity" => new SimilarityPreservingTerm("map", "map") { Weight = Constant("weight") },
             "pkt" => new PktTerm("embedding", "embedding") { Weight = Constant("weight") },
+            "nst" => new NstTerm("map", "map") { Weight = Constant("weight") },
             _ => throw new ArgumentOutOfRangeException(nameof(name)),
         };
         var teacherLayers = new Dictionary<(int, string), Tensor>();
