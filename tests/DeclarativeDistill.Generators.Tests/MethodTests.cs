@@ -60,6 +60,10 @@ public class MethodTests
         { "DD0068", Distilled + """[Nst("res2", "conv3", Weight = [|0|])] public partial class S { }""" },
         // The same method on the same layers twice.
         { "DD0071", Distilled + """[Rkd("res3", "hidden1")] [[|Rkd(StudentLayer = "hidden1", TeacherLayer = "res3", AngleWeight = 1)|]] public partial class S { }""" },
+        { "DD0071", Distilled + """[Dkd] [[|Dkd(Beta = 2)|]] public partial class S { }""" },
+        // A layer method given one layer, or a constant of the wrong type.
+        { "DD0007", Distilled + """[Rkd([|"res3"|])] public partial class S { }""" },
+        { "DD0007", Distilled + """[Dkd(WarmupEpochs = [|1.5|])] public partial class S { }""" },
         // Layers and teachers, as hints name them.
         { "DD0060", Distilled + """[AttentionTransfer([|"res9"|], "conv3")] public partial class S { }""" },
         { "DD0060", Distilled + """[Pkt("res3", [|"hidden9"|])] public partial class S { }""" },

@@ -47,11 +47,18 @@ internal static class MethodAnalysis
                 if (resolved.Any(r => r.Kind == method.Kind && r.Layers is { } other && other.Teacher == found.Teacher
                     && other.TeacherLayer.Name == found.TeacherLayer.Name && other.StudentLayer.Name == found.StudentLayer.Name))
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateMethod, pair.AttributeLocation,
-                        kind.AttributeName, found.StudentLayer.Name, found.TeacherLayer.Name, found.TeacherName));
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateMethod, pair.AttributeLocation, kind.AttributeName,
+                        $"already compares '{found.StudentLayer.Name}' with '{found.TeacherLayer.Name}' of '{found.TeacherName}'"));
                     continue;
                 }
                 layers = found;
+            }
+            else if (resolved.Any(r => r.Kind == method.Kind))
+            {
+                // The compiler says CS0579 too; this says what to do.
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateMethod, method.Attribute.Location, kind.AttributeName,
+                    "is declared twice: a method on the logits is one term, so write it once with the constants you mean"));
+                continue;
             }
             resolved.Add(new ResolvedMethod(method.Kind, values, layers));
         }

@@ -94,6 +94,20 @@ internal sealed class AttributeArguments
                 wrong = true;
             }
         }
+        // A value the compiler cannot convert leaves the argument out of NamedArguments, or (1.5 for an int) bound truncated.
+        foreach (var argument in syntax?.ArgumentList?.Arguments ?? default)
+        {
+            if (argument.NameEquals?.Name.Identifier.ValueText is not { } name || !expected.TryGetValue(name, out var expectation))
+            {
+                continue;
+            }
+            var bound = data.NamedArguments.Where(a => a.Key == name).Select(a => (TypedConstant?)a.Value).FirstOrDefault();
+            if (bound is null || (bound.Value.Value is int && argument.Expression is LiteralExpressionSyntax { Token.Value: double or float or decimal }))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WrongArgumentType, Locate(argument.Expression), name, expectation));
+                wrong = true;
+            }
+        }
         if (data.AttributeConstructor is null && syntax?.ArgumentList is { } list)
         {
             var positional = list.Arguments.FirstOrDefault(a => a.NameEquals is null);

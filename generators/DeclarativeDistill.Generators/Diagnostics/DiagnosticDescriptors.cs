@@ -294,10 +294,10 @@ internal static class DiagnosticDescriptors
         "[{0}]: {1}",
         "Attention transfer and NST compare feature maps position by position, so both layers are maps of one height and width; RKD, similarity-preserving and PKT compare examples within the batch and take layers of any shapes.");
 
-    /// <summary>DD0071: the same method on the same pair of layers twice. {0} the attribute, {1} student layer, {2} teacher layer, {3} teacher.</summary>
+    /// <summary>DD0071: the same method twice (on the same pair of layers). {0} the attribute, {1} what it already does.</summary>
     public static readonly DiagnosticDescriptor DuplicateMethod = Error(
         DiagnosticIds.DuplicateMethod, Distillation, "Duplicate method",
-        "[{0}] already compares '{1}' with '{2}' of '{3}'",
+        "[{0}] {1}",
         "The same method on the same layers twice is one term with twice the weight; write it once with the weight you mean.");
 
     /// <summary>DD9999: the generator failed on a declaration. {0} the declaration, {1} the exception.</summary>
