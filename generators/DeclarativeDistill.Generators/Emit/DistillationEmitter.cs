@@ -72,7 +72,7 @@ internal static class DistillationEmitter
         var signature = TeacherParameters(teachers, parameters)
             .Concat(new[]
             {
-                $"{Runtime}.LabeledDataset transferSet",
+                $"{Runtime}.DataSource transferSet",
                 $"{Runtime}.TrainingOptions? options = null",
                 $"{Runtime}.DistillationObjective? objective = null",
             })
@@ -98,7 +98,7 @@ internal static class DistillationEmitter
             .Line("/// top-1 agreement and mean KL(teacher ‖ student).")
             .Line("/// </summary>");
         WriteSignature(writer, $"public {Runtime}.Fidelity {GeneratedMembers.MeasureFidelity}(",
-            TeacherParameters(teachers, parameters).Concat(new[] { $"{Runtime}.LabeledDataset data" }).ToList());
+            TeacherParameters(teachers, parameters).Concat(new[] { $"{Runtime}.DataSource data" }).ToList());
         writer.Line($"{Runtime}.Metrics.Fidelity(")
             .Indent()
             .Line("this,")

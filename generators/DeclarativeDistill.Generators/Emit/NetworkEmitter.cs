@@ -183,12 +183,12 @@ internal static class NetworkEmitter
         if (trainable)
         {
             writer.Line($"/// <summary>Trains this {noun} on hard labels with cross-entropy; see <see cref=\"global::DeclarativeDistill.TrainingOptions\"/>.</summary>")
-                .Line($"public {Runtime}.TrainingReport {GeneratedMembers.Fit}({Runtime}.LabeledDataset train, {Runtime}.TrainingOptions? options = null) =>")
+                .Line($"public {Runtime}.TrainingReport {GeneratedMembers.Fit}({Runtime}.DataSource train, {Runtime}.TrainingOptions? options = null) =>")
                 .Indent().Line($"{Runtime}.Trainer.Fit({model}, {DeclaredShape}, OutputSize, train, options);").Outdent()
                 .Line();
         }
         writer.Line("/// <summary>Accuracy, errors and mean cross-entropy on <paramref name=\"test\"/>, predicting at temperature 1.</summary>")
-            .Line($"public {Runtime}.Evaluation {GeneratedMembers.Evaluate}({Runtime}.LabeledDataset test) =>")
+            .Line($"public {Runtime}.Evaluation {GeneratedMembers.Evaluate}({Runtime}.DataSource test) =>")
             .Indent().Line($"{Runtime}.Metrics.Evaluate({model}, {DeclaredShape}, OutputSize, test);").Outdent()
             .Line()
             .Line($"/// <summary>The most probable class of each example of <paramref name=\"features\"/> ({BatchShapes(network)}), as int64 [N].</summary>")

@@ -16,7 +16,7 @@ namespace DeclarativeDistill;
 /// training on labels and evaluation refuse it.
 /// </para>
 /// </summary>
-public sealed class LabeledDataset : IDisposable
+public sealed class LabeledDataset : DataSource
 {
     private readonly Tensor? labels;
 
@@ -131,26 +131,34 @@ public sealed class LabeledDataset : IDisposable
     public Tensor Features { get; }
 
     /// <summary>The shape of one example: <c>784</c> for rows of 784 features, <c>1x28x28</c> for images.</summary>
-    public FeatureShape Shape { get; }
+    public override FeatureShape Shape { get; }
 
     /// <summary>int64 <c>[N]</c>.</summary>
     /// <exception cref="InvalidOperationException">The dataset has no labels (<see cref="HasLabels"/> is false).</exception>
     public Tensor Labels => labels ?? throw new InvalidOperationException($"This dataset of {Count} examples has no labels.");
 
     /// <summary>False for a transfer set without labels (<see cref="Unlabeled"/>).</summary>
-    public bool HasLabels => labels is not null;
+    public override bool HasLabels => labels is not null;
 
     /// <summary>The labels, or null when there are none.</summary>
     internal Tensor? LabelsOrNull => labels;
 
     /// <summary>N, the number of examples.</summary>
-    public int Count => checked((int)Features.shape[0]);
-
-    /// <summary>The number of features of one example: D, or C·H·W for images.</summary>
-    public int FeatureSize => Shape.Size;
+    public override int Count => checked((int)Features.shape[0]);
 
     /// <summary>The number of classes (given, or the largest label + 1; 0 for examples without labels unless given).</summary>
-    public int ClassCount { get; }
+    public override int ClassCount { get; }
+
+    internal override LabeledDataset InMemory => this;
+
+    /// <inheritdoc/>
+    protected internal override void Read(ReadOnlySpan<long> indices, Span<float> features, Span<long> labels)
+    {
+        using var scope = NewDisposeScope();
+        var index = tensor(indices.ToArray());
+        Features.index_select(0, index).data<float>().CopyTo(features);
+        this.labels?.index_select(0, index).data<long>().CopyTo(labels);
+    }
 
     /// <summary>The examples <c>[start, start + count)</c> as a new dataset with its own copy of the data.</summary>
     public LabeledDataset Slice(int start, int count)
@@ -221,10 +229,13 @@ public sealed class LabeledDataset : IDisposable
     }
 
     /// <summary>Frees the tensors.</summary>
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
-        Features.Dispose();
-        labels?.Dispose();
+        if (disposing)
+        {
+            Features.Dispose();
+            labels?.Dispose();
+        }
     }
 
     /// <inheritdoc/>

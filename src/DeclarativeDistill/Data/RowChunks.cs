@@ -19,17 +19,23 @@ internal static class RowChunks
     /// <paramref name="device"/>, and concatenates each of its outputs along the rows. Every call of the pass must
     /// return as many tensors; intermediate tensors of a chunk are freed with it.
     /// </summary>
-    public static Tensor[] Concatenate(Tensor features, Device device, Func<Tensor, IReadOnlyList<Tensor>> pass)
+    public static Tensor[] Concatenate(Tensor features, Device device, Func<Tensor, IReadOnlyList<Tensor>> pass) =>
+        Concatenate(features.shape[0], (start, size) => features.narrow(0, start, size), device, pass);
+
+    /// <summary>As the overload for a tensor, over the examples of <paramref name="data"/>, read a chunk at a time.</summary>
+    public static Tensor[] Concatenate(DataSource data, Device device, Func<Tensor, IReadOnlyList<Tensor>> pass) =>
+        Concatenate(data.Count, (start, size) => data.ReadRange(start, size).Features, device, pass);
+
+    private static Tensor[] Concatenate(long count, Func<long, int, Tensor> rows, Device device, Func<Tensor, IReadOnlyList<Tensor>> pass)
     {
         using var _ = no_grad();
-        long count = features.shape[0];
         var chunks = new List<Tensor[]>();
         try
         {
             for (long start = 0; start < count; start += Size)
             {
                 using var scope = NewDisposeScope();
-                var outputs = pass(features.narrow(0, start, Math.Min(Size, count - start)).to(device));
+                var outputs = pass(rows(start, (int)Math.Min(Size, count - start)).to(device));
                 chunks.Add(outputs.Select(o => o.MoveToOuterDisposeScope()).ToArray());
             }
             int outputCount = chunks.Count == 0 ? 0 : chunks[0].Length;

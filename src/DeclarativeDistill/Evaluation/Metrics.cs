@@ -13,11 +13,11 @@ public static class Metrics
     private const int Chunk = RowChunks.Size;
 
     /// <summary>Accuracy, errors and mean cross-entropy of <paramref name="model"/>, which reads vectors of <paramref name="inputSize"/> features, on <paramref name="test"/>.</summary>
-    public static Evaluation Evaluate(Model model, int inputSize, int outputSize, LabeledDataset test) =>
+    public static Evaluation Evaluate(Model model, int inputSize, int outputSize, DataSource test) =>
         Evaluate(model, new FeatureShape(inputSize), outputSize, test);
 
     /// <summary>Accuracy, errors and mean cross-entropy of <paramref name="model"/>, which reads examples of <paramref name="input"/>, on <paramref name="test"/>.</summary>
-    public static Evaluation Evaluate(Model model, FeatureShape input, int outputSize, LabeledDataset test)
+    public static Evaluation Evaluate(Model model, FeatureShape input, int outputSize, DataSource test)
     {
         ArgumentNullException.ThrowIfNull(model);
         Trainer.CheckData(model, input, outputSize, test, "test set");
@@ -31,8 +31,9 @@ public static class Metrics
             {
                 using var scope = NewDisposeScope();
                 long size = Math.Min(Chunk, test.Count - start);
-                var logits = model.call(test.Features.narrow(0, start, size).to(device));
-                var labels = test.Labels.narrow(0, start, size).to(device);
+                var (features, rowLabels) = test.ReadRange(start, (int)size);
+                var logits = model.call(features.to(device));
+                var labels = rowLabels!.to(device);
                 correct += logits.argmax(1).eq(labels).sum().item<long>();
                 lossSum += nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).item<float>();
             }
@@ -80,7 +81,7 @@ public static class Metrics
     /// <param name="teachers">One teacher, or the members of an ensemble.</param>
     /// <param name="data">The examples to compare on.</param>
     /// <exception cref="ArgumentException">The data do not fit the student, or the models' outputs differ in shape.</exception>
-    public static Fidelity Fidelity(Model student, FeatureShape input, IReadOnlyList<Model> teachers, LabeledDataset data)
+    public static Fidelity Fidelity(Model student, FeatureShape input, IReadOnlyList<Model> teachers, DataSource data)
     {
         ArgumentNullException.ThrowIfNull(student);
         ArgumentNullException.ThrowIfNull(input);
@@ -101,8 +102,8 @@ public static class Metrics
         try
         {
             using var _ = no_grad();
-            using var studentLogits = Logits(student, data.Features);
-            using var teacherLogits = KnowledgeDistillation.EnsembleLogits(teachers.Select(t => Logits(t, data.Features)).ToArray(), 1);
+            using var studentLogits = Logits(student, data);
+            using var teacherLogits = KnowledgeDistillation.EnsembleLogits(teachers.Select(t => Logits(t, data)).ToArray(), 1);
             return Fidelity(teacherLogits, studentLogits);
         }
         finally
@@ -157,6 +158,13 @@ public static class Metrics
     {
         model.eval();
         return RowChunks.Concatenate(features, DeviceOf(model), input => new[] { model.call(input).cpu() })[0];
+    }
+
+    /// <summary>The model's logits for every example of <paramref name="data"/>, read in chunks, on the CPU.</summary>
+    private static Tensor Logits(Model model, DataSource data)
+    {
+        model.eval();
+        return RowChunks.Concatenate(data, DeviceOf(model), input => new[] { model.call(input).cpu() })[0];
     }
 
     /// <summary>

@@ -13,10 +13,10 @@ public interface IGeneratedNetwork : IFeatureLayers
     NetworkDescription Description { get; }
 
     /// <summary>Trains the network on hard labels with cross-entropy.</summary>
-    TrainingReport Fit(LabeledDataset train, TrainingOptions? options = null);
+    TrainingReport Fit(DataSource train, TrainingOptions? options = null);
 
     /// <summary>Accuracy, errors and mean cross-entropy on <paramref name="test"/>.</summary>
-    Evaluation Evaluate(LabeledDataset test);
+    Evaluation Evaluate(DataSource test);
 
     /// <summary>The most probable class of each example, as int64 [N].</summary>
     Tensor Predict(Tensor features);

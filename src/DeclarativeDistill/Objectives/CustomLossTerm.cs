@@ -7,7 +7,7 @@ namespace DeclarativeDistill;
 /// <summary>
 /// A loss of your own, (student logits, teachers' logits, labels) → a scalar, with the teachers' logits combined at
 /// <paramref name="Temperature"/> (<see cref="KnowledgeDistillation.EnsembleLogits"/>): what the delegate overload of
-/// <see cref="Trainer.Distill(TorchSharp.torch.nn.Module{Tensor, Tensor}, int, int, IReadOnlyList{TorchSharp.torch.nn.Module{Tensor, Tensor}}, double, LabeledDataset, Func{Tensor, Tensor, Tensor, Tensor}, TrainingOptions?)"/>
+/// <see cref="Trainer.Distill(TorchSharp.torch.nn.Module{Tensor, Tensor}, int, int, IReadOnlyList{TorchSharp.torch.nn.Module{Tensor, Tensor}}, double, DataSource, Func{Tensor, Tensor, Tensor, Tensor}, TrainingOptions?)"/>
 /// trains with. Its fingerprint cannot see inside the delegate: a checkpoint directory serves one such loss.
 /// </summary>
 internal sealed record CustomLossTerm(Func<Tensor, Tensor, Tensor, Tensor> Loss, double Temperature) : DistillationTerm

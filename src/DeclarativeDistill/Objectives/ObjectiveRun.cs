@@ -100,17 +100,18 @@ internal sealed class ObjectiveRun : IDisposable
     }
 
     /// <summary>
-    /// Runs the first two examples of <paramref name="features"/> through every term (in evaluation mode, without gradients),
+    /// Runs the first two examples of <paramref name="data"/> through every term (in evaluation mode, without gradients),
     /// so that a term whose two sides do not fit (a hint's regressor and the hint) fails before any weight moves, naming the
     /// shapes. Returns what caching the terms' teacher sides costs per example: float32 bytes.
     /// </summary>
-    public long Check(Tensor features, Tensor? labels, Device device)
+    public long Check(DataSource data, Device device)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        long count = Math.Min(2, features.shape[0]);
-        var probe = features.narrow(0, 0, count).to(device);
-        var probeLabels = labels?.narrow(0, 0, count).to(device);
+        int count = Math.Min(2, data.Count);
+        var (features, labels) = data.ReadRange(0, count);
+        var probe = features.to(device);
+        var probeLabels = labels?.to(device);
         var indices = arange(count, device: device);
         long bytes = 0;
         Metrics.WithEvalMode(student, () =>
@@ -148,12 +149,12 @@ internal sealed class ObjectiveRun : IDisposable
     }
 
     /// <summary>Computes every term's teacher side once for the whole set, in chunks, without gradients, on the run's device.</summary>
-    public void CacheTeacherSides(Tensor features)
+    public void CacheTeacherSides(DataSource data)
     {
         // Every chunk gives each term the same number of tensors: its side, then its constant if it has one.
         var sides = new int[runtimes.Count];
         var withConstant = new bool[runtimes.Count];
-        var flat = RowChunks.Concatenate(features, device, chunk =>
+        var flat = RowChunks.Concatenate(data, device, chunk =>
         {
             var outputs = TeacherForward(chunk);
             var all = new List<Tensor>();

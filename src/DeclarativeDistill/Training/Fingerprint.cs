@@ -14,7 +14,7 @@ namespace DeclarativeDistill;
 /// </summary>
 internal static class Fingerprint
 {
-    public static string Of(string kind, Model model, LabeledDataset data, TrainingOptions options, IReadOnlyList<Model> teachers,
+    public static string Of(string kind, Model model, DataSource data, TrainingOptions options, IReadOnlyList<Model> teachers,
         IReadOnlyList<DistillationTerm> terms)
     {
         long parameters = model.parameters().Sum(p => p.numel());

@@ -20,14 +20,14 @@ namespace DeclarativeDistill;
 public static class Trainer
 {
     /// <summary>Trains <paramref name="model"/>, which reads vectors of <paramref name="inputSize"/> features, on hard labels with cross-entropy.</summary>
-    public static TrainingReport Fit(Model model, int inputSize, int outputSize, LabeledDataset train, TrainingOptions? options = null) =>
+    public static TrainingReport Fit(Model model, int inputSize, int outputSize, DataSource train, TrainingOptions? options = null) =>
         Fit(model, new FeatureShape(inputSize), outputSize, train, options);
 
     /// <summary>
     /// Trains <paramref name="model"/> on hard labels with cross-entropy. The model reads examples of
     /// <paramref name="input"/> (the generated <c>InputShape</c>); the training set must match it.
     /// </summary>
-    public static TrainingReport Fit(Model model, FeatureShape input, int outputSize, LabeledDataset train, TrainingOptions? options = null)
+    public static TrainingReport Fit(Model model, FeatureShape input, int outputSize, DataSource train, TrainingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         CheckData(model, input, outputSize, train, "training set");
@@ -51,7 +51,7 @@ public static class Trainer
         int outputSize,
         IReadOnlyList<Model> teachers,
         DistillationObjective objective,
-        LabeledDataset transferSet,
+        DataSource transferSet,
         TrainingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(objective);
@@ -96,7 +96,7 @@ public static class Trainer
         int outputSize,
         IReadOnlyList<Model> teachers,
         DistillationObjective objective,
-        LabeledDataset transferSet,
+        DataSource transferSet,
         TrainingOptions? options = null) =>
         Distill(student, new FeatureShape(inputSize), outputSize, teachers, objective, transferSet, options);
 
@@ -113,7 +113,7 @@ public static class Trainer
         int outputSize,
         IReadOnlyList<Model> teachers,
         double temperature,
-        LabeledDataset transferSet,
+        DataSource transferSet,
         Func<Tensor, Tensor, Tensor, Tensor> loss,
         TrainingOptions? options = null)
     {
@@ -134,7 +134,7 @@ public static class Trainer
     /// parameters (all of them, or those <paramref name="trainable"/> selects) and are dropped afterwards.
     /// </summary>
     private static TrainingReport Train(string kind, Model student, int outputSize, IReadOnlyList<Model> teachers, IReadOnlyList<DistillationTerm> terms,
-        LabeledDataset data, TrainingOptions options, TrainingStage stage, IReadOnlyList<TorchSharp.Modules.Parameter>? trainable = null)
+        DataSource data, TrainingOptions options, TrainingStage stage, IReadOnlyList<TorchSharp.Modules.Parameter>? trainable = null)
     {
         var device = options.Device ?? CPU;
         student.to(device);
@@ -149,12 +149,12 @@ public static class Trainer
             var preparation = Stopwatch.StartNew();
             if (run.ReadsTeachers || adapters.Count > 0)
             {
-                long bytesPerExample = run.Check(data.Features, data.LabelsOrNull, device);
+                long bytesPerExample = run.Check(data, device);
                 // Teacher sides of layers count against the feature budget; logits are always small enough.
                 bool fits = !terms.Any(t => t.TeacherLayers.Any()) || bytesPerExample * data.Count <= options.FeatureCacheBytes;
                 if (run.ReadsTeachers && options.CacheTeacherOutputs && options.Augment is null && options.Epochs > 0 && fits)
                 {
-                    run.CacheTeacherSides(data.Features);
+                    run.CacheTeacherSides(data);
                 }
             }
             string fingerprint = Fingerprint.Of(kind, trained, data, options, teachers, terms);
@@ -194,7 +194,7 @@ public static class Trainer
     }
 
     /// <summary>A transfer set without labels serves only terms that do not read them; the message says what to change.</summary>
-    private static void CheckLabels(LabeledDataset? data, IReadOnlyList<DistillationTerm> terms, DistillationObjective objective)
+    private static void CheckLabels(DataSource? data, IReadOnlyList<DistillationTerm> terms, DistillationObjective objective)
     {
         if (data is not { HasLabels: false })
         {
@@ -254,7 +254,7 @@ public static class Trainer
     }
 
     /// <summary>Throws when <paramref name="data"/> (already checked for null) has no labels, saying <paramref name="why"/> they are needed.</summary>
-    internal static void CheckLabelled(LabeledDataset? data, string why)
+    internal static void CheckLabelled(DataSource? data, string why)
     {
         if (data is { HasLabels: false })
         {
@@ -262,7 +262,7 @@ public static class Trainer
         }
     }
 
-    internal static void CheckData(Model model, FeatureShape input, int outputSize, LabeledDataset data, string role)
+    internal static void CheckData(Model model, FeatureShape input, int outputSize, DataSource data, string role)
     {
         ArgumentNullException.ThrowIfNull(data, role);
         ArgumentNullException.ThrowIfNull(input);

@@ -9,8 +9,8 @@ using Model = TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.tor
 namespace DeclarativeDistill;
 
 /// <summary>
-/// The loop that <c>Fit</c> and <c>Distill</c> share. Data stays in one contiguous tensor; each batch is
-/// an <c>index_select</c> of a seeded permutation, moved to the model's device. The loss is summed on the
+/// The loop that <c>Fit</c> and <c>Distill</c> share. Each batch is the next slice of a seeded permutation: an
+/// <c>index_select</c> of the data held in memory, or read from the source; then moved to the model's device. The loss is summed on the
 /// device and read back only when progress is reported or an epoch ends, so the loop does not wait for
 /// the device batch by batch.
 /// </summary>
@@ -31,7 +31,7 @@ internal static class TrainingLoop
     /// <param name="trainable">The parameters the optimizer changes; null for all of the model's.</param>
     /// <param name="stage">The stage progress reports name.</param>
     /// <param name="epochStarting">Called with (epoch, epochs) before each epoch: for terms whose weight follows a schedule.</param>
-    public static TrainingReport Run(Model model, LabeledDataset data, TrainingOptions options, string fingerprint,
+    public static TrainingReport Run(Model model, DataSource data, TrainingOptions options, string fingerprint,
         TimeSpan preparationTime, Device device, IReadOnlyList<string> termNames, Func<Batch, BatchLoss> batchLoss,
         IReadOnlyList<Tensor?>? termOffsets = null, IEnumerable<TorchSharp.Modules.Parameter>? trainable = null,
         TrainingStage stage = TrainingStage.Whole, Action<int, int>? epochStarting = null)
@@ -90,8 +90,9 @@ internal static class TrainingLoop
                     using (var scope = NewDisposeScope())
                     {
                         var indices = order.narrow(0, start, size);
-                        var features = data.Features.index_select(0, indices);
-                        var labels = data.LabelsOrNull?.index_select(0, indices);
+                        var (features, labels) = data.InMemory is { } memory
+                            ? (memory.Features.index_select(0, indices), memory.LabelsOrNull?.index_select(0, indices))
+                            : data.ReadBatch(indices.data<long>().ToArray());
                         if (!onCpu)
                         {
                             features = features.to(device);

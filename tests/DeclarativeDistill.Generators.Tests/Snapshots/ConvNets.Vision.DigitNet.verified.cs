@@ -117,11 +117,11 @@ namespace Vision
         }
 
         /// <summary>Trains this network on hard labels with cross-entropy; see <see cref="global::DeclarativeDistill.TrainingOptions"/>.</summary>
-        public global::DeclarativeDistill.TrainingReport Fit(global::DeclarativeDistill.LabeledDataset train, global::DeclarativeDistill.TrainingOptions? options = null) =>
+        public global::DeclarativeDistill.TrainingReport Fit(global::DeclarativeDistill.DataSource train, global::DeclarativeDistill.TrainingOptions? options = null) =>
             global::DeclarativeDistill.Trainer.Fit(this, global::DeclarativeDistill.FeatureShape.Parse(InputShape), OutputSize, train, options);
 
         /// <summary>Accuracy, errors and mean cross-entropy on <paramref name="test"/>, predicting at temperature 1.</summary>
-        public global::DeclarativeDistill.Evaluation Evaluate(global::DeclarativeDistill.LabeledDataset test) =>
+        public global::DeclarativeDistill.Evaluation Evaluate(global::DeclarativeDistill.DataSource test) =>
             global::DeclarativeDistill.Metrics.Evaluate(this, global::DeclarativeDistill.FeatureShape.Parse(InputShape), OutputSize, test);
 
         /// <summary>The most probable class of each example of <paramref name="features"/> ([N, 784] or [N, 1, 28, 28]), as int64 [N].</summary>

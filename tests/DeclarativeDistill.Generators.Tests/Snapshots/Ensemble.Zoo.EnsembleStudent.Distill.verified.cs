@@ -37,7 +37,7 @@ namespace Zoo
         public global::DeclarativeDistill.TrainingReport Distill(
             global::Zoo.WideTeacher wideTeacher,
             global::Zoo.DeepTeacher deepTeacher,
-            global::DeclarativeDistill.LabeledDataset transferSet,
+            global::DeclarativeDistill.DataSource transferSet,
             global::DeclarativeDistill.TrainingOptions? options = null,
             global::DeclarativeDistill.DistillationObjective? objective = null) =>
             global::DeclarativeDistill.Trainer.Distill(
@@ -56,7 +56,7 @@ namespace Zoo
         public global::DeclarativeDistill.Fidelity MeasureFidelity(
             global::Zoo.WideTeacher wideTeacher,
             global::Zoo.DeepTeacher deepTeacher,
-            global::DeclarativeDistill.LabeledDataset data) =>
+            global::DeclarativeDistill.DataSource data) =>
             global::DeclarativeDistill.Metrics.Fidelity(
                 this,
                 global::DeclarativeDistill.FeatureShape.Parse(InputShape),

@@ -45,7 +45,7 @@ namespace Fit
         /// </summary>
         public global::DeclarativeDistill.TrainingReport Distill(
             global::Fit.WideResNet teacher,
-            global::DeclarativeDistill.LabeledDataset transferSet,
+            global::DeclarativeDistill.DataSource transferSet,
             global::DeclarativeDistill.TrainingOptions? options = null,
             global::DeclarativeDistill.DistillationObjective? objective = null) =>
             global::DeclarativeDistill.Trainer.Distill(
@@ -63,7 +63,7 @@ namespace Fit
         /// </summary>
         public global::DeclarativeDistill.Fidelity MeasureFidelity(
             global::Fit.WideResNet teacher,
-            global::DeclarativeDistill.LabeledDataset data) =>
+            global::DeclarativeDistill.DataSource data) =>
             global::DeclarativeDistill.Metrics.Fidelity(
                 this,
                 global::DeclarativeDistill.FeatureShape.Parse(InputShape),

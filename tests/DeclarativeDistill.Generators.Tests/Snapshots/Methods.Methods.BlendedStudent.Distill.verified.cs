@@ -56,7 +56,7 @@ namespace Methods
         public global::DeclarativeDistill.TrainingReport Distill(
             global::Methods.ResTeacher resTeacher,
             global::Methods.MlpTeacher mlpTeacher,
-            global::DeclarativeDistill.LabeledDataset transferSet,
+            global::DeclarativeDistill.DataSource transferSet,
             global::DeclarativeDistill.TrainingOptions? options = null,
             global::DeclarativeDistill.DistillationObjective? objective = null) =>
             global::DeclarativeDistill.Trainer.Distill(
@@ -75,7 +75,7 @@ namespace Methods
         public global::DeclarativeDistill.Fidelity MeasureFidelity(
             global::Methods.ResTeacher resTeacher,
             global::Methods.MlpTeacher mlpTeacher,
-            global::DeclarativeDistill.LabeledDataset data) =>
+            global::DeclarativeDistill.DataSource data) =>
             global::DeclarativeDistill.Metrics.Fidelity(
                 this,
                 global::DeclarativeDistill.FeatureShape.Parse(InputShape),

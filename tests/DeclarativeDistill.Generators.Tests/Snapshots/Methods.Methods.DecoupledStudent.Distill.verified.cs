@@ -43,7 +43,7 @@ namespace Methods
         /// </summary>
         public global::DeclarativeDistill.TrainingReport Distill(
             global::Methods.ResTeacher teacher,
-            global::DeclarativeDistill.LabeledDataset transferSet,
+            global::DeclarativeDistill.DataSource transferSet,
             global::DeclarativeDistill.TrainingOptions? options = null,
             global::DeclarativeDistill.DistillationObjective? objective = null) =>
             global::DeclarativeDistill.Trainer.Distill(
@@ -61,7 +61,7 @@ namespace Methods
         /// </summary>
         public global::DeclarativeDistill.Fidelity MeasureFidelity(
             global::Methods.ResTeacher teacher,
-            global::DeclarativeDistill.LabeledDataset data) =>
+            global::DeclarativeDistill.DataSource data) =>
             global::DeclarativeDistill.Metrics.Fidelity(
                 this,
                 global::DeclarativeDistill.FeatureShape.Parse(InputShape),

@@ -36,7 +36,7 @@ namespace Samples.Mnist
         /// </summary>
         public global::DeclarativeDistill.TrainingReport Distill(
             global::Samples.Mnist.MnistTeacher teacher,
-            global::DeclarativeDistill.LabeledDataset transferSet,
+            global::DeclarativeDistill.DataSource transferSet,
             global::DeclarativeDistill.TrainingOptions? options = null,
             global::DeclarativeDistill.DistillationObjective? objective = null) =>
             global::DeclarativeDistill.Trainer.Distill(
@@ -54,7 +54,7 @@ namespace Samples.Mnist
         /// </summary>
         public global::DeclarativeDistill.Fidelity MeasureFidelity(
             global::Samples.Mnist.MnistTeacher teacher,
-            global::DeclarativeDistill.LabeledDataset data) =>
+            global::DeclarativeDistill.DataSource data) =>
             global::DeclarativeDistill.Metrics.Fidelity(
                 this,
                 global::DeclarativeDistill.FeatureShape.Parse(InputShape),

@@ -34,7 +34,7 @@ partial class GlobalStudent
     /// </summary>
     public global::DeclarativeDistill.TrainingReport Distill(
         global::Models.@event teacher,
-        global::DeclarativeDistill.LabeledDataset transferSet,
+        global::DeclarativeDistill.DataSource transferSet,
         global::DeclarativeDistill.TrainingOptions? options = null,
         global::DeclarativeDistill.DistillationObjective? objective = null) =>
         global::DeclarativeDistill.Trainer.Distill(
@@ -52,7 +52,7 @@ partial class GlobalStudent
     /// </summary>
     public global::DeclarativeDistill.Fidelity MeasureFidelity(
         global::Models.@event teacher,
-        global::DeclarativeDistill.LabeledDataset data) =>
+        global::DeclarativeDistill.DataSource data) =>
         global::DeclarativeDistill.Metrics.Fidelity(
             this,
             global::DeclarativeDistill.FeatureShape.Parse(InputShape),

@@ -1,0 +1,102 @@
+using System;
+using System.Collections.Generic;
+using static TorchSharp.torch;
+
+namespace DeclarativeDistill;
+
+/// <summary>
+/// Examples of one shape, with their class labels or without, as <c>Fit</c>, <c>Distill</c>, <c>Evaluate</c> and the
+/// fidelity measures read them: a batch at a time, by index. <see cref="LabeledDataset"/> holds them in memory; other
+/// sources leave them on disk and read each batch when it is needed.
+/// <para>
+/// A source of your own derives from this class and implements <see cref="Read"/>, which the trainer calls from
+/// background threads, several at once, with the examples of a batch in any order. A source whose examples are cheaper
+/// to read together (the rows of a Parquet row group, a block of CSV lines) says so with <see cref="BlockSize"/>: an
+/// epoch then visits its blocks in a shuffled order and shuffles the examples within a few blocks at a time.
+/// </para>
+/// </summary>
+public abstract class DataSource : IDisposable
+{
+    /// <summary>N, the number of examples.</summary>
+    public abstract int Count { get; }
+
+    /// <summary>The shape of one example: <c>12</c> for rows of 12 features, <c>3x32x32</c> for images.</summary>
+    public abstract FeatureShape Shape { get; }
+
+    /// <summary>The number of features of one example: D, or C·H·W for images.</summary>
+    public int FeatureSize => Shape.Size;
+
+    /// <summary>The number of classes (0 for examples without labels, unless known).</summary>
+    public abstract int ClassCount { get; }
+
+    /// <summary>False for a transfer set without labels.</summary>
+    public abstract bool HasLabels { get; }
+
+    /// <summary>
+    /// The name of each class, by label, when the data named them (a CSV's label column, an image folder's subfolders);
+    /// null otherwise. A network trained on the data keeps them (<c>ClassNames</c>), and its predictions name the class.
+    /// </summary>
+    public virtual IReadOnlyList<string>? ClassNames => null;
+
+    /// <summary>Where the examples come from, for messages: a file or directory, or <c>in memory</c>.</summary>
+    public virtual string Origin => "in memory";
+
+    /// <summary>
+    /// How many consecutive examples are best read together: 1 for a source with cheap random access (the default), the
+    /// rows of a block otherwise. A shuffled epoch then visits whole blocks in a random order, and shuffles the examples of
+    /// a few blocks at a time, so that a batch reads few blocks.
+    /// </summary>
+    public virtual int BlockSize => 1;
+
+    /// <summary>The examples in memory as one tensor, when they are (the trainer then selects batches on the tensor).</summary>
+    internal virtual LabeledDataset? InMemory => null;
+
+    /// <summary>
+    /// Reads the examples at <paramref name="indices"/> (each in [0, <see cref="Count"/>), in any order, possibly
+    /// repeated): their features, <see cref="FeatureSize"/> floats each in order, into <paramref name="features"/>, and
+    /// their labels into <paramref name="labels"/> (empty when the source has no labels). Called from several threads at
+    /// once. Throws <see cref="System.IO.InvalidDataException"/> naming the file and the record for data it cannot read.
+    /// </summary>
+    protected internal abstract void Read(ReadOnlySpan<long> indices, Span<float> features, Span<long> labels);
+
+    /// <summary>The examples at <paramref name="indices"/> as tensors on the CPU: features <c>[B, ...Shape]</c>, labels <c>[B]</c> (null without labels).</summary>
+    internal (Tensor Features, Tensor? Labels) ReadBatch(ReadOnlySpan<long> indices)
+    {
+        if (InMemory is { } memory)
+        {
+            using var index = tensor(indices.ToArray());
+            return (memory.Features.index_select(0, index), memory.LabelsOrNull?.index_select(0, index));
+        }
+        var features = new float[checked(indices.Length * FeatureSize)];
+        var labels = HasLabels ? new long[indices.Length] : Array.Empty<long>();
+        Read(indices, features, labels);
+        return (tensor(features, Shape.BatchShape(indices.Length)), HasLabels ? tensor(labels) : null);
+    }
+
+    /// <summary>The examples <c>[start, start + count)</c>, as <see cref="ReadBatch"/> reads them.</summary>
+    internal (Tensor Features, Tensor? Labels) ReadRange(long start, int count)
+    {
+        if (InMemory is { } memory)
+        {
+            return (memory.Features.narrow(0, start, count), memory.LabelsOrNull?.narrow(0, start, count));
+        }
+        var indices = new long[count];
+        for (int i = 0; i < count; i++)
+        {
+            indices[i] = start + i;
+        }
+        return ReadBatch(indices);
+    }
+
+    /// <summary>Frees what the source holds (tensors, open files). The base class holds nothing.</summary>
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Frees what the source holds.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+    }
+}
