@@ -5,8 +5,11 @@ using System.Reflection;
 
 namespace DeclarativeDistill;
 
-/// <summary>Ready-made datasets.</summary>
-public static class Datasets
+/// <summary>
+/// Ready-made datasets, and the readers of files: each <c>From...</c> loads a file into memory as a
+/// <see cref="LabeledDataset"/>, each <c>Open...</c> leaves it on disk as a <see cref="DataSource"/> read a batch at a time.
+/// </summary>
+public static partial class Datasets
 {
     private static readonly string[] StandardFiles =
     {

@@ -19,6 +19,7 @@ namespace DeclarativeDistill;
 public sealed class LabeledDataset : DataSource
 {
     private readonly Tensor? labels;
+    private IReadOnlyList<string>? classNames;
 
     /// <summary>Wraps <paramref name="features"/> and <paramref name="labels"/> after checking them.</summary>
     /// <param name="features">float32 <c>[N, D]</c> or <c>[N, C, H, W]</c>, finite values.</param>
@@ -149,7 +150,38 @@ public sealed class LabeledDataset : DataSource
     /// <summary>The number of classes (given, or the largest label + 1; 0 for examples without labels unless given).</summary>
     public override int ClassCount { get; }
 
+    /// <inheritdoc/>
+    public override IReadOnlyList<string>? ClassNames => classNames;
+
     internal override LabeledDataset InMemory => this;
+
+    /// <summary>
+    /// The same examples and labels (a new dataset over the same memory) with a name for each class, by label: a network
+    /// trained on them keeps the names, and its predictions name the class.
+    /// </summary>
+    /// <exception cref="ArgumentException">Not one distinct, non-empty name per class.</exception>
+    public LabeledDataset WithClassNames(IReadOnlyList<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        CheckClassNames(names, ClassCount);
+        return new LabeledDataset(Features.alias(), labels?.alias(), ClassCount, HasLabels) { classNames = names.ToArray() };
+    }
+
+    internal static void CheckClassNames(IReadOnlyList<string> names, int classCount)
+    {
+        if (names.Count != classCount)
+        {
+            throw new ArgumentException($"{names.Count} class names were given for {classCount} classes.", nameof(names));
+        }
+        if (names.FirstOrDefault(string.IsNullOrWhiteSpace) is not null || names.Any(n => n is null))
+        {
+            throw new ArgumentException("A class name is empty.", nameof(names));
+        }
+        if (names.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new ArgumentException($"The class name '{twice.Key}' is given twice.", nameof(names));
+        }
+    }
 
     /// <inheritdoc/>
     protected internal override void Read(ReadOnlySpan<long> indices, Span<float> features, Span<long> labels)
@@ -167,7 +199,7 @@ public sealed class LabeledDataset : DataSource
         {
             throw new ArgumentOutOfRangeException(nameof(count), $"Cannot take {count} examples from {start} in a dataset of {Count}.");
         }
-        return new LabeledDataset(Features.narrow(0, start, count).clone(), labels?.narrow(0, start, count).clone(), ClassCount, HasLabels);
+        return new LabeledDataset(Features.narrow(0, start, count).clone(), labels?.narrow(0, start, count).clone(), ClassCount, HasLabels) { classNames = classNames };
     }
 
     /// <summary>
@@ -182,11 +214,11 @@ public sealed class LabeledDataset : DataSource
         {
             throw new ArgumentException($"Examples of {Shape.Describe()} cannot be viewed as {shape.Describe()}.", nameof(shape));
         }
-        return new LabeledDataset(Features.reshape(shape.BatchShape(Count)), labels?.alias(), ClassCount, HasLabels);
+        return new LabeledDataset(Features.reshape(shape.BatchShape(Count)), labels?.alias(), ClassCount, HasLabels) { classNames = classNames };
     }
 
     /// <summary>The same examples without their labels (a new dataset over the same memory), keeping <see cref="ClassCount"/>.</summary>
-    public LabeledDataset WithoutLabels() => new(Features.alias(), null, ClassCount, labelled: false);
+    public LabeledDataset WithoutLabels() => new(Features.alias(), null, ClassCount, labelled: false) { classNames = classNames };
 
     /// <summary>
     /// The examples whose label is not one of <paramref name="classes"/>, as a new dataset with its own copy of the
@@ -225,7 +257,7 @@ public sealed class LabeledDataset : DataSource
             throw new ArgumentException($"No example of the {Count} remains {description}.");
         }
         using var index = tensor(rows);
-        return new LabeledDataset(Features.index_select(0, index), labels.index_select(0, index), ClassCount, labelled: true);
+        return new LabeledDataset(Features.index_select(0, index), labels.index_select(0, index), ClassCount, labelled: true) { classNames = classNames };
     }
 
     /// <summary>Frees the tensors.</summary>
