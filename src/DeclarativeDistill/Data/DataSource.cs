@@ -59,6 +59,70 @@ public abstract class DataSource : IDisposable
     /// </summary>
     protected internal abstract void Read(ReadOnlySpan<long> indices, Span<float> features, Span<long> labels);
 
+    /// <summary>
+    /// Every example's label, in order (the default reads the examples through <see cref="Read"/>; a source that knows its
+    /// labels without reading the features, such as an image folder, says so by overriding it). Empty without labels.
+    /// </summary>
+    protected internal virtual long[] ReadLabels()
+    {
+        if (!HasLabels)
+        {
+            return Array.Empty<long>();
+        }
+        var labels = new long[Count];
+        var indices = new long[Math.Min(RowChunks.Size, Count)];
+        var features = new float[checked(indices.Length * FeatureSize)];
+        for (int start = 0; start < Count; start += indices.Length)
+        {
+            int size = Math.Min(indices.Length, Count - start);
+            for (int i = 0; i < size; i++)
+            {
+                indices[i] = start + i;
+            }
+            Read(indices.AsSpan(0, size), features.AsSpan(0, size * FeatureSize), labels.AsSpan(start, size));
+        }
+        return labels;
+    }
+
+    /// <summary>
+    /// A seeded split into a training and a test part, stratified by class when there are labels (each class is split in
+    /// the same proportion). The parts read through this source, which must outlive them.
+    /// </summary>
+    /// <param name="test">The fraction of the examples in the test part, in (0, 1).</param>
+    /// <param name="seed">The same seed gives the same split.</param>
+    public (DataSource Train, DataSource Test) Split(double test, int seed)
+    {
+        CheckFraction(test, nameof(test));
+        var (train, _, tests) = Splitter.Rows(this, 0, test, seed);
+        return (Subset(train), Subset(tests));
+    }
+
+    /// <summary>
+    /// A seeded split into training, validation and test parts, stratified by class when there are labels. The parts read
+    /// through this source, which must outlive them.
+    /// </summary>
+    /// <param name="validation">The fraction of the examples in the validation part, in (0, 1).</param>
+    /// <param name="test">The fraction in the test part, in (0, 1); with <paramref name="validation"/>, below 1.</param>
+    /// <param name="seed">The same seed gives the same split.</param>
+    public DataSplit<DataSource> Split(double validation, double test, int seed)
+    {
+        CheckFraction(validation, nameof(validation));
+        CheckFraction(test, nameof(test));
+        var (train, valid, tests) = Splitter.Rows(this, validation, test, seed);
+        return new DataSplit<DataSource>(Subset(train), Subset(valid), Subset(tests));
+    }
+
+    /// <summary>The examples at <paramref name="rows"/>, in that order: a view that reads through this source.</summary>
+    internal virtual DataSource Subset(long[] rows) => new DataSubset(this, rows);
+
+    private protected static void CheckFraction(double fraction, string name)
+    {
+        if (!(fraction > 0 && fraction < 1))
+        {
+            throw new ArgumentOutOfRangeException(name, $"A split fraction must be between 0 and 1 (exclusive); got {fraction}.");
+        }
+    }
+
     /// <summary>The examples at <paramref name="indices"/> as tensors on the CPU: features <c>[B, ...Shape]</c>, labels <c>[B]</c> (null without labels).</summary>
     internal (Tensor Features, Tensor? Labels) ReadBatch(ReadOnlySpan<long> indices)
     {

@@ -192,6 +192,41 @@ public sealed class LabeledDataset : DataSource
         this.labels?.index_select(0, index).data<long>().CopyTo(labels);
     }
 
+    /// <inheritdoc/>
+    protected internal override long[] ReadLabels() => labels?.data<long>().ToArray() ?? Array.Empty<long>();
+
+    /// <summary>
+    /// A seeded split into a training and a test part, each a new dataset with its own copy of the data, stratified by
+    /// class when there are labels (each class is split in the same proportion).
+    /// </summary>
+    /// <param name="test">The fraction of the examples in the test part, in (0, 1).</param>
+    /// <param name="seed">The same seed gives the same split.</param>
+    public new (LabeledDataset Train, LabeledDataset Test) Split(double test, int seed)
+    {
+        CheckFraction(test, nameof(test));
+        var (train, _, tests) = Splitter.Rows(this, 0, test, seed);
+        return (Subset(train), Subset(tests));
+    }
+
+    /// <summary>A seeded split into training, validation and test parts, each a new dataset, stratified by class when there are labels.</summary>
+    /// <param name="validation">The fraction of the examples in the validation part, in (0, 1).</param>
+    /// <param name="test">The fraction in the test part, in (0, 1); with <paramref name="validation"/>, below 1.</param>
+    /// <param name="seed">The same seed gives the same split.</param>
+    public new DataSplit<LabeledDataset> Split(double validation, double test, int seed)
+    {
+        CheckFraction(validation, nameof(validation));
+        CheckFraction(test, nameof(test));
+        var (train, valid, tests) = Splitter.Rows(this, validation, test, seed);
+        return new DataSplit<LabeledDataset>(Subset(train), Subset(valid), Subset(tests));
+    }
+
+    /// <summary>The examples at <paramref name="rows"/>, in that order, as a new dataset with its own copy.</summary>
+    internal override LabeledDataset Subset(long[] rows)
+    {
+        using var index = tensor(rows);
+        return new LabeledDataset(Features.index_select(0, index), labels?.index_select(0, index), ClassCount, HasLabels) { classNames = classNames };
+    }
+
     /// <summary>The examples <c>[start, start + count)</c> as a new dataset with its own copy of the data.</summary>
     public LabeledDataset Slice(int start, int count)
     {

@@ -11,7 +11,7 @@ public static partial class Datasets
 {
     /// <summary>
     /// Loads a CSV or TSV file (parsed with Sep): one example a row, the feature columns as float32 exactly as written
-    /// (no scaling: see <c>Normalization</c>), the label column as classes
+    /// (no scaling: standardise them with <see cref="Normalization"/>), the label column as classes
     /// (<see cref="TableOptions.Label"/>). Quoted fields are unquoted.
     /// </summary>
     /// <example><c>var data = Datasets.FromCsv("wine.csv", new CsvOptions { Label = "class" });</c></example>

@@ -12,7 +12,7 @@ public static partial class Datasets
 {
     /// <summary>
     /// Loads a Parquet file (read with Parquet.Net): one example a row, numeric feature columns (float, double, integer or
-    /// boolean) as float32 exactly as stored (no scaling: see <c>Normalization</c>), the label column (integers or strings)
+    /// boolean) as float32 exactly as stored (no scaling: standardise them with <see cref="Normalization"/>), the label column (integers or strings)
     /// as classes (<see cref="TableOptions.Label"/>). Rows are numbered from 1 in messages, across row groups.
     /// </summary>
     /// <example><c>var data = Datasets.FromParquet("wine.parquet", new TableOptions { Label = "class" });</c></example>

@@ -1,0 +1,54 @@
+using System;
+using System.Collections.Generic;
+
+namespace DeclarativeDistill;
+
+/// <summary>
+/// Some of another source's examples, by index, read through it: a part of a split of data left on disk. It does not own
+/// the source (dispose the source when the parts are no longer needed).
+/// </summary>
+internal sealed class DataSubset : DataSource
+{
+    private readonly DataSource source;
+    private readonly long[] rows;
+
+    public DataSubset(DataSource source, long[] rows)
+    {
+        this.source = source;
+        this.rows = rows;
+    }
+
+    public override int Count => rows.Length;
+
+    public override FeatureShape Shape => source.Shape;
+
+    public override int ClassCount => source.ClassCount;
+
+    public override bool HasLabels => source.HasLabels;
+
+    public override IReadOnlyList<string>? ClassNames => source.ClassNames;
+
+    public override string Origin => source.Origin;
+
+    public override int BlockSize => source.BlockSize;
+
+    protected internal override long[] ReadLabels()
+    {
+        if (!HasLabels)
+        {
+            return Array.Empty<long>();
+        }
+        var all = source.ReadLabels();
+        return Array.ConvertAll(rows, row => all[row]);
+    }
+
+    protected internal override void Read(ReadOnlySpan<long> indices, Span<float> features, Span<long> labels)
+    {
+        var mapped = new long[indices.Length];
+        for (int i = 0; i < mapped.Length; i++)
+        {
+            mapped[i] = rows[indices[i]];
+        }
+        source.Read(mapped, features, labels);
+    }
+}
