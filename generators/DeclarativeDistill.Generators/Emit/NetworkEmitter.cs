@@ -71,7 +71,9 @@ internal static class NetworkEmitter
         {
             writer.Line($"private readonly global::TorchSharp.Modules.Dropout {GeneratedMembers.ClassDropout};");
         }
-        writer.Line();
+        writer.Line($"private {Runtime}.Modules.InputNormalization? {GeneratedMembers.InputNormalizationField};")
+            .Line($"private {Runtime}.Modules.ClassNameList? {GeneratedMembers.ClassNamesField};")
+            .Line();
 
         writer.Line("/// <summary>Creates the network with freshly initialised weights, drawn from TorchSharp's global generator.</summary>")
             .Line($"public {name}()")
@@ -87,6 +89,7 @@ internal static class NetworkEmitter
         }
         writer.Line("RegisterComponents();").Outdent().Line("}").Line();
 
+        WriteDataMembers(writer);
         writer.Line($"/// <summary>The logits (temperature 1) for a batch of shape {BatchShapes(network)}; returns [N, {network.OutputSize}].</summary>")
             .Open($"public override {Tensor} forward({Tensor} input)");
         WriteForward(writer, network, taps: false);
@@ -213,6 +216,7 @@ internal static class NetworkEmitter
     /// </summary>
     private static void WriteForward(SourceWriter writer, NetworkSpec network, bool taps)
     {
+        writer.Line($"if ({GeneratedMembers.InputNormalizationField} is not null) input = {GeneratedMembers.InputNormalizationField}.forward(input); // raw values, standardised");
         string current = "input.flatten(1)";
         bool declared = false;
         if (network.Input.IsImage)
@@ -245,6 +249,35 @@ internal static class NetworkEmitter
                 writer.Line($"if (taps.Take(\"{field}\", x)) return taps.Features;");
             }
         }
+    }
+
+    /// <summary>
+    /// <c>InputNormalization</c> and <c>ClassNames</c>: what the network knows of its data, kept in its state_dict by two
+    /// optional runtime modules that the setters register.
+    /// </summary>
+    private static void WriteDataMembers(SourceWriter writer)
+    {
+        writer.Line("/// <summary>")
+            .Line("/// The standardisation of raw inputs this network applies before its first layer (fitted on training data with")
+            .Line($"/// <see cref=\"{Runtime}.Normalization.Fit\"/>), or null to take inputs as they are. Saved with the weights, kept in")
+            .Line("/// checkpoints and written into the ONNX graph, so that an application feeds raw values.")
+            .Line("/// </summary>")
+            .Line($"public {Runtime}.Normalization? {GeneratedMembers.InputNormalization}")
+            .Line("{").Indent()
+            .Line($"get => {GeneratedMembers.InputNormalizationField}?.Normalization;")
+            .Line($"set => {GeneratedMembers.InputNormalizationField} = {Runtime}.Modules.InputNormalization.Attach(this, InputShape, {GeneratedMembers.InputNormalizationField}, value);")
+            .Outdent().Line("}")
+            .Line()
+            .Line("/// <summary>")
+            .Line("/// The name of each class, by output (set by <c>Fit</c> and <c>Distill</c> from data that names its classes), or null.")
+            .Line("/// Saved with the weights and written into the ONNX file's metadata; predictions carry the name.")
+            .Line("/// </summary>")
+            .Line($"public global::System.Collections.Generic.IReadOnlyList<string>? {GeneratedMembers.ClassNames}")
+            .Line("{").Indent()
+            .Line($"get => {GeneratedMembers.ClassNamesField}?.Names;")
+            .Line($"set => {GeneratedMembers.ClassNamesField} = {Runtime}.Modules.ClassNameList.Attach(this, {GeneratedMembers.ClassNamesField}, value, OutputSize);")
+            .Outdent().Line("}")
+            .Line();
     }
 
     /// <summary>

@@ -26,6 +26,14 @@ internal static class GeneratedMembers
     public const string FeatureLayers = nameof(FeatureLayers);
     public const string Features = nameof(Features);
     public const string Description = nameof(Description);
+    public const string InputNormalization = nameof(InputNormalization);
+    public const string ClassNames = nameof(ClassNames);
+
+    /// <summary>The field behind <see cref="InputNormalization"/>: the optional first step of <c>forward</c>.</summary>
+    public const string InputNormalizationField = "inputNormalization";
+
+    /// <summary>The field behind <see cref="ClassNames"/>.</summary>
+    public const string ClassNamesField = "classNames";
 
     /// <summary>The last fully connected layer, whose width is the number of classes.</summary>
     public const string OutputLayer = "output";
@@ -42,7 +50,7 @@ internal static class GeneratedMembers
     public const string MeasureFidelity = nameof(MeasureFidelity);
 
     /// <summary>What every network gets, besides its layer fields, constructor and <c>forward</c>.</summary>
-    public static readonly string[] Network = { InputSize, InputShape, OutputSize, ParameterCount, MultiplyAdds, Architecture, OutputLayer, ExportOnnx, Classify, ClassifyBatch, Save, Load, LoadPyTorch, FeatureLayers, Features, Description };
+    public static readonly string[] Network = { InputSize, InputShape, OutputSize, ParameterCount, MultiplyAdds, Architecture, OutputLayer, ExportOnnx, Classify, ClassifyBatch, Save, Load, LoadPyTorch, FeatureLayers, Features, Description, InputNormalization, ClassNames, InputNormalizationField, ClassNamesField };
 
     /// <summary>What a student with <c>[Distill]</c> gets, besides the <c>Distill</c> method's overloads.</summary>
     public static readonly string[] Distillation = { Temperature, Alpha, Beta, DistillationLoss, Objective, MeasureFidelity };

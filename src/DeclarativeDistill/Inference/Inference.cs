@@ -51,6 +51,7 @@ public static class Inference
         }
 
         int count = features.Length / input.Size;
+        var names = (model as IGeneratedNetwork)?.ClassNames;
         float[] values = features.ToArray(); // a span cannot enter the lambda
         float[] probabilities = Array.Empty<float>();
         long classes = 0;
@@ -73,7 +74,7 @@ public static class Inference
                     best = c;
                 }
             }
-            return new Prediction(best, p);
+            return new Prediction(best, p) { ClassName = names is null ? null : names[best] };
         }).ToArray();
     }
 
@@ -109,6 +110,7 @@ public static class Inference
         }
         try
         {
+            AddSavedParts(model, path);
             model.load(path);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or EndOfStreamException or NotImplementedException)
@@ -117,5 +119,29 @@ public static class Inference
         }
         model.eval();
         return model;
+    }
+
+    /// <summary>Gives a generated network the optional parts the file holds (input normalisation, class names), so that it has every tensor of the file.</summary>
+    private static void AddSavedParts(Model model, string path)
+    {
+        if (model is not IGeneratedNetwork network)
+        {
+            return;
+        }
+        string names = Modules.ClassNameList.Key + ".";
+        foreach (var (key, _, bytes) in SavedState.Entries(path, key => key.StartsWith(names, StringComparison.Ordinal)))
+        {
+            if (key.StartsWith(Modules.InputNormalization.Key + ".", StringComparison.Ordinal) && network.InputNormalization is null)
+            {
+                // Placeholder values of the right shape; load() then writes the saved ones.
+                var shape = network.Description.Input;
+                int groups = shape.IsImage ? shape.Channels : shape.Size;
+                network.InputNormalization = new Normalization(shape, new float[groups], Enumerable.Repeat(1f, groups).ToArray());
+            }
+            else if (bytes is not null && network.ClassNames is null)
+            {
+                network.ClassNames = System.Text.Encoding.UTF8.GetString(bytes).Split('\n');
+            }
+        }
     }
 }

@@ -10,6 +10,11 @@ public sealed record Prediction(int Class, float[] Probabilities)
     /// <summary>The probability of <see cref="Class"/>.</summary>
     public float Confidence => Probabilities[Class];
 
+    /// <summary>The name of <see cref="Class"/> when the network names its classes (<c>ClassNames</c>); null otherwise.</summary>
+    public string? ClassName { get; init; }
+
     /// <inheritdoc/>
-    public override string ToString() => FormattableString.Invariant($"class {Class} ({Confidence:P1})");
+    public override string ToString() => ClassName is null
+        ? FormattableString.Invariant($"class {Class} ({Confidence:P1})")
+        : FormattableString.Invariant($"{ClassName} (class {Class}, {Confidence:P1})");
 }

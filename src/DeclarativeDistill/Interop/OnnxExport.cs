@@ -73,6 +73,14 @@ public static class OnnxExport
         using var quantized = weights == OnnxWeights.Int8 ? Int8Quantization.Quantize(model) : null;
         var graph = new OnnxGraph(model, quantized);
         string x = "input";
+        var network = model as IGeneratedNetwork;
+        if (network?.InputNormalization is not null)
+        {
+            // The network's first step: raw features standardised, one mean and std per feature of the flat input.
+            string mean = graph.Float(Modules.InputNormalization.Key + ".mean");
+            string std = graph.Float(Modules.InputNormalization.Key + ".std");
+            x = graph.Node("Div", new[] { graph.Node("Sub", new[] { x, mean }), std });
+        }
         if (input.IsImage)
         {
             x = graph.Node("Reshape", new[] { x, graph.Int64s("image_shape", -1, input.Channels, input.Height, input.Width) });
@@ -92,10 +100,33 @@ public static class OnnxExport
             Graph = graph.Graph,
         };
         result.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        foreach (var (key, value) in Metadata(network, input))
+        {
+            result.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        }
         result.Graph.Name = model.GetName();
         result.Graph.Input.Add(Value("input", new TensorShapeProto.Types.Dimension { DimParam = "batch" }, new TensorShapeProto.Types.Dimension { DimValue = input.Size }));
         result.Graph.Output.Add(Value("logits", new TensorShapeProto.Types.Dimension { DimParam = "batch" }, new TensorShapeProto.Types.Dimension { DimValue = outputSize }));
         return result;
+    }
+
+    /// <summary>
+    /// What an application needs besides the graph, as the file's metadata: the input layout, whether the graph
+    /// standardises raw values (and with what), and the class names when the network has them.
+    /// </summary>
+    private static IEnumerable<(string Key, string Value)> Metadata(IGeneratedNetwork? network, FeatureShape input)
+    {
+        yield return ("input_shape", input.ToString());
+        yield return ("input_layout", input.IsImage ? "flat rows of C*H*W values, channel by channel, row by row" : "flat rows of features");
+        if (network?.InputNormalization is { } normalization)
+        {
+            yield return ("input_normalization", System.Text.Json.JsonSerializer.Serialize(new { mean = normalization.Mean, std = normalization.Std, per = input.IsImage ? "channel" : "feature" }));
+            yield return ("input_values", "raw: the graph standardises them");
+        }
+        if (network?.ClassNames is { } names)
+        {
+            yield return ("class_names", System.Text.Json.JsonSerializer.Serialize(names));
+        }
     }
 
     private static ValueInfoProto Value(string name, params TensorShapeProto.Types.Dimension[] dimensions)

@@ -52,7 +52,8 @@ public static class PyTorchWeights
                     loaded[target] = tensor;
                 }
             }
-            var expected = model.state_dict();
+            // The network's input normalisation and class names are its own, not PyTorch's weights: kept as they are.
+            var expected = model.state_dict().Where(p => !Modules.DataParts.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value);
             var problems = new List<string>();
             problems.AddRange(expected.Keys.Where(k => !loaded.ContainsKey(k)).Select(k => $"missing {k} {Shape(expected[k])}"));
             problems.AddRange(loaded.Keys.Where(k => !expected.ContainsKey(k)).Select(k => $"unexpected {k} {Shape(loaded[k])}"));

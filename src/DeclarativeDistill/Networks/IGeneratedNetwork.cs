@@ -12,6 +12,15 @@ public interface IGeneratedNetwork : IFeatureLayers
     /// <summary>The network as data (its class's static <c>Description</c>).</summary>
     NetworkDescription Description { get; }
 
+    /// <summary>
+    /// The standardisation of raw inputs the network applies before its first layer, or null. Saved with its weights,
+    /// kept in checkpoints and exported into its ONNX graph.
+    /// </summary>
+    Normalization? InputNormalization { get; set; }
+
+    /// <summary>The name of each class, by output, or null; saved with its weights and written into its ONNX file's metadata.</summary>
+    System.Collections.Generic.IReadOnlyList<string>? ClassNames { get; set; }
+
     /// <summary>Trains the network on hard labels with cross-entropy.</summary>
     TrainingReport Fit(DataSource train, TrainingOptions? options = null);
 

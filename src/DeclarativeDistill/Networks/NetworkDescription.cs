@@ -73,7 +73,7 @@ public sealed class NetworkDescription
     public void CheckAgainst(Model model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var actual = model.state_dict().ToDictionary(p => p.Key, p => p.Value.shape);
+        var actual = model.state_dict().Where(p => !Modules.DataParts.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value.shape);
         var expected = State.ToDictionary(t => t.Key, t => t.Shape.ToArray());
         var problems = expected.Keys.Where(k => !actual.ContainsKey(k)).Select(k => $"missing {k}")
             .Concat(actual.Keys.Where(k => !expected.ContainsKey(k)).Select(k => $"unexpected {k}"))

@@ -33,6 +33,10 @@ internal static class Fingerprint
             ("augmentation", options.Augment is null ? "none" : "augmented"),
             ("mask", options.Mask?.ToString() ?? "none"),
         };
+        if (model is IGeneratedNetwork { InputNormalization: { } normalization })
+        {
+            lines.Add(("input-normalization", Hash(normalization.Mean.Concat(normalization.Std))));
+        }
         if (teachers.Count > 0)
         {
             lines.Add(("teachers", string.Join(", ", teachers.Select(t => t.GetName()))));
@@ -89,6 +93,13 @@ internal static class Fingerprint
             lines[space < 0 ? line : line[..space]] = space < 0 ? "" : line[(space + 1)..];
         }
         return lines;
+    }
+
+    /// <summary>A short hash of many values, for a line that must change when any of them does.</summary>
+    private static string Hash(IEnumerable<float> values)
+    {
+        var bytes = values.SelectMany(BitConverter.GetBytes).ToArray();
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes))[..16].ToLowerInvariant();
     }
 
     private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);

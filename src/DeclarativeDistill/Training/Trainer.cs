@@ -32,6 +32,7 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(model);
         CheckData(model, input, outputSize, train, "training set");
         CheckLabelled(train, "Fit trains on labels");
+        AdoptClassNames(model, train.ClassNames, train.Origin);
         options ??= new TrainingOptions();
         options.Validate();
         return Train("Fit", model, outputSize, Array.Empty<Model>(), new DistillationTerm[] { new HardLabelTerm(1) }, train, options, TrainingStage.Whole);
@@ -64,6 +65,11 @@ public static class Trainer
         CheckLabels(transferSet, terms, objective);
         CheckTeachers(student, teachers);
         CheckData(student, input, outputSize, transferSet, "transfer set");
+        AdoptClassNames(student, transferSet.ClassNames, transferSet.Origin);
+        foreach (var teacher in teachers)
+        {
+            AdoptClassNames(student, (teacher as IGeneratedNetwork)?.ClassNames, $"teacher {teacher.GetName()}");
+        }
         options ??= new TrainingOptions();
         options.Validate();
 
@@ -250,6 +256,27 @@ public static class Trainer
         if (teachers.Any(t => ReferenceEquals(t, student)))
         {
             throw new ArgumentException("A model cannot be its own teacher.", nameof(teachers));
+        }
+    }
+
+    /// <summary>
+    /// A generated network without class names takes those of its data (or its teacher's): it then predicts names. Names
+    /// that differ from the network's own are refused, since class i would mean something else.
+    /// </summary>
+    private static void AdoptClassNames(Model model, IReadOnlyList<string>? names, string origin)
+    {
+        if (names is null || model is not IGeneratedNetwork network)
+        {
+            return;
+        }
+        if (network.ClassNames is null)
+        {
+            network.ClassNames = names;
+        }
+        else if (!network.ClassNames.SequenceEqual(names, StringComparer.Ordinal))
+        {
+            throw new ArgumentException(
+                $"{model.GetName()} names its classes {string.Join(", ", network.ClassNames)}, but {origin} names them {string.Join(", ", names)}: class by class they must be the same.");
         }
     }
 

@@ -43,6 +43,8 @@ namespace Vision
 
         private readonly global::TorchSharp.Modules.Linear hidden1;
         private readonly global::TorchSharp.Modules.Linear output;
+        private global::DeclarativeDistill.Modules.InputNormalization? inputNormalization;
+        private global::DeclarativeDistill.Modules.ClassNameList? classNames;
 
         /// <summary>Creates the network with freshly initialised weights, drawn from TorchSharp's global generator.</summary>
         public FlatStudent()
@@ -53,9 +55,31 @@ namespace Vision
             RegisterComponents();
         }
 
+        /// <summary>
+        /// The standardisation of raw inputs this network applies before its first layer (fitted on training data with
+        /// <see cref="global::DeclarativeDistill.Normalization.Fit"/>), or null to take inputs as they are. Saved with the weights, kept in
+        /// checkpoints and written into the ONNX graph, so that an application feeds raw values.
+        /// </summary>
+        public global::DeclarativeDistill.Normalization? InputNormalization
+        {
+            get => inputNormalization?.Normalization;
+            set => inputNormalization = global::DeclarativeDistill.Modules.InputNormalization.Attach(this, InputShape, inputNormalization, value);
+        }
+
+        /// <summary>
+        /// The name of each class, by output (set by <c>Fit</c> and <c>Distill</c> from data that names its classes), or null.
+        /// Saved with the weights and written into the ONNX file's metadata; predictions carry the name.
+        /// </summary>
+        public global::System.Collections.Generic.IReadOnlyList<string>? ClassNames
+        {
+            get => classNames?.Names;
+            set => classNames = global::DeclarativeDistill.Modules.ClassNameList.Attach(this, classNames, value, OutputSize);
+        }
+
         /// <summary>The logits (temperature 1) for a batch of shape [N, 784]; returns [N, 10].</summary>
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
+            if (inputNormalization is not null) input = inputNormalization.forward(input); // raw values, standardised
             var x = global::TorchSharp.torch.nn.functional.relu(hidden1.forward(input.flatten(1))); // 100
             return output.forward(x); // 10
         }
@@ -71,6 +95,7 @@ namespace Vision
         public global::TorchSharp.torch.Tensor[] Features(global::TorchSharp.torch.Tensor input, params string[] layers)
         {
             var taps = new global::DeclarativeDistill.Modules.FeatureTaps(nameof(FlatStudent), FeatureLayers, layers);
+            if (inputNormalization is not null) input = inputNormalization.forward(input); // raw values, standardised
             var x = global::TorchSharp.torch.nn.functional.relu(hidden1.forward(input.flatten(1))); // 100
             if (taps.Take("hidden1", x)) return taps.Features;
             x = output.forward(x); // 10

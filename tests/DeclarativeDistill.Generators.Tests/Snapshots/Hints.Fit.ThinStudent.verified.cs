@@ -62,6 +62,8 @@ namespace Fit
         private readonly global::TorchSharp.Modules.Conv2d conv4;
         private readonly global::TorchSharp.Modules.Linear hidden1;
         private readonly global::TorchSharp.Modules.Linear output;
+        private global::DeclarativeDistill.Modules.InputNormalization? inputNormalization;
+        private global::DeclarativeDistill.Modules.ClassNameList? classNames;
 
         /// <summary>Creates the network with freshly initialised weights, drawn from TorchSharp's global generator.</summary>
         public ThinStudent()
@@ -76,9 +78,31 @@ namespace Fit
             RegisterComponents();
         }
 
+        /// <summary>
+        /// The standardisation of raw inputs this network applies before its first layer (fitted on training data with
+        /// <see cref="global::DeclarativeDistill.Normalization.Fit"/>), or null to take inputs as they are. Saved with the weights, kept in
+        /// checkpoints and written into the ONNX graph, so that an application feeds raw values.
+        /// </summary>
+        public global::DeclarativeDistill.Normalization? InputNormalization
+        {
+            get => inputNormalization?.Normalization;
+            set => inputNormalization = global::DeclarativeDistill.Modules.InputNormalization.Attach(this, InputShape, inputNormalization, value);
+        }
+
+        /// <summary>
+        /// The name of each class, by output (set by <c>Fit</c> and <c>Distill</c> from data that names its classes), or null.
+        /// Saved with the weights and written into the ONNX file's metadata; predictions carry the name.
+        /// </summary>
+        public global::System.Collections.Generic.IReadOnlyList<string>? ClassNames
+        {
+            get => classNames?.Names;
+            set => classNames = global::DeclarativeDistill.Modules.ClassNameList.Attach(this, classNames, value, OutputSize);
+        }
+
         /// <summary>The logits (temperature 1) for a batch of shape [N, 784] or [N, 1, 28, 28]; returns [N, 10].</summary>
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
+            if (inputNormalization is not null) input = inputNormalization.forward(input); // raw values, standardised
             var x = input.reshape(input.shape[0], 1, 28, 28); // 1x28x28
             x = global::TorchSharp.torch.nn.functional.relu(conv1.forward(x)); // 8x28x28
             x = global::TorchSharp.torch.nn.functional.relu(conv2.forward(x)); // 8x28x28
@@ -102,6 +126,7 @@ namespace Fit
         public global::TorchSharp.torch.Tensor[] Features(global::TorchSharp.torch.Tensor input, params string[] layers)
         {
             var taps = new global::DeclarativeDistill.Modules.FeatureTaps(nameof(ThinStudent), FeatureLayers, layers);
+            if (inputNormalization is not null) input = inputNormalization.forward(input); // raw values, standardised
             var x = input.reshape(input.shape[0], 1, 28, 28); // 1x28x28
             x = global::TorchSharp.torch.nn.functional.relu(conv1.forward(x)); // 8x28x28
             if (taps.Take("conv1", x)) return taps.Features;

@@ -94,6 +94,8 @@ namespace Methods
         private readonly global::DeclarativeDistill.Modules.ResidualBlock res2;
         private readonly global::DeclarativeDistill.Modules.ResidualBlock res3;
         private readonly global::TorchSharp.Modules.Linear output;
+        private global::DeclarativeDistill.Modules.InputNormalization? inputNormalization;
+        private global::DeclarativeDistill.Modules.ClassNameList? classNames;
 
         /// <summary>Creates the network with freshly initialised weights, drawn from TorchSharp's global generator.</summary>
         public ResTeacher()
@@ -108,9 +110,31 @@ namespace Methods
             RegisterComponents();
         }
 
+        /// <summary>
+        /// The standardisation of raw inputs this network applies before its first layer (fitted on training data with
+        /// <see cref="global::DeclarativeDistill.Normalization.Fit"/>), or null to take inputs as they are. Saved with the weights, kept in
+        /// checkpoints and written into the ONNX graph, so that an application feeds raw values.
+        /// </summary>
+        public global::DeclarativeDistill.Normalization? InputNormalization
+        {
+            get => inputNormalization?.Normalization;
+            set => inputNormalization = global::DeclarativeDistill.Modules.InputNormalization.Attach(this, InputShape, inputNormalization, value);
+        }
+
+        /// <summary>
+        /// The name of each class, by output (set by <c>Fit</c> and <c>Distill</c> from data that names its classes), or null.
+        /// Saved with the weights and written into the ONNX file's metadata; predictions carry the name.
+        /// </summary>
+        public global::System.Collections.Generic.IReadOnlyList<string>? ClassNames
+        {
+            get => classNames?.Names;
+            set => classNames = global::DeclarativeDistill.Modules.ClassNameList.Attach(this, classNames, value, OutputSize);
+        }
+
         /// <summary>The logits (temperature 1) for a batch of shape [N, 784] or [N, 1, 28, 28]; returns [N, 10].</summary>
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
+            if (inputNormalization is not null) input = inputNormalization.forward(input); // raw values, standardised
             var x = input.reshape(input.shape[0], 1, 28, 28); // 1x28x28
             x = conv1.forward(x); // 16x28x28
             x = global::TorchSharp.torch.nn.functional.relu(bn1.forward(x)); // 16x28x28
@@ -132,6 +156,7 @@ namespace Methods
         public global::TorchSharp.torch.Tensor[] Features(global::TorchSharp.torch.Tensor input, params string[] layers)
         {
             var taps = new global::DeclarativeDistill.Modules.FeatureTaps(nameof(ResTeacher), FeatureLayers, layers);
+            if (inputNormalization is not null) input = inputNormalization.forward(input); // raw values, standardised
             var x = input.reshape(input.shape[0], 1, 28, 28); // 1x28x28
             x = conv1.forward(x); // 16x28x28
             if (taps.Take("conv1", x)) return taps.Features;

@@ -50,6 +50,8 @@ namespace Samples.Mnist
         private readonly global::TorchSharp.Modules.Linear hidden2;
         private readonly global::TorchSharp.Modules.Linear output;
         private readonly global::TorchSharp.Modules.Dropout dropout;
+        private global::DeclarativeDistill.Modules.InputNormalization? inputNormalization;
+        private global::DeclarativeDistill.Modules.ClassNameList? classNames;
 
         /// <summary>Creates the network with freshly initialised weights, drawn from TorchSharp's global generator.</summary>
         public MnistTeacher()
@@ -62,9 +64,31 @@ namespace Samples.Mnist
             RegisterComponents();
         }
 
+        /// <summary>
+        /// The standardisation of raw inputs this network applies before its first layer (fitted on training data with
+        /// <see cref="global::DeclarativeDistill.Normalization.Fit"/>), or null to take inputs as they are. Saved with the weights, kept in
+        /// checkpoints and written into the ONNX graph, so that an application feeds raw values.
+        /// </summary>
+        public global::DeclarativeDistill.Normalization? InputNormalization
+        {
+            get => inputNormalization?.Normalization;
+            set => inputNormalization = global::DeclarativeDistill.Modules.InputNormalization.Attach(this, InputShape, inputNormalization, value);
+        }
+
+        /// <summary>
+        /// The name of each class, by output (set by <c>Fit</c> and <c>Distill</c> from data that names its classes), or null.
+        /// Saved with the weights and written into the ONNX file's metadata; predictions carry the name.
+        /// </summary>
+        public global::System.Collections.Generic.IReadOnlyList<string>? ClassNames
+        {
+            get => classNames?.Names;
+            set => classNames = global::DeclarativeDistill.Modules.ClassNameList.Attach(this, classNames, value, OutputSize);
+        }
+
         /// <summary>The logits (temperature 1) for a batch of shape [N, 784]; returns [N, 10].</summary>
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
+            if (inputNormalization is not null) input = inputNormalization.forward(input); // raw values, standardised
             var x = dropout.forward(global::TorchSharp.torch.nn.functional.relu(hidden1.forward(input.flatten(1)))); // 1200
             x = dropout.forward(global::TorchSharp.torch.nn.functional.relu(hidden2.forward(x))); // 1200
             return output.forward(x); // 10
@@ -81,6 +105,7 @@ namespace Samples.Mnist
         public global::TorchSharp.torch.Tensor[] Features(global::TorchSharp.torch.Tensor input, params string[] layers)
         {
             var taps = new global::DeclarativeDistill.Modules.FeatureTaps(nameof(MnistTeacher), FeatureLayers, layers);
+            if (inputNormalization is not null) input = inputNormalization.forward(input); // raw values, standardised
             var x = dropout.forward(global::TorchSharp.torch.nn.functional.relu(hidden1.forward(input.flatten(1)))); // 1200
             if (taps.Take("hidden1", x)) return taps.Features;
             x = dropout.forward(global::TorchSharp.torch.nn.functional.relu(hidden2.forward(x))); // 1200

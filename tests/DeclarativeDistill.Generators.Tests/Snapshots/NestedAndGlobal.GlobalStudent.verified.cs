@@ -37,6 +37,8 @@ partial class GlobalStudent : global::TorchSharp.torch.nn.Module<global::TorchSh
     });
 
     private readonly global::TorchSharp.Modules.Linear output;
+    private global::DeclarativeDistill.Modules.InputNormalization? inputNormalization;
+    private global::DeclarativeDistill.Modules.ClassNameList? classNames;
 
     /// <summary>Creates the network with freshly initialised weights, drawn from TorchSharp's global generator.</summary>
     public GlobalStudent()
@@ -46,9 +48,31 @@ partial class GlobalStudent : global::TorchSharp.torch.nn.Module<global::TorchSh
         RegisterComponents();
     }
 
+    /// <summary>
+    /// The standardisation of raw inputs this network applies before its first layer (fitted on training data with
+    /// <see cref="global::DeclarativeDistill.Normalization.Fit"/>), or null to take inputs as they are. Saved with the weights, kept in
+    /// checkpoints and written into the ONNX graph, so that an application feeds raw values.
+    /// </summary>
+    public global::DeclarativeDistill.Normalization? InputNormalization
+    {
+        get => inputNormalization?.Normalization;
+        set => inputNormalization = global::DeclarativeDistill.Modules.InputNormalization.Attach(this, InputShape, inputNormalization, value);
+    }
+
+    /// <summary>
+    /// The name of each class, by output (set by <c>Fit</c> and <c>Distill</c> from data that names its classes), or null.
+    /// Saved with the weights and written into the ONNX file's metadata; predictions carry the name.
+    /// </summary>
+    public global::System.Collections.Generic.IReadOnlyList<string>? ClassNames
+    {
+        get => classNames?.Names;
+        set => classNames = global::DeclarativeDistill.Modules.ClassNameList.Attach(this, classNames, value, OutputSize);
+    }
+
     /// <summary>The logits (temperature 1) for a batch of shape [N, 4]; returns [N, 2].</summary>
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
     {
+        if (inputNormalization is not null) input = inputNormalization.forward(input); // raw values, standardised
         return output.forward(input.flatten(1)); // 2
     }
 
@@ -63,6 +87,7 @@ partial class GlobalStudent : global::TorchSharp.torch.nn.Module<global::TorchSh
     public global::TorchSharp.torch.Tensor[] Features(global::TorchSharp.torch.Tensor input, params string[] layers)
     {
         var taps = new global::DeclarativeDistill.Modules.FeatureTaps(nameof(GlobalStudent), FeatureLayers, layers);
+        if (inputNormalization is not null) input = inputNormalization.forward(input); // raw values, standardised
         var x = output.forward(input.flatten(1)); // 2
         taps.Take("output", x);
         return taps.Features;

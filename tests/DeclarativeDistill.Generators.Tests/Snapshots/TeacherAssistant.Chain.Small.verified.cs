@@ -39,6 +39,8 @@ namespace Chain
         });
 
         private readonly global::TorchSharp.Modules.Linear output;
+        private global::DeclarativeDistill.Modules.InputNormalization? inputNormalization;
+        private global::DeclarativeDistill.Modules.ClassNameList? classNames;
 
         /// <summary>Creates the network with freshly initialised weights, drawn from TorchSharp's global generator.</summary>
         public Small()
@@ -48,9 +50,31 @@ namespace Chain
             RegisterComponents();
         }
 
+        /// <summary>
+        /// The standardisation of raw inputs this network applies before its first layer (fitted on training data with
+        /// <see cref="global::DeclarativeDistill.Normalization.Fit"/>), or null to take inputs as they are. Saved with the weights, kept in
+        /// checkpoints and written into the ONNX graph, so that an application feeds raw values.
+        /// </summary>
+        public global::DeclarativeDistill.Normalization? InputNormalization
+        {
+            get => inputNormalization?.Normalization;
+            set => inputNormalization = global::DeclarativeDistill.Modules.InputNormalization.Attach(this, InputShape, inputNormalization, value);
+        }
+
+        /// <summary>
+        /// The name of each class, by output (set by <c>Fit</c> and <c>Distill</c> from data that names its classes), or null.
+        /// Saved with the weights and written into the ONNX file's metadata; predictions carry the name.
+        /// </summary>
+        public global::System.Collections.Generic.IReadOnlyList<string>? ClassNames
+        {
+            get => classNames?.Names;
+            set => classNames = global::DeclarativeDistill.Modules.ClassNameList.Attach(this, classNames, value, OutputSize);
+        }
+
         /// <summary>The logits (temperature 1) for a batch of shape [N, 10]; returns [N, 3].</summary>
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
+            if (inputNormalization is not null) input = inputNormalization.forward(input); // raw values, standardised
             return output.forward(input.flatten(1)); // 3
         }
 
@@ -65,6 +89,7 @@ namespace Chain
         public global::TorchSharp.torch.Tensor[] Features(global::TorchSharp.torch.Tensor input, params string[] layers)
         {
             var taps = new global::DeclarativeDistill.Modules.FeatureTaps(nameof(Small), FeatureLayers, layers);
+            if (inputNormalization is not null) input = inputNormalization.forward(input); // raw values, standardised
             var x = output.forward(input.flatten(1)); // 3
             taps.Take("output", x);
             return taps.Features;
