@@ -11,14 +11,10 @@ namespace DeclarativeDistill.Tests.Data;
 /// </summary>
 internal sealed class ImageFiles : IDisposable
 {
-    public ImageFiles()
-    {
-        Root = Path.Combine(Path.GetTempPath(), "dd-images-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Root);
-    }
+    private readonly TempFolder folder = new();
 
     /// <summary>The folder the test opens.</summary>
-    public string Root { get; }
+    public string Root => folder.Path;
 
     /// <summary>The full path of <paramref name="relative"/> (e.g. <c>cat/1.png</c>), its folder created.</summary>
     public string PathOf(string relative)
@@ -84,11 +80,20 @@ internal sealed class ImageFiles : IDisposable
         }
     }
 
-    public void Dispose()
+    /// <summary>
+    /// Flips bytes inside a PNG's compressed pixels (its first IDAT chunk), leaving its header and IEND chunk intact: a
+    /// file that passes the checks made on opening and fails only when decoded.
+    /// </summary>
+    public static void CorruptPixels(string png)
     {
-        if (Directory.Exists(Root))
+        byte[] bytes = File.ReadAllBytes(png);
+        int data = bytes.AsSpan().IndexOf("IDAT"u8) + 4;
+        for (int i = data + 2; i < data + 20; i++)
         {
-            Directory.Delete(Root, recursive: true);
+            bytes[i] ^= 0x5A;
         }
+        File.WriteAllBytes(png, bytes);
     }
+
+    public void Dispose() => folder.Dispose();
 }

@@ -320,18 +320,30 @@ public sealed class ImageFolderTests : IDisposable
     public void Corrupt_pixel_data_behind_a_sound_header_is_named_when_the_image_is_read()
     {
         string file = images.Colour("a/1.png", 32, 32, (x, y) => ((byte)(x * 7), (byte)(y * 7), (byte)(x ^ y)));
-        byte[] bytes = File.ReadAllBytes(file);
-        int data = bytes.AsSpan().IndexOf("IDAT"u8) + 4;
-        for (int i = data + 2; i < data + 20; i++)
-        {
-            bytes[i] ^= 0x5A; // inside the compressed pixels; the header and the IEND chunk stay intact
-        }
-        File.WriteAllBytes(file, bytes);
+        ImageFiles.CorruptPixels(file);
 
         using var source = Datasets.OpenImageFolder(images.Root, "3x8x8");
         var error = Assert.Throws<InvalidDataException>(() => source.ToMemory());
         Assert.Contains(file, error.Message);
         Assert.Contains("cannot be decoded", error.Message);
+    }
+
+    [Fact]
+    public void Labels_and_a_stratified_split_come_from_the_class_folders_without_decoding_an_image()
+    {
+        WriteTrainingImages(images, count: 12, seed: 68);
+        ImageFiles.CorruptPixels(Path.Combine(images.Root, "class1", "00.png")); // decoding it would throw
+
+        using var source = Datasets.OpenImageFolder(images.Root, "3x8x8");
+        Assert.Equal(new long[] { 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2 }, source.ReadLabels());
+
+        var (train, test) = source.Split(test: 0.25, seed: 69);
+        using (train)
+        using (test)
+        {
+            Assert.Equal(9, train.Count);
+            Assert.Equal(new long[] { 1, 1, 1 }, test.ReadLabels().GroupBy(label => label).Select(group => (long)group.Count()).ToArray());
+        }
     }
 
     private static void AssertNamed(string file, string what)

@@ -85,6 +85,9 @@ public sealed class ImageFolderSource : DataSource
     /// <summary>The folder the images were listed from.</summary>
     public override string Origin => directory;
 
+    /// <summary>Every image's label, from its class folder: a split or a class count decodes no image.</summary>
+    protected internal override long[] ReadLabels() => (long[])labels.Clone();
+
     /// <summary>Decodes the images at <paramref name="indices"/>; each call uses its own decoders, so calls may run at once.</summary>
     /// <exception cref="InvalidDataException">An image's pixel data is corrupt or the file changed since it was opened; the message names it.</exception>
     protected internal override void Read(ReadOnlySpan<long> indices, Span<float> features, Span<long> batchLabels)
