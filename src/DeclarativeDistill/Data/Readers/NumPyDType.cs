@@ -40,7 +40,7 @@ internal sealed class NumPyDType
     /// <exception cref="InvalidDataException">A type this reader does not convert; the message names <paramref name="name"/> and says what to do.</exception>
     public static NumPyDType Parse(string descr, string name)
     {
-        if (descr.Length < 3 || descr[0] is not ('<' or '>' or '|' or '='))
+        if (descr.Length < 2 || descr[0] is not ('<' or '>' or '|' or '='))
         {
             throw new InvalidDataException($"{name}: the header's dtype '{descr}' is not a NumPy type descriptor such as '<f4'.");
         }

@@ -163,7 +163,7 @@ internal sealed class NumPySource : DataSource
         Span<byte> element = stackalloc byte[type.Size];
         features.ReadData((index * FeatureSize + feature) * type.Size, element);
         string value = type.Format(element);
-        string what = value is "nan" or "inf" or "-inf" ? value : $"{value}, beyond the range of float32";
+        string what = value is "nan" or "inf" or "-inf" ? value : $"{value}, beyond the range of float32,";
         string where = Shape.IsImage
             ? $" (channel {feature / (Shape.Height * Shape.Width)}, row {feature / Shape.Width % Shape.Height}, column {feature % Shape.Width})"
             : "";
