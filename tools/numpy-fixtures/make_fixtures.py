@@ -10,7 +10,7 @@ expected.json maps each array (a file name, or "file.npz/member" for an archive 
   dtype   its dtype descriptor (the header's 'descr'),
   values  every element in C order, as the float32 the C# reader makes of a feature array (a.astype(np.float32),
           exact in JSON: a float32 widened to a double prints and parses back to itself); integers for labels,
-  sum     the sum of those values in float64.
+  sum     the sum of those values in float64 (the only check of cluster_x.npy, which is there to be trained on).
 Arrays the reader must refuse (fortran order, objects, NaN, ...) are listed with shape and dtype only.
 """
 import json
@@ -23,23 +23,21 @@ rng = np.random.default_rng(20260)
 expected = {}
 
 
-def describe(name, a, as_labels=False):
+def describe(name, a, as_labels=False, with_values=True):
     values = a.astype(np.int64) if as_labels else a.astype(np.float32)
-    expected[name] = {
-        "shape": list(a.shape),
-        "dtype": a.dtype.str,
-        "values": [int(v) for v in values.ravel()] if as_labels else [float(v) for v in values.ravel()],
-        "sum": float(values.astype(np.float64).sum()),
-    }
+    expected[name] = {"shape": list(a.shape), "dtype": a.dtype.str}
+    if with_values:
+        expected[name]["values"] = [int(v) for v in values.ravel()] if as_labels else [float(v) for v in values.ravel()]
+    expected[name]["sum"] = float(values.astype(np.float64).sum())
 
 
-def save(file, a, as_labels=False, check=True):
+def save(file, a, as_labels=False, check=True, with_values=True):
     path = os.path.join(OUT, file)
     np.save(path, a)
     if check:
         back = np.load(path)
         assert back.dtype == a.dtype and back.shape == a.shape and np.array_equal(back, a)
-        describe(file, back, as_labels)
+        describe(file, back, as_labels, with_values)
     else:
         expected[file] = {"shape": list(a.shape), "dtype": a.dtype.str}
 
@@ -63,11 +61,17 @@ def main():
     # Labels: int64 for the vectors, int32 for the uint8 images, uint8 for the float images.
     save("i64_labels.npy", np.array([0, 3, 1, 2, 3, 0], dtype=np.int64), as_labels=True)
     save("i32_labels.npy", rng.integers(0, 10, 5).astype(np.int32), as_labels=True)
-    save("u8_labels.npy", np.array([2, 0, 1, 2], dtype=np.uint8), as_labels=True)
+    save("u8_labels.npy", np.array([2, 0, 1], dtype=np.uint8), as_labels=True)
     save("f64_labels.npy", np.array([1.0, 0.0, 2.0, 1.0, 0.0, 2.0]), as_labels=True)  # integral floats: accepted
     save("f64_fractional_labels.npy", np.array([1.0, 0.0, 2.5, 1.0, 0.0, 2.0]), check=False)
     save("negative_labels.npy", np.array([0, 1, 2, -1, 0, 1], dtype=np.int64), check=False)
     save("short_labels.npy", np.array([0, 1, 2, 1, 0], dtype=np.int64), as_labels=True)
+
+    # A small learnable problem for training: four Gaussian clusters in 12 dimensions (the tests' ClusterTeacher).
+    centres = rng.standard_normal((4, 12)) * 2
+    cluster_y = rng.integers(0, 4, 64)
+    save("cluster_x.npy", (centres[cluster_y] + rng.standard_normal((64, 12))).astype(np.float32), with_values=False)
+    save("cluster_y.npy", cluster_y.astype(np.int64), as_labels=True)
 
     # Big-endian (as written on a big-endian machine, or by a.astype('>f4')).
     save("f32_big_endian.npy", rng.standard_normal((4, 3)).astype(">f4"))
