@@ -309,18 +309,13 @@ public sealed class NumPyTests : IDisposable
     }
 
     [Theory]
-    [InlineData("{\"descr\": \"<f4\", \"fortran_order\": False, \"shape\": (6L, 5L)}")]
-    [InlineData("{'shape':(6,5),'fortran_order':True,'descr':'<f4'}")] // reordered, no spaces; Fortran order refused only for 2+ non-trivial axes
+    [InlineData("{\"descr\": \"<f4\", \"fortran_order\": False, \"shape\": (6L, 5L)}")] // Python 2's repr
+    [InlineData("{'shape':(6,5),'fortran_order':False,'descr':'<f4'}")] // reordered, no spaces, no trailing comma
     public void Headers_written_otherwise_than_today_are_read(string header)
     {
-        string path = WithHeader("f32_vectors.npy", header);
+        using var data = Datasets.FromNumPy(WithHeader("f32_vectors.npy", header));
 
-        if (header.Contains("True", StringComparison.Ordinal))
-        {
-            Assert.Contains("np.ascontiguousarray", Assert.Throws<InvalidDataException>(() => Datasets.FromNumPy(path)).Message);
-            return;
-        }
-        using var data = Datasets.FromNumPy(path);
+        Assert.Equal(new FeatureShape(5), data.Shape);
         Assert.Equal(ExpectedFloats("f32_vectors.npy"), data.Features.data<float>().ToArray());
     }
 
