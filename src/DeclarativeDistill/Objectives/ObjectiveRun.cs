@@ -21,11 +21,10 @@ internal sealed class ObjectiveRun : IDisposable
     private readonly string[] studentLayers;
     private readonly string? studentLogitsLayer;
     private readonly bool studentLogits;
-    private readonly string[][] teacherLayers;
-    private readonly string?[] teacherLogitsLayers;
-    private readonly bool teacherLogits;
+    private readonly TeacherPass teacherPass;
     private readonly Device device;
     private Tensor[][]? cache;
+    private TeacherOutputStore? store;
     private Tensor?[] constants;
 
     private ObjectiveRun(IReadOnlyList<TermRuntime> runtimes, TermSetup setup)
@@ -37,13 +36,11 @@ internal sealed class ObjectiveRun : IDisposable
         studentLayers = terms.SelectMany(t => t.StudentLayers).Distinct().ToArray();
         studentLogits = terms.Any(t => t.ReadsStudentLogits);
         studentLogitsLayer = studentLayers.Length > 0 && studentLogits ? ((IFeatureLayers)student).FeatureLayers[^1] : null;
-        teacherLogits = terms.Any(t => t.ReadsTeacherLogits);
-        teacherLayers = Enumerable.Range(0, teachers.Count)
-            .Select(i => terms.SelectMany(t => t.TeacherLayers).Where(l => l.Teacher == i).Select(l => l.Layer).Distinct().ToArray())
-            .ToArray();
-        teacherLogitsLayers = teacherLayers
-            .Select((layers, i) => layers.Length > 0 && teacherLogits ? ((IFeatureLayers)teachers[i]).FeatureLayers[^1] : null)
-            .ToArray();
+        teacherPass = new TeacherPass(teachers,
+            Enumerable.Range(0, teachers.Count)
+                .Select(i => terms.SelectMany(t => t.TeacherLayers).Where(l => l.Teacher == i).Select(l => l.Layer).Distinct().ToArray())
+                .ToArray(),
+            terms.Any(t => t.ReadsTeacherLogits));
         constants = new Tensor?[runtimes.Count];
         device = setup.Device;
     }
@@ -55,7 +52,7 @@ internal sealed class ObjectiveRun : IDisposable
     public IReadOnlyList<Model> Adapters => runtimes.SelectMany(r => r.Adapters).ToList();
 
     /// <summary>Whether any term reads the teachers.</summary>
-    public bool ReadsTeachers => teacherLogits || teacherLayers.Any(l => l.Length > 0);
+    public bool ReadsTeachers => teacherPass.ReadsAnything;
 
     /// <summary>Per term, per example (double, on the CPU), what the cached teacher side leaves out of its value; null for a term without.</summary>
     public IReadOnlyList<Tensor?> Offsets => constants;
@@ -184,6 +181,13 @@ internal sealed class ObjectiveRun : IDisposable
         }
     }
 
+    /// <summary>Reads the teachers' outputs from <paramref name="outputs"/> instead of running the teachers, once it is checked to serve this run.</summary>
+    public void UseStore(TeacherOutputStore outputs, DataSource data)
+    {
+        outputs.CheckServes(teacherPass, teachers, data);
+        store = outputs;
+    }
+
     /// <summary>The weighted terms of a batch and their sum. Intermediate tensors go to the caller's dispose scope.</summary>
     public BatchLoss Loss(TrainingLoop.Batch batch)
     {
@@ -192,7 +196,9 @@ internal sealed class ObjectiveRun : IDisposable
         if (cache is null && ReadsTeachers)
         {
             using var _ = no_grad();
-            teacherOutputs = TeacherForward(batch.Features);
+            teacherOutputs = store is null
+                ? TeacherForward(batch.Features)
+                : store.Read(batch.Indices.data<long>().ToArray(), teachers.Count, device);
         }
         var rows = cache is null || device.type == DeviceType.CPU ? batch.Indices : batch.Indices.to(device);
         var values = new Tensor[runtimes.Count];
@@ -268,28 +274,7 @@ internal sealed class ObjectiveRun : IDisposable
     }
 
     /// <summary>The teachers' outputs the terms read, each teacher running once and only as far as the deepest layer read.</summary>
-    private TeacherOutputs TeacherForward(Tensor features)
-    {
-        var logits = new Tensor?[teachers.Count];
-        var layers = new Dictionary<(int, string), Tensor>();
-        for (int t = 0; t < teachers.Count; t++)
-        {
-            if (teacherLayers[t].Length == 0)
-            {
-                logits[t] = teacherLogits ? teachers[t].call(features) : null;
-                continue;
-            }
-            string? last = teacherLogitsLayers[t];
-            var asked = last is null ? teacherLayers[t] : teacherLayers[t].Append(last).ToArray();
-            var outputs = ((IFeatureLayers)teachers[t]).Features(features, asked);
-            for (int i = 0; i < teacherLayers[t].Length; i++)
-            {
-                layers[(t, teacherLayers[t][i])] = outputs[i];
-            }
-            logits[t] = last is null ? null : outputs[^1];
-        }
-        return new TeacherOutputs(logits, layers, features.shape[0]);
-    }
+    private TeacherOutputs TeacherForward(Tensor features) => teacherPass.Run(features);
 
     private static void CheckLayer(Model network, string role, string layer, DistillationTerm term)
     {

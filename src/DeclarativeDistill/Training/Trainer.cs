@@ -158,7 +158,11 @@ public static class Trainer
                 long bytesPerExample = run.Check(data, device);
                 // Teacher sides of layers count against the feature budget; logits are always small enough.
                 bool fits = !terms.Any(t => t.TeacherLayers.Any()) || bytesPerExample * data.Count <= options.FeatureCacheBytes;
-                if (run.ReadsTeachers && options.CacheTeacherOutputs && options.Augment is null && options.Epochs > 0 && fits)
+                if (run.ReadsTeachers && options.TeacherOutputs is { } store)
+                {
+                    run.UseStore(store, data);
+                }
+                else if (run.ReadsTeachers && options.CacheTeacherOutputs && options.Augment is null && options.Epochs > 0 && fits)
                 {
                     run.CacheTeacherSides(data);
                 }

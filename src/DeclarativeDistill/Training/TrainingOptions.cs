@@ -66,6 +66,14 @@ public sealed record TrainingOptions
     public bool CacheTeacherOutputs { get; init; } = true;
 
     /// <summary>
+    /// In <c>Distill</c>, the teachers' outputs computed beforehand and kept on disk (<see cref="TeacherOutputStore"/>),
+    /// read a batch at a time instead of running the teachers or caching their outputs in memory: for transfer sets whose
+    /// teacher outputs do not fit in memory, or were computed on other machines. The store must have been made from the
+    /// same teachers and transfer set, and hold every output the objective reads. Not with <see cref="Augment"/>. Default none.
+    /// </summary>
+    public TeacherOutputStore? TeacherOutputs { get; init; }
+
+    /// <summary>
     /// Epochs of FitNets' first stage (the hint stage, <see cref="HintTraining.TwoStages"/>), which trains the student
     /// up to its guided layers on the hint terms before <see cref="Epochs"/> of distillation. Default null: as many as
     /// <see cref="Epochs"/>.
@@ -134,6 +142,8 @@ public sealed record TrainingOptions
         Require(ProgressInterval >= 0, nameof(ProgressInterval), $"must not be negative; got {ProgressInterval}");
         Require(CheckpointInterval >= 1, nameof(CheckpointInterval), $"must be at least 1; got {CheckpointInterval}");
         Require(Enum.IsDefined(Schedule), nameof(Schedule), $"is not a known schedule: {(int)Schedule}");
+        Require(TeacherOutputs is null || Augment is null, nameof(TeacherOutputs),
+            "cannot serve augmented batches (the store holds the teachers' outputs for the examples as they are); remove Augment or the store");
     }
 
     private static bool IsFloat32(double value) => (float)value is > 0 and <= float.MaxValue;
