@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using static TorchSharp.torch;
 
 namespace DeclarativeDistill;
@@ -122,6 +123,36 @@ public abstract class DataSource : IDisposable
             throw new ArgumentOutOfRangeException(name, $"A split fraction must be between 0 and 1 (exclusive); got {fraction}.");
         }
     }
+
+    /// <summary>
+    /// Calls <paramref name="each"/> with the examples in order, <paramref name="size"/> at a time (features and labels on
+    /// the CPU, null labels without), each chunk in a dispose scope of its own: a source on disk is read ahead by
+    /// background workers (<see cref="BatchReader"/>), as training reads it.
+    /// </summary>
+    internal void ForEachChunk(int size, Action<Tensor, Tensor?> each)
+    {
+        int chunks = (Count + size - 1) / size;
+        using var reader = InMemory is null
+            ? new BatchReader(this, System.Linq.Enumerable.Range(0, Count).Select(i => (long)i).ToArray(), size, chunks, Environment.ProcessorCount, DefaultReadAheadBytes)
+            : null;
+        for (int chunk = 0; chunk < chunks; chunk++)
+        {
+            using var scope = NewDisposeScope();
+            if (reader is null)
+            {
+                var (features, labels) = ReadRange((long)chunk * size, Math.Min(size, Count - chunk * size));
+                each(features, labels);
+            }
+            else
+            {
+                var (features, labels, _) = reader.Take(chunk);
+                each(features, labels);
+            }
+        }
+    }
+
+    /// <summary>Read-ahead memory for passes outside training (evaluation, the teacher cache): <see cref="TrainingOptions.MemoryBudgetBytes"/>' default.</summary>
+    internal const long DefaultReadAheadBytes = 512L << 20;
 
     /// <summary>The examples at <paramref name="indices"/> as tensors on the CPU: features <c>[B, ...Shape]</c>, labels <c>[B]</c> (null without labels).</summary>
     internal (Tensor Features, Tensor? Labels) ReadBatch(ReadOnlySpan<long> indices)

@@ -22,9 +22,28 @@ internal static class RowChunks
     public static Tensor[] Concatenate(Tensor features, Device device, Func<Tensor, IReadOnlyList<Tensor>> pass) =>
         Concatenate(features.shape[0], (start, size) => features.narrow(0, start, size), device, pass);
 
-    /// <summary>As the overload for a tensor, over the examples of <paramref name="data"/>, read a chunk at a time.</summary>
-    public static Tensor[] Concatenate(DataSource data, Device device, Func<Tensor, IReadOnlyList<Tensor>> pass) =>
-        Concatenate(data.Count, (start, size) => data.ReadRange(start, size).Features, device, pass);
+    /// <summary>As the overload for a tensor, over the examples of <paramref name="data"/>, read a chunk at a time (ahead, for a source on disk).</summary>
+    public static Tensor[] Concatenate(DataSource data, Device device, Func<Tensor, IReadOnlyList<Tensor>> pass)
+    {
+        if (data.InMemory is { } memory)
+        {
+            return Concatenate(memory.Features, device, pass);
+        }
+        using var _ = no_grad();
+        var chunks = new List<Tensor[]>();
+        try
+        {
+            data.ForEachChunk(Size, (features, _) => chunks.Add(pass(features.to(device)).Select(o => o.MoveToOuterDisposeScope()).ToArray()));
+            return Join(chunks);
+        }
+        finally
+        {
+            foreach (var tensor in chunks.SelectMany(c => c))
+            {
+                tensor.Dispose();
+            }
+        }
+    }
 
     private static Tensor[] Concatenate(long count, Func<long, int, Tensor> rows, Device device, Func<Tensor, IReadOnlyList<Tensor>> pass)
     {
@@ -38,10 +57,7 @@ internal static class RowChunks
                 var outputs = pass(rows(start, (int)Math.Min(Size, count - start)).to(device));
                 chunks.Add(outputs.Select(o => o.MoveToOuterDisposeScope()).ToArray());
             }
-            int outputCount = chunks.Count == 0 ? 0 : chunks[0].Length;
-            return Enumerable.Range(0, outputCount)
-                .Select(i => chunks.Count == 1 ? chunks[0][i].alias() : cat(chunks.Select(c => c[i]).ToList(), 0))
-                .ToArray();
+            return Join(chunks);
         }
         finally
         {
@@ -50,5 +66,14 @@ internal static class RowChunks
                 tensor.Dispose();
             }
         }
+    }
+
+    /// <summary>Each output of every chunk, concatenated along the rows (new tensors; the chunks stay the caller's).</summary>
+    private static Tensor[] Join(List<Tensor[]> chunks)
+    {
+        int outputCount = chunks.Count == 0 ? 0 : chunks[0].Length;
+        return Enumerable.Range(0, outputCount)
+            .Select(i => chunks.Count == 1 ? chunks[0][i].alias() : cat(chunks.Select(c => c[i]).ToList(), 0))
+            .ToArray();
     }
 }

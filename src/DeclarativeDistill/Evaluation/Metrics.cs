@@ -27,16 +27,13 @@ public static class Metrics
         var device = DeviceOf(model);
         WithEvalMode(model, () =>
         {
-            for (long start = 0; start < test.Count; start += Chunk)
+            test.ForEachChunk(Chunk, (features, rowLabels) =>
             {
-                using var scope = NewDisposeScope();
-                long size = Math.Min(Chunk, test.Count - start);
-                var (features, rowLabels) = test.ReadRange(start, (int)size);
                 var logits = model.call(features.to(device));
                 var labels = rowLabels!.to(device);
                 correct += logits.argmax(1).eq(labels).sum().item<long>();
                 lossSum += nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).item<float>();
-            }
+            });
         });
         int errors = test.Count - (int)correct;
         return new Evaluation((double)correct / test.Count, errors, test.Count, lossSum / test.Count);

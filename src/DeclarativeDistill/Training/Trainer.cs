@@ -157,7 +157,8 @@ public static class Trainer
             {
                 long bytesPerExample = run.Check(data, device);
                 // Teacher sides of layers count against the feature budget; logits are always small enough.
-                bool fits = !terms.Any(t => t.TeacherLayers.Any()) || bytesPerExample * data.Count <= options.FeatureCacheBytes;
+                bool fits = (!terms.Any(t => t.TeacherLayers.Any()) || bytesPerExample * data.Count <= options.FeatureCacheBytes)
+                    && (data.InMemory is not null || bytesPerExample * data.Count <= options.MemoryBudgetBytes); // data on disk: within its budget
                 if (run.ReadsTeachers && options.TeacherOutputs is { } store)
                 {
                     run.UseStore(store, data);

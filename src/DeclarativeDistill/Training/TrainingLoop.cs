@@ -10,7 +10,8 @@ namespace DeclarativeDistill;
 
 /// <summary>
 /// The loop that <c>Fit</c> and <c>Distill</c> share. Each batch is the next slice of a seeded permutation: an
-/// <c>index_select</c> of the data held in memory, or read from the source; then moved to the model's device. The loss is summed on the
+/// <c>index_select</c> of the data held in memory, or read from the source by background workers ahead of training
+/// (<see cref="BatchReader"/>, within <see cref="TrainingOptions.MemoryBudgetBytes"/>); then moved to the model's device. The loss is summed on the
 /// device and read back only when progress is reported or an epoch ends, so the loop does not wait for
 /// the device batch by batch.
 /// </summary>
@@ -77,7 +78,10 @@ internal static class TrainingLoop
             {
                 epochStarting?.Invoke(epoch, options.Epochs);
                 var epochClock = Stopwatch.StartNew();
-                using var order = randperm(count, generator: shuffler);
+                using var order = EpochOrder.Draw(count, data.BlockSize, shuffler);
+                using var reader = data.InMemory is null
+                    ? new BatchReader(data, order.data<long>().ToArray(), batchSize, batchesPerEpoch, options.DataWorkers, options.MemoryBudgetBytes)
+                    : null;
                 // Sums over the epoch's examples, in double precision: the loss and each of its terms.
                 using var lossSum = zeros(1, dtype: ScalarType.Float64, device: device);
                 using var termSums = new TermSums(device, termNames);
@@ -92,7 +96,7 @@ internal static class TrainingLoop
                         var indices = order.narrow(0, start, size);
                         var (features, labels) = data.InMemory is { } memory
                             ? (memory.Features.index_select(0, indices), memory.LabelsOrNull?.index_select(0, indices))
-                            : data.ReadBatch(indices.data<long>().ToArray());
+                            : Read(reader!, batch - 1);
                         if (!onCpu)
                         {
                             features = features.to(device);
@@ -164,6 +168,13 @@ internal static class TrainingLoop
             model.eval();
         }
         return new TrainingReport(epochs, preparationTime, clock.Elapsed + preparationTime, resumed?.EpochsCompleted ?? 0);
+    }
+
+    /// <summary>A batch read ahead by the reader, as tensors in the current dispose scope.</summary>
+    private static (Tensor Features, Tensor? Labels) Read(BatchReader reader, int batch)
+    {
+        var (features, labels, _) = reader.Take(batch);
+        return (features, labels);
     }
 
     /// <summary>

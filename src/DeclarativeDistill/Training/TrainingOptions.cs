@@ -66,6 +66,20 @@ public sealed record TrainingOptions
     public bool CacheTeacherOutputs { get; init; } = true;
 
     /// <summary>
+    /// Memory, in bytes, that data not held in memory (a <see cref="DataSource"/> on disk: an image folder, a memory-mapped
+    /// array) may take while training: batches read ahead of the training thread, and the teachers' outputs cached for the
+    /// transfer set (computed per batch instead when they would not fit; a <see cref="TeacherOutputStore"/> keeps them on
+    /// disk). The model, its optimizer and libtorch's own buffers are not counted. Default 512 MiB.
+    /// </summary>
+    public long MemoryBudgetBytes { get; init; } = 512L << 20;
+
+    /// <summary>
+    /// Background workers that read and decode batches of data not held in memory, ahead of training. Default: the
+    /// number of processors (decoding images is work for every core; a memory-mapped array needs one).
+    /// </summary>
+    public int DataWorkers { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
     /// In <c>Distill</c>, the teachers' outputs computed beforehand and kept on disk (<see cref="TeacherOutputStore"/>),
     /// read a batch at a time instead of running the teachers or caching their outputs in memory: for transfer sets whose
     /// teacher outputs do not fit in memory, or were computed on other machines. The store must have been made from the
@@ -142,6 +156,8 @@ public sealed record TrainingOptions
         Require(ProgressInterval >= 0, nameof(ProgressInterval), $"must not be negative; got {ProgressInterval}");
         Require(CheckpointInterval >= 1, nameof(CheckpointInterval), $"must be at least 1; got {CheckpointInterval}");
         Require(Enum.IsDefined(Schedule), nameof(Schedule), $"is not a known schedule: {(int)Schedule}");
+        Require(MemoryBudgetBytes > 0, nameof(MemoryBudgetBytes), $"must be positive; got {MemoryBudgetBytes}");
+        Require(DataWorkers >= 1, nameof(DataWorkers), $"must be at least 1; got {DataWorkers}");
         Require(TeacherOutputs is null || Augment is null, nameof(TeacherOutputs),
             "cannot serve augmented batches (the store holds the teachers' outputs for the examples as they are); remove Augment or the store");
     }
