@@ -1,4 +1,6 @@
 using System;
+using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using static TorchSharp.torch;
@@ -52,10 +54,28 @@ internal sealed class BatchReader : IDisposable
     public (Tensor Features, Tensor? Labels, long[] Indices) Take(int batch)
     {
         var read = reads[batch] ?? throw new InvalidOperationException($"Batch {batch} was not scheduled.");
-        (float[] features, long[] labels) values;
+        int size = Size(batch);
+        Tensor? features = null;
+        Tensor? labels = null;
         try
         {
-            values = read.GetAwaiter().GetResult();
+            var (values, labelValues) = read.GetAwaiter().GetResult();
+            try
+            {
+                // Copied into native tensors, so that the pooled buffers go back at once and the managed heap stays flat.
+                features = empty(data.Shape.BatchShape(size));
+                features.bytes = MemoryMarshal.AsBytes(values.AsSpan(0, size * data.FeatureSize));
+                if (data.HasLabels)
+                {
+                    labels = empty(size, dtype: ScalarType.Int64);
+                    labels.bytes = MemoryMarshal.AsBytes(labelValues.AsSpan(0, size));
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(values);
+                ArrayPool<long>.Shared.Return(labelValues);
+            }
         }
         finally
         {
@@ -63,9 +83,8 @@ internal sealed class BatchReader : IDisposable
             slots.Release();
             Schedule();
         }
-        int size = Size(batch);
         var indices = order.AsSpan(batch * batchSize, size).ToArray();
-        return (tensor(values.features, data.Shape.BatchShape(size)), data.HasLabels ? tensor(values.labels) : null, indices);
+        return (features, labels, indices);
     }
 
     /// <summary>Starts reads while there are free slots (from the training thread, and after each batch taken).</summary>
@@ -84,9 +103,18 @@ internal sealed class BatchReader : IDisposable
         try
         {
             int size = Size(batch);
-            var features = new float[checked(size * data.FeatureSize)];
-            var labels = new long[data.HasLabels ? size : 0];
-            data.Read(order.AsSpan(batch * batchSize, size), features, labels);
+            var features = ArrayPool<float>.Shared.Rent(checked(size * data.FeatureSize));
+            var labels = ArrayPool<long>.Shared.Rent(data.HasLabels ? size : 0);
+            try
+            {
+                data.Read(order.AsSpan(batch * batchSize, size), features.AsSpan(0, size * data.FeatureSize), labels.AsSpan(0, data.HasLabels ? size : 0));
+            }
+            catch
+            {
+                ArrayPool<float>.Shared.Return(features);
+                ArrayPool<long>.Shared.Return(labels);
+                throw;
+            }
             return (features, labels);
         }
         finally
