@@ -6,10 +6,17 @@ using DeclarativeDistill.Benchmarks;
 // dotnet run -c Release --project benchmarks/DeclarativeDistill.Benchmarks -- training 9     (training engine, 9 repetitions)
 // dotnet run -c Release --project benchmarks/DeclarativeDistill.Benchmarks -- training 9 gemm    (one part: handwritten, marginal, gemm, memory, conv, hints)
 // dotnet run -c Release --project benchmarks/DeclarativeDistill.Benchmarks -- inference 9    (teacher vs student, TorchSharp vs ONNX Runtime)
+// dotnet run -c Release --project benchmarks/DeclarativeDistill.Benchmarks -- data 7    (data from disk against data in memory)
 // dotnet run -c Release --project benchmarks/DeclarativeDistill.Benchmarks -- generator-edit 15    (the edit, its floor and the transforms alone, interleaved)
 if (args is ["inference", ..])
 {
     DeclarativeDistill.Benchmarks.Inference.InferenceBenchmarks.Run(
+        repetitions: args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
+    return;
+}
+if (args is ["data", ..])
+{
+    DeclarativeDistill.Benchmarks.Data.DataBenchmarks.Run(
         repetitions: args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
     return;
 }
