@@ -139,6 +139,36 @@ public sealed class TableReaderTests
     }
 
     [Fact]
+    public void A_parquet_file_on_disk_streams_by_row_group_as_it_trains_in_memory()
+    {
+        using var folder = new TempFolder();
+        using var data = SyntheticData.Create(120, seed: 66);
+        string path = folder.File("clusters.parquet");
+        WriteParquet(path, data, rowGroups: 4);
+
+        using var onDisk = Datasets.OpenParquet(path, new TableOptions { Label = "label" });
+        using var inMemory = Datasets.FromParquet(path, new TableOptions { Label = "label" });
+        Assert.Equal(30, onDisk.BlockSize);
+        Assert.Equal(Species, onDisk.ClassNames);
+        using (var read = onDisk.ToMemory())
+        {
+            Assert.True(SyntheticData.Same(inMemory.Features, read.Features));
+            Assert.True(SyntheticData.Same(inMemory.Labels, read.Labels));
+        }
+        // Row groups are its blocks: its epochs are shuffled block-wise, so the losses are not the in-memory run's,
+        // but it learns as well.
+        var streamed = Losses(onDisk);
+        var memory = Losses(inMemory);
+        Assert.True(streamed[^1] < streamed[0] && Math.Abs(streamed[^1] - memory[^1]) < 0.2 * memory[^1], $"{string.Join(", ", streamed)} against {string.Join(", ", memory)}");
+        var (train, test) = onDisk.Split(test: 0.25, seed: 4);
+        using (train)
+        using (test)
+        {
+            Assert.Equal(90, train.Count);
+        }
+    }
+
+    [Fact]
     public void A_faulty_parquet_file_is_refused_naming_the_row_and_column()
     {
         using var folder = new TempFolder();
@@ -160,7 +190,7 @@ public sealed class TableReaderTests
             Assert.Throws<InvalidDataException>(() => Datasets.FromParquet(csv)).Message);
     }
 
-    private static double[] Losses(LabeledDataset data)
+    private static double[] Losses(DataSource data)
     {
         manual_seed(64);
         using var model = new ClusterTeacher();
