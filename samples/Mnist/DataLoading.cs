@@ -34,7 +34,9 @@ public static class DataLoading
     /// <param name="path">A directory, or a single CSV file.</param>
     /// <param name="seed">Seeds the split of a single CSV file.</param>
     /// <exception cref="IOException">The path does not exist or a file is missing.</exception>
-    /// <exception cref="InvalidDataException">The path matches no layout (the message lists them), or a file cannot be read as its layout needs.</exception>
+    /// <exception cref="InvalidDataException">
+    /// The path matches no layout (the message lists them), or a file cannot be read as its layout needs (classes.txt included).
+    /// </exception>
     public static (LabeledDataset Train, LabeledDataset Test, string Layout) Load(string path, long seed)
     {
         if (File.Exists(path))
@@ -86,7 +88,14 @@ public static class DataLoading
             return images.WithShape(Row);
         }
         var options = new ImageFolderOptions { ConvertChannels = true, ClassNames = classes };
-        return BothOrNeither(() => Read("train", options), train => Read("test", options with { ClassNames = train.ClassNames }));
+        try
+        {
+            return BothOrNeither(() => Read("train", options), train => Read("test", options with { ClassNames = train.ClassNames }));
+        }
+        catch (ArgumentException e) when (classes is not null)
+        {
+            throw new InvalidDataException($"{classesFile}: {e.Message}", e); // a name given twice, or blank
+        }
     }
 
     private static (LabeledDataset, LabeledDataset) SplitCsv(string file, long seed)

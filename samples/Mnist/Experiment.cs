@@ -38,7 +38,7 @@ public static class Experiment
                 source = $"{Path.GetFullPath(dataPath)} ({layout})";
             }
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException)
+        catch (Exception e) when (e is IOException or InvalidDataException)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]Cannot load the data:[/] {e.Message}");
             return 1;
