@@ -17,7 +17,7 @@ namespace Samples.Mnist;
 /// </summary>
 public static class Experiment
 {
-    public static int Run(Recipe recipe, DirectoryInfo? dataDirectory, int threads, string experiment = "compare")
+    public static int Run(Recipe recipe, string? dataPath, int threads, string experiment = "compare")
     {
         if (Console.IsOutputRedirected)
         {
@@ -25,11 +25,18 @@ public static class Experiment
         }
         torch.set_num_threads(threads);
         LabeledDataset train, test;
+        string source = "embedded MNIST sample";
         try
         {
-            (train, test) = dataDirectory is null
-                ? Datasets.MnistSample()
-                : Datasets.FromIdxDirectory(dataDirectory.FullName);
+            if (dataPath is null)
+            {
+                (train, test) = Datasets.MnistSample();
+            }
+            else
+            {
+                (train, test, string layout) = DataLoading.Load(dataPath, recipe.Seed);
+                source = $"{Path.GetFullPath(dataPath)} ({layout})";
+            }
         }
         catch (Exception e) when (e is IOException or InvalidDataException)
         {
@@ -47,7 +54,7 @@ public static class Experiment
                 return 1;
             }
             AnsiConsole.MarkupLineInterpolated(
-                $"Data: {(dataDirectory?.FullName ?? "embedded MNIST sample")}: {train.Count:N0} training and {test.Count:N0} test images. Seed {recipe.Seed}, {threads} threads. Learning rates: teacher {recipe.TeacherLearningRate}, baselines {recipe.BaselineLearningRate}, distilled {recipe.DistillLearningRate}.");
+                $"Data: {source}: {train.Count:N0} training and {test.Count:N0} test images. Seed {recipe.Seed}, {threads} threads. Learning rates: teacher {recipe.TeacherLearningRate}, baselines {recipe.BaselineLearningRate}, distilled {recipe.DistillLearningRate}.");
             if (experiment == Methods.MethodsExperiment.Name)
             {
                 Methods.MethodsExperiment.Run(recipe, train, test);
@@ -70,7 +77,7 @@ public static class Experiment
             }
             // The recipe was chosen on the embedded digits. On other data, each student's learning rate (hard labels)
             // and temperature and Alpha (distilled) are chosen on a held-out tenth of the training set instead.
-            var selection = dataDirectory is null ? null : Selection.HoldOut(train, recipe);
+            var selection = dataPath is null ? null : Selection.HoldOut(train, recipe);
             if (selection is not null)
             {
                 AnsiConsole.MarkupLineInterpolated(

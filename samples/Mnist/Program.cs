@@ -1,6 +1,5 @@
 using System;
 using System.CommandLine;
-using System.IO;
 using System.Linq;
 using Samples.Mnist;
 using Samples.Mnist.FitNets;
@@ -21,10 +20,10 @@ var seed = new Option<long>("--seed")
 var teacherLearningRate = LearningRate("--teacher-lr", "the teacher", Recipe.Default.TeacherLearningRate);
 var baselineLearningRate = LearningRate("--baseline-lr", "the students trained on hard labels", Recipe.Default.BaselineLearningRate);
 var distillLearningRate = LearningRate("--distill-lr", "the distilled students", Recipe.Default.DistillLearningRate);
-var data = new Option<DirectoryInfo?>("--data")
+var data = new Option<string?>("--data")
 {
-    Description = "A directory of standard IDX files (train-images-idx3-ubyte[.gz], ..., t10k-labels-idx1-ubyte[.gz]), "
-        + "e.g. the full MNIST or Fashion-MNIST. Default: the 10,000 MNIST digits embedded in DeclarativeDistill.",
+    Description = "28x28 grayscale images with a training and a test set, e.g. the full MNIST or Fashion-MNIST, as "
+        + string.Join("; or ", DataLoading.Layouts) + ". Default: the 10,000 MNIST digits embedded in DeclarativeDistill.",
 };
 var experiment = new Option<string>("--experiment")
 {
