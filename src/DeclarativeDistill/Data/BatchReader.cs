@@ -32,7 +32,8 @@ internal sealed class BatchReader : IDisposable
     /// <param name="batches">Batches in the pass.</param>
     /// <param name="workers">Batches read at once.</param>
     /// <param name="budgetBytes">Memory that batches read ahead may take; at least one batch is always read ahead.</param>
-    public BatchReader(DataSource data, long[] order, int batchSize, int batches, int workers, long budgetBytes)
+    /// <param name="firstBatch">The first batch read (from 0): a pass resumed within an epoch starts later.</param>
+    public BatchReader(DataSource data, long[] order, int batchSize, int batches, int workers, long budgetBytes, int firstBatch = 0)
     {
         this.data = data;
         this.order = order;
@@ -44,6 +45,7 @@ internal sealed class BatchReader : IDisposable
         Ahead = ahead;
         slots = new SemaphoreSlim(ahead, ahead);
         this.workers = new SemaphoreSlim(Math.Max(1, workers));
+        scheduled = firstBatch;
         Schedule();
     }
 

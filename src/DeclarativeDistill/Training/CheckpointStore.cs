@@ -11,24 +11,26 @@ using Model = TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.tor
 namespace DeclarativeDistill;
 
 /// <summary>
-/// Training checkpoints in one directory, taken at epoch boundaries: <c>checkpoint-000012.ddc</c> holds
-/// everything needed to continue exactly as an uninterrupted run would (weights, optimizer momentum,
-/// both random generators, the epoch reports). A file is written under a temporary name and renamed
+/// Training checkpoints in one directory, taken at epoch boundaries (<c>checkpoint-000012.ddc</c>: 12 epochs done) and,
+/// when asked, every few batches within an epoch (<c>checkpoint-000012-0000050.ddc</c>: 50 batches of the 13th done).
+/// Each holds everything needed to continue exactly as an uninterrupted run would (weights, optimizer momentum, both
+/// random generators, the epoch reports, and within an epoch the batches done and the loss sums so far). A file is written under a temporary name and renamed
 /// into place, so a crash never leaves a half-written checkpoint; the previous one is kept beside it.
 /// </summary>
 /// <remarks>
-/// Format: the magic bytes <c>DDCKPT04</c>, the payload length (int64), the payload, and the payload's
+/// Format: the magic bytes <c>DDCKPT05</c>, the payload length (int64), the payload, and the payload's
 /// SHA-256. The payload starts with the run's fingerprint, so a checkpoint is never applied to a different run;
-/// each epoch carries its loss terms by name, so a new kind of term needs no new format. Earlier formats are still
-/// read: <c>DDCKPT01</c> (epochs without loss terms), <c>DDCKPT02</c> (soft and hard terms) and <c>DDCKPT03</c> (soft,
-/// hard and hint terms by position, named from the run's own terms).
+/// each epoch carries its loss terms by name, so a new kind of term needs no new format. Within an epoch, the shuffler's
+/// state is the one the epoch began with, so that the epoch's order is drawn again. Earlier formats are still
+/// read: <c>DDCKPT01</c> (epochs without loss terms), <c>DDCKPT02</c> (soft and hard terms), <c>DDCKPT03</c> (soft,
+/// hard and hint terms by position, named from the run's own terms) and <c>DDCKPT04</c> (epoch boundaries only).
 /// </remarks>
 internal sealed class CheckpointStore
 {
     private const string Prefix = "checkpoint-";
     private const string Extension = ".ddc";
     private const string MagicPrefix = "DDCKPT0";
-    private const int Version = 4;
+    private const int Version = 5;
     private static readonly byte[] Magic = Encoding.ASCII.GetBytes(MagicPrefix + Version);
     private const int Kept = 2;
 
@@ -86,11 +88,27 @@ internal sealed class CheckpointStore
             var epoch = new EpochReport(reader.ReadInt32(), reader.ReadDouble(), TimeSpan.FromTicks(reader.ReadInt64()), reader.ReadDouble());
             epochs.Add(epoch with { Terms = version >= 4 ? ReadTerms(reader) : ReadPositionalTerms(reader, version) });
         }
-        return new CheckpointState(files[0], completed, epochs, reader);
+        PartialEpoch? partial = null;
+        if (version >= 5 && reader.ReadInt32() is var batches and > 0)
+        {
+            double lossSum = reader.ReadDouble();
+            var sums = new double?[reader.ReadInt32()];
+            for (int k = 0; k < sums.Length; k++)
+            {
+                sums[k] = reader.ReadBoolean() ? reader.ReadDouble() : null;
+            }
+            partial = new PartialEpoch(batches, lossSum, sums, TimeSpan.FromTicks(reader.ReadInt64()));
+        }
+        return new CheckpointState(files[0], completed, epochs, partial, reader);
     }
 
-    /// <summary>Writes the state after <paramref name="epochsCompleted"/> epochs, atomically, and drops all but the newest two.</summary>
-    public void Save(int epochsCompleted, IReadOnlyList<EpochReport> epochs, Model model, TorchSharp.Modules.SGD optimizer, Generator shuffler)
+    /// <summary>
+    /// Writes the state after <paramref name="epochsCompleted"/> epochs (and <paramref name="partial"/>'s batches of the
+    /// next), atomically, and drops all but the newest two. <paramref name="shufflerState"/> is the shuffler's state now,
+    /// or within an epoch the state it began the epoch with.
+    /// </summary>
+    public void Save(int epochsCompleted, IReadOnlyList<EpochReport> epochs, Model model, TorchSharp.Modules.SGD optimizer, Tensor shufflerState,
+        PartialEpoch? partial = null)
     {
         using var payload = new MemoryStream();
         using (var writer = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
@@ -111,13 +129,29 @@ internal sealed class CheckpointStore
                     writer.Write(term.Value);
                 }
             }
+            writer.Write(partial?.Batches ?? 0);
+            if (partial is not null)
+            {
+                writer.Write(partial.LossSum);
+                writer.Write(partial.TermSums.Count);
+                foreach (var sum in partial.TermSums)
+                {
+                    writer.Write(sum.HasValue);
+                    if (sum.HasValue)
+                    {
+                        writer.Write(sum.Value);
+                    }
+                }
+                writer.Write(partial.Elapsed.Ticks);
+            }
             WriteState(writer, torch.random.get_rng_state());
-            WriteState(writer, shuffler.get_state());
+            WriteState(writer, shufflerState.clone());
             model.save(writer);
             optimizer.save_state_dict(writer);
         }
 
-        string path = Path.Combine(directory, $"{Prefix}{epochsCompleted:D6}{Extension}");
+        string name = partial is null ? $"{epochsCompleted:D6}" : $"{epochsCompleted:D6}-{partial.Batches:D7}";
+        string path = Path.Combine(directory, Prefix + name + Extension);
         string temporary = path + ".tmp";
         using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
         {
@@ -139,8 +173,23 @@ internal sealed class CheckpointStore
     /// <summary>Checkpoint files, newest first.</summary>
     private List<string> Files() =>
         Directory.GetFiles(directory, Prefix + "*" + Extension)
-            .OrderByDescending(f => Path.GetFileName(f), StringComparer.Ordinal)
+            .Select(f => (Path: f, Progress: Progress(f)))
+            .Where(f => f.Progress is not null)
+            .OrderByDescending(f => f.Progress!.Value.Epochs).ThenByDescending(f => f.Progress!.Value.Batches)
+            .Select(f => f.Path)
             .ToList();
+
+    /// <summary>(epochs, batches) from <c>checkpoint-000012.ddc</c> or <c>checkpoint-000012-0000050.ddc</c>; null for another name.</summary>
+    private static (int Epochs, int Batches)? Progress(string path)
+    {
+        string name = Path.GetFileName(path)[Prefix.Length..^Extension.Length];
+        var parts = name.Split('-');
+        return parts.Length is 1 or 2
+            && int.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int epochs)
+            && (parts.Length == 1 || int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+            ? (epochs, parts.Length == 1 ? 0 : int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture))
+            : null;
+    }
 
     private static bool IsIntact(string path)
     {
@@ -236,8 +285,11 @@ internal sealed class CheckpointStore
     }
 }
 
+/// <summary>Where a checkpoint taken within an epoch stands: batches done, the sums of the loss and of each term so far, and the time spent.</summary>
+internal sealed record PartialEpoch(int Batches, double LossSum, IReadOnlyList<double?> TermSums, TimeSpan Elapsed);
+
 /// <summary>A loaded checkpoint: its header, and a reader positioned at the random-generator states.</summary>
-internal sealed record CheckpointState(string Path, int EpochsCompleted, IReadOnlyList<EpochReport> Epochs, BinaryReader Reader)
+internal sealed record CheckpointState(string Path, int EpochsCompleted, IReadOnlyList<EpochReport> Epochs, PartialEpoch? Partial, BinaryReader Reader)
 {
     /// <summary>Restores generators and weights; the optimizer state comes after the optimizer exists (<see cref="RestoreOptimizer"/>).</summary>
     public void RestoreModel(Model model, Generator shuffler)

@@ -64,6 +64,7 @@ internal static class TrainingLoop
         resumed?.RestoreOptimizer(optimizer);
         var epochs = new List<EpochReport>(resumed?.Epochs ?? Array.Empty<EpochReport>());
         int firstEpoch = (resumed?.EpochsCompleted ?? 0) + 1;
+        var partial = resumed?.Partial; // a checkpoint within an epoch: that epoch goes on from its next batch
 
         // The weights to go back to if the loss diverges: always weights whose loss was seen to be finite.
         // The loss of a batch is computed before its optimizer step, so the weights after an epoch's last
@@ -78,15 +79,24 @@ internal static class TrainingLoop
             {
                 epochStarting?.Invoke(epoch, options.Epochs);
                 var epochClock = Stopwatch.StartNew();
+                var elapsedBefore = partial?.Elapsed ?? TimeSpan.Zero; // time of this epoch before the checkpoint it resumes from
+                int firstBatch = (partial?.Batches ?? 0) + 1;
+                using var epochStart = shuffler.get_state(); // what a checkpoint within this epoch draws its order again from
                 using var order = EpochOrder.Draw(count, data.BlockSize, shuffler);
                 using var reader = data.InMemory is null
-                    ? new BatchReader(data, order.data<long>().ToArray(), batchSize, batchesPerEpoch, options.DataWorkers, options.MemoryBudgetBytes)
+                    ? new BatchReader(data, order.data<long>().ToArray(), batchSize, batchesPerEpoch, options.DataWorkers, options.MemoryBudgetBytes, firstBatch - 1)
                     : null;
                 // Sums over the epoch's examples, in double precision: the loss and each of its terms.
                 using var lossSum = zeros(1, dtype: ScalarType.Float64, device: device);
                 using var termSums = new TermSums(device, termNames);
                 using var offsetSums = new TermOffsets(termOffsets, order); // running sums in the epoch's order, read at each report
-                for (int batch = 1; batch <= batchesPerEpoch; batch++)
+                if (partial is not null)
+                {
+                    lossSum.fill_(partial.LossSum);
+                    termSums.Restore(partial.TermSums);
+                    partial = null;
+                }
+                for (int batch = firstBatch; batch <= batchesPerEpoch; batch++)
                 {
                     options.CancellationToken.ThrowIfCancellationRequested();
                     int start = (batch - 1) * batchSize;
@@ -128,6 +138,11 @@ internal static class TrainingLoop
                     }
 
                     bool endOfEpoch = batch == batchesPerEpoch;
+                    if (checkpoints is not null && !endOfEpoch && options.CheckpointEveryBatches is { } every && batch % every == 0)
+                    {
+                        checkpoints.Save(epoch - 1, epochs, model, optimizer, epochStart,
+                            new PartialEpoch(batch, lossSum.item<double>(), termSums.Values(), elapsedBefore + epochClock.Elapsed));
+                    }
                     bool wanted = options.Progress is not null && options.ProgressInterval > 0 && batch % options.ProgressInterval == 0;
                     if (!endOfEpoch && !wanted)
                     {
@@ -142,11 +157,12 @@ internal static class TrainingLoop
                         Restore(model, lastGood);
                         throw new TrainingDivergedException(epoch, batch, meanLoss);
                     }
-                    double rate = seen / Math.Max(epochClock.Elapsed.TotalSeconds, 1e-9);
+                    var epochTime = elapsedBefore + epochClock.Elapsed;
+                    double rate = seen / Math.Max(epochTime.TotalSeconds, 1e-9);
                     if (endOfEpoch)
                     {
                         (lastGood, candidate) = (candidate, lastGood);
-                        epochs.Add(new EpochReport(epoch, meanLoss, epochClock.Elapsed, rate) { Terms = terms });
+                        epochs.Add(new EpochReport(epoch, meanLoss, epochTime, rate) { Terms = terms });
                     }
                     options.Progress?.Report(Progress(epoch, batch, batchesPerEpoch, options.Epochs, firstEpoch, meanLoss, rate, clock.Elapsed)
                         with { Terms = terms, Stage = stage });
@@ -154,7 +170,8 @@ internal static class TrainingLoop
 
                 if (checkpoints is not null && (epoch % options.CheckpointInterval == 0 || epoch == options.Epochs))
                 {
-                    checkpoints.Save(epoch, epochs, model, optimizer, shuffler);
+                    using var state = shuffler.get_state();
+                    checkpoints.Save(epoch, epochs, model, optimizer, state);
                 }
             }
         }
@@ -266,6 +283,21 @@ internal static class TrainingLoop
                 // Made during a batch, inside its dispose scope; the sum outlives the batch.
                 sums[k] ??= zeros(1, dtype: ScalarType.Float64, device: device).DetachFromDisposeScope();
                 sums[k]!.add_(loss.Terms[k], size);
+            }
+        }
+
+        /// <summary>Each term's sum so far (null for a term that is the whole loss), for a checkpoint within an epoch.</summary>
+        public IReadOnlyList<double?> Values() => sums.Select(s => s is null ? (double?)null : s.item<double>()).ToArray();
+
+        /// <summary>Continues from the sums <see cref="Values"/> gave.</summary>
+        public void Restore(IReadOnlyList<double?> values)
+        {
+            for (int k = 0; k < sums.Length && k < values.Count; k++)
+            {
+                if (values[k] is { } value)
+                {
+                    sums[k] = full(1, value, dtype: ScalarType.Float64, device: device).DetachFromDisposeScope();
+                }
             }
         }
 

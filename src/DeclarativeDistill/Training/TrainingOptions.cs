@@ -127,6 +127,13 @@ public sealed record TrainingOptions
     public int CheckpointInterval { get; init; } = 1;
 
     /// <summary>
+    /// With <see cref="CheckpointDirectory"/>, also a checkpoint every this many batches within an epoch, so that a long
+    /// epoch (a large data set streamed from disk) resumes at the exact batch it had reached; null for epoch ends only
+    /// (the default). A checkpoint takes about the time of writing the weights and momentum.
+    /// </summary>
+    public int? CheckpointEveryBatches { get; init; }
+
+    /// <summary>
     /// Where to train: the model (and in <c>Distill</c> the teachers) are moved there, and every batch.
     /// Default <c>torch.CPU</c>; <c>torch.CUDA</c> needs a CUDA build of libtorch (TorchSharp-cuda-*).
     /// </summary>
@@ -155,6 +162,7 @@ public sealed record TrainingOptions
         Require(FeatureCacheBytes >= 0, nameof(FeatureCacheBytes), $"must not be negative; got {FeatureCacheBytes}");
         Require(ProgressInterval >= 0, nameof(ProgressInterval), $"must not be negative; got {ProgressInterval}");
         Require(CheckpointInterval >= 1, nameof(CheckpointInterval), $"must be at least 1; got {CheckpointInterval}");
+        Require(CheckpointEveryBatches is null or >= 1, nameof(CheckpointEveryBatches), $"must be null or at least 1; got {CheckpointEveryBatches}");
         Require(Enum.IsDefined(Schedule), nameof(Schedule), $"is not a known schedule: {(int)Schedule}");
         Require(MemoryBudgetBytes > 0, nameof(MemoryBudgetBytes), $"must be positive; got {MemoryBudgetBytes}");
         Require(DataWorkers >= 1, nameof(DataWorkers), $"must be at least 1; got {DataWorkers}");

@@ -93,6 +93,39 @@ public sealed class StreamingTests
         Assert.All(uninterrupted.parameters().Zip(resumed.parameters()), p => Assert.True(SyntheticData.Same(p.First, p.Second)));
     }
 
+    [Fact]
+    public void A_run_killed_within_an_epoch_resumes_at_the_exact_batch_to_the_uninterrupted_weights_and_losses()
+    {
+        using var folder = new TempFolder();
+        using var data = SyntheticData.Create(160, seed: 107);
+        using var source = new CountingSource(data);
+        var options = new TrainingOptions { Epochs = 3, BatchSize = 16, Seed = 108, Schedule = LearningRateSchedule.Cosine };
+
+        manual_seed(109);
+        using var uninterrupted = new DropoutTeacher(); // dropout: the global generator must resume where it was
+        var expected = uninterrupted.Fit(source, options);
+
+        using var cancellation = new CancellationTokenSource();
+        var stop = new Progress(p => { if (p.Epoch == 2 && p.Batch == 7) cancellation.Cancel(); });
+        var checkpointed = options with { CheckpointDirectory = folder.File("checkpoints"), CheckpointEveryBatches = 3 };
+        manual_seed(109);
+        using (var interrupted = new DropoutTeacher())
+        {
+            Assert.ThrowsAny<OperationCanceledException>(() =>
+                interrupted.Fit(source, checkpointed with { CancellationToken = cancellation.Token, Progress = stop, ProgressInterval = 1 }));
+        }
+        var files = Directory.GetFiles(folder.File("checkpoints")).Select(Path.GetFileName).OrderBy(f => f).ToArray();
+        Assert.Equal(new[] { "checkpoint-000001-0000003.ddc", "checkpoint-000001-0000006.ddc" }, files); // the newest two
+
+        manual_seed(110);
+        using var resumed = new DropoutTeacher();
+        var report = resumed.Fit(source, checkpointed);
+
+        Assert.Equal(1, report.ResumedAfterEpoch);
+        Assert.Equal(expected.Epochs.Select(e => e.Loss), report.Epochs.Select(e => e.Loss));
+        Assert.All(uninterrupted.parameters().Zip(resumed.parameters()), p => Assert.True(SyntheticData.Same(p.First, p.Second)));
+    }
+
     /// <summary>Progress reported on the training thread, so that cancelling takes effect at once.</summary>
     private sealed class Progress : IProgress<TrainingProgress>
     {

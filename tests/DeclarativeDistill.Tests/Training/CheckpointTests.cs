@@ -122,8 +122,10 @@ public sealed class CheckpointTests : IDisposable
         Assert.Contains("LR 0.1", error.Message);
     }
 
-    [Fact]
-    public void A_checkpoint_in_the_previous_format_without_hint_terms_is_still_read()
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void A_checkpoint_in_an_earlier_format_is_still_read(int version)
     {
         using var data = SyntheticData.Create(320, seed: 22);
         var uninterrupted = Train(data, Options, initSeed: 1);
@@ -132,25 +134,25 @@ public sealed class CheckpointTests : IDisposable
         Assert.ThrowsAny<OperationCanceledException>(() =>
             Train(data, Options with { CheckpointDirectory = directory, CancellationToken = cancellation.Token, Progress = cancelAfterEpoch3 }, initSeed: 1));
         string newest = Path.Combine(directory, "checkpoint-000003.ddc");
-        File.WriteAllBytes(newest, AsVersion(File.ReadAllBytes(newest), 2));
+        File.WriteAllBytes(newest, AsVersion(File.ReadAllBytes(newest), version));
 
         TrainingReport? report = null;
         var resumed = Train(data, Options with { CheckpointDirectory = directory }, initSeed: 999, r => report = r);
 
         Assert.Equal(3, report!.ResumedAfterEpoch);
-        Assert.All(report.Epochs.Take(3), e => Assert.NotNull(e.HardTerm)); // read from the DDCKPT02 file
+        Assert.All(report.Epochs.Take(3), e => Assert.NotNull(e.HardTerm)); // read from the older file
         Assert.All(uninterrupted.Zip(resumed), pair => Assert.True(SyntheticData.Same(pair.First, pair.Second)));
     }
 
     /// <summary>
-    /// A DDCKPT04 checkpoint rewritten as an earlier version wrote it: each epoch's soft and hard terms by position (NaN
-    /// when absent) instead of its terms by name, and in DDCKPT03 then the hint terms, under the old magic, length and
-    /// checksum.
+    /// A DDCKPT05 checkpoint taken at an epoch's end, rewritten as an earlier version wrote it: without the count of the
+    /// next epoch's batches done (DDCKPT04); before that, each epoch's soft and hard terms by position (NaN when absent)
+    /// instead of its terms by name, and in DDCKPT03 then the hint terms; under the old magic, length and checksum.
     /// </summary>
     internal static byte[] AsVersion(byte[] file, int version)
     {
         const int Header = 8 + 8;
-        Assert.Equal("DDCKPT04", System.Text.Encoding.ASCII.GetString(file, 0, 8));
+        Assert.Equal("DDCKPT05", System.Text.Encoding.ASCII.GetString(file, 0, 8));
         var payload = new MemoryStream(file, Header, file.Length - Header - 32);
         var reader = new BinaryReader(payload, System.Text.Encoding.UTF8);
         var rewritten = new MemoryStream();
@@ -166,6 +168,12 @@ public sealed class CheckpointTests : IDisposable
             writer.Write(reader.ReadInt64());      // duration
             writer.Write(reader.ReadDouble());     // samples/s
             var terms = Enumerable.Range(0, reader.ReadInt32()).Select(_ => (Name: reader.ReadString(), Value: reader.ReadDouble())).ToList();
+            if (version == 4)
+            {
+                writer.Write(terms.Count);
+                terms.ForEach(t => { writer.Write(t.Name); writer.Write(t.Value); });
+                continue;
+            }
             writer.Write(terms.Where(t => t.Name == "soft").Select(t => t.Value).DefaultIfEmpty(double.NaN).First());
             writer.Write(terms.Where(t => t.Name == "hard").Select(t => t.Value).DefaultIfEmpty(double.NaN).First());
             var hints = terms.Where(t => t.Name.StartsWith("hint(", StringComparison.Ordinal)).ToList();
@@ -176,8 +184,9 @@ public sealed class CheckpointTests : IDisposable
                 hints.ForEach(h => writer.Write(h.Value));
             }
         }
-        payload.CopyTo(rewritten);
+        Assert.Equal(0, reader.ReadInt32()); // batches of the next epoch done: none at an epoch's end, and no such field before DDCKPT05
         writer.Flush();
+        payload.CopyTo(rewritten);
         byte[] body = rewritten.ToArray();
         return System.Text.Encoding.ASCII.GetBytes("DDCKPT0" + version)
             .Concat(BitConverter.GetBytes((long)body.Length))
