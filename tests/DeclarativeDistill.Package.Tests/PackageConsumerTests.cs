@@ -325,6 +325,100 @@ public sealed class PackageConsumerTests(PackageFixture package, ITestOutputHelp
         System.IO.Path.Combine(typeof(PackageConsumerTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(a => a.Key == "RepositoryRoot").Value!, "tools", "pytorch-reference", "weights", name);
 
+    [Fact]
+    public void An_app_trains_and_distils_from_csv_parquet_numpy_and_an_image_folder_as_from_the_same_tensors()
+    {
+        // 600 digits sorted by label (an image folder is read class by class), written in every format, then one
+        // teacher and one distilled student trained from each with one seed: the errors must be those of the tensors.
+        string program = """
+            using System;
+            using System.Collections.Generic;
+            using System.Globalization;
+            using System.IO;
+            using System.Linq;
+            using Parquet;
+            using Parquet.Schema;
+            using SkiaSharp;
+            using static TorchSharp.torch;
+
+            var (all, test) = Datasets.MnistSample();
+            using var sorted = all.Slice(0, 600);
+            var order = sorted.Labels.data<long>().ToArray().Select((label, i) => (label, i)).OrderBy(p => p.label).ThenBy(p => p.i).Select(p => (long)p.i).ToArray();
+            using var tensors = new LabeledDataset(sorted.Features.index_select(0, tensor(order)), sorted.Labels.index_select(0, tensor(order)));
+            float[] x = tensors.Features.data<float>().ToArray();
+            long[] y = tensors.Labels.data<long>().ToArray();
+            string dir = Directory.CreateTempSubdirectory("dd-app-data-").FullName;
+
+            var lines = new List<string> { string.Join(",", Enumerable.Range(0, 784).Select(i => $"p{i}").Append("label")) };
+            for (int i = 0; i < y.Length; i++)
+                lines.Add(string.Join(",", x.Skip(i * 784).Take(784).Select(v => v.ToString("R", CultureInfo.InvariantCulture)).Append($"{y[i]}")));
+            File.WriteAllLines(Path.Combine(dir, "digits.csv"), lines);
+
+            void Npy(string path, string descr, string shape, byte[] data)
+            {
+                string header = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}";
+                header = header.PadRight(118 - 1) + "\n";
+                using var file = File.Create(path);
+                file.Write(new byte[] { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0, (byte)header.Length, 0 });
+                file.Write(System.Text.Encoding.ASCII.GetBytes(header));
+                file.Write(data);
+            }
+            Npy(Path.Combine(dir, "x.npy"), "<f4", $"({y.Length}, 28, 28)", System.Runtime.InteropServices.MemoryMarshal.AsBytes(x.AsSpan()).ToArray());
+            Npy(Path.Combine(dir, "y.npy"), "<i8", $"({y.Length},)", System.Runtime.InteropServices.MemoryMarshal.AsBytes(y.AsSpan()).ToArray());
+
+            for (int i = 0; i < y.Length; i++)
+            {
+                string folder = Directory.CreateDirectory(Path.Combine(dir, "images", $"{y[i]}")).FullName;
+                using var bitmap = new SKBitmap(new SKImageInfo(28, 28, SKColorType.Gray8, SKAlphaType.Opaque));
+                var pixels = bitmap.GetPixelSpan();
+                for (int p = 0; p < 784; p++) pixels[p] = (byte)System.Math.Round(x[i * 784 + p] * 255);
+                using var png = SKImage.FromBitmap(bitmap).Encode(SKEncodedImageFormat.Png, 100);
+                File.WriteAllBytes(Path.Combine(folder, $"{i:D4}.png"), png.ToArray());
+            }
+
+            var fields = Enumerable.Range(0, 784).Select(i => new DataField<float>($"p{i}")).ToArray();
+            var labelField = new DataField<long>("label");
+            System.Threading.Tasks.Task.Run(async () =>
+            {
+                await using var stream = File.Create(Path.Combine(dir, "digits.parquet"));
+                await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields.Cast<Field>().Append(labelField)), stream);
+                using var group = writer.CreateRowGroup();
+                for (int f = 0; f < 784; f++)
+                    await group.WriteAsync<float>(fields[f], Enumerable.Range(0, y.Length).Select(i => x[i * 784 + f]).ToArray().AsMemory());
+                await group.WriteAsync<long>(labelField, y.AsMemory());
+            }).GetAwaiter().GetResult();
+
+            void Report(string name, DataSource data)
+            {
+                manual_seed(1);
+                using var teacher = new Teacher();
+                teacher.Fit(data, new TrainingOptions { Epochs = 2, Seed = 3 });
+                using var student = new Student();
+                student.Distill(teacher, data, new TrainingOptions { Epochs = 2, Seed = 3 });
+                System.Console.WriteLine($"{name} errors {teacher.Evaluate(test).Errors}/{student.Evaluate(test).Errors}");
+            }
+            Report("tensors", tensors);
+            using (var csv = Datasets.FromCsv(Path.Combine(dir, "digits.csv"), new CsvOptions { Label = "label" })) Report("csv", csv);
+            using (var parquet = Datasets.FromParquet(Path.Combine(dir, "digits.parquet"), new TableOptions { Label = "label" })) Report("parquet", parquet);
+            using (var npy = Datasets.FromNumPy(Path.Combine(dir, "x.npy"), Path.Combine(dir, "y.npy"))) Report("npy", npy);
+            using (var mapped = Datasets.OpenNumPy(Path.Combine(dir, "x.npy"), Path.Combine(dir, "y.npy"))) Report("mapped", mapped);
+            using (var images = Datasets.OpenImageFolder(Path.Combine(dir, "images"), "1x28x28")) Report("images", images);
+            Directory.Delete(dir, recursive: true);
+
+            """ + Declarations(10);
+        string app = package.CreateApp("ReadsFiles", program);
+
+        var build = Dotnet.Run(app, output, "build");
+        Assert.True(build.ExitCode == 0, build.Output);
+        var run = Dotnet.Run(app, output, "run", "--no-build");
+        Assert.True(run.ExitCode == 0, run.Output);
+
+        string expected = Errors(run.Output, "tensors");
+        Assert.All(new[] { "csv", "parquet", "npy", "mapped", "images" }, name => Assert.Equal(expected, Errors(run.Output, name)));
+    }
+
+    private static string Errors(string output, string name) => output.Split($"{name} errors ")[1].Split('\n')[0].Trim();
+
     private static double Value(string output, string label) =>
         double.Parse(output.Split(label)[1].Split(' ', '\n')[0], System.Globalization.CultureInfo.InvariantCulture);
 }
