@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 
 namespace DeclarativeDistill;
 
@@ -7,30 +6,14 @@ namespace DeclarativeDistill;
 /// Some of another source's examples, by index, read through it: a part of a split of data left on disk. It does not own
 /// the source (dispose the source when the parts are no longer needed).
 /// </summary>
-internal sealed class DataSubset : DataSource
+internal sealed class DataSubset : SourceView
 {
-    private readonly DataSource source;
     private readonly long[] rows;
 
     public DataSubset(DataSource source, long[] rows)
-    {
-        this.source = source;
-        this.rows = rows;
-    }
+        : base(source) => this.rows = rows;
 
     public override int Count => rows.Length;
-
-    public override FeatureShape Shape => source.Shape;
-
-    public override int ClassCount => source.ClassCount;
-
-    public override bool HasLabels => source.HasLabels;
-
-    public override IReadOnlyList<string>? ClassNames => source.ClassNames;
-
-    public override string Origin => source.Origin;
-
-    public override int BlockSize => source.BlockSize;
 
     protected internal override long[] ReadLabels()
     {
@@ -38,7 +21,7 @@ internal sealed class DataSubset : DataSource
         {
             return Array.Empty<long>();
         }
-        var all = source.ReadLabels();
+        var all = Source.ReadLabels();
         return Array.ConvertAll(rows, row => all[row]);
     }
 
@@ -49,6 +32,6 @@ internal sealed class DataSubset : DataSource
         {
             mapped[i] = rows[indices[i]];
         }
-        source.Read(mapped, features, labels);
+        Source.Read(mapped, features, labels);
     }
 }

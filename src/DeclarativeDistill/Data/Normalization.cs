@@ -155,36 +155,16 @@ public sealed class Normalization
         $"Normalization({Shape}: mean {string.Join(", ", mean.Take(4).Select(m => m.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)))}{(mean.Length > 4 ? ", ..." : "")})";
 
     /// <summary>A source read through another one, standardising each batch.</summary>
-    private sealed class NormalizedSource : DataSource
+    private sealed class NormalizedSource : SourceView
     {
-        private readonly DataSource source;
         private readonly Normalization normalization;
 
         public NormalizedSource(DataSource source, Normalization normalization)
-        {
-            this.source = source;
-            this.normalization = normalization;
-        }
-
-        public override int Count => source.Count;
-
-        public override FeatureShape Shape => source.Shape;
-
-        public override int ClassCount => source.ClassCount;
-
-        public override bool HasLabels => source.HasLabels;
-
-        public override IReadOnlyList<string>? ClassNames => source.ClassNames;
-
-        public override string Origin => source.Origin;
-
-        public override int BlockSize => source.BlockSize;
-
-        protected internal override long[] ReadLabels() => source.ReadLabels();
+            : base(source) => this.normalization = normalization;
 
         protected internal override void Read(ReadOnlySpan<long> indices, Span<float> features, Span<long> labels)
         {
-            source.Read(indices, features, labels);
+            Source.Read(indices, features, labels);
             normalization.Apply(features);
         }
     }

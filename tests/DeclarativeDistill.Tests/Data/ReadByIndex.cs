@@ -1,9 +1,13 @@
 using System;
+using System.IO;
 using System.Threading;
 
 namespace DeclarativeDistill.Tests.Data;
 
-/// <summary>The examples of a dataset, read one index at a time, as a reader of files would.</summary>
+/// <summary>
+/// The examples of a dataset, read one index at a time, as a reader of files would: counting the reads (each a batch),
+/// and failing at one example if asked.
+/// </summary>
 internal sealed class ReadByIndex : DataSource
 {
     private readonly float[] features;
@@ -18,7 +22,10 @@ internal sealed class ReadByIndex : DataSource
         labels = data.Labels.data<long>().ToArray();
     }
 
-    public int Reads => reads;
+    public int Reads => Volatile.Read(ref reads);
+
+    /// <summary>An example whose read fails with an <see cref="InvalidDataException"/>, as a damaged file would; -1 for none.</summary>
+    public long FailAt { get; init; } = -1;
 
     public override int Count => data.Count;
 
@@ -34,6 +41,10 @@ internal sealed class ReadByIndex : DataSource
         int size = FeatureSize;
         for (int i = 0; i < indices.Length; i++)
         {
+            if (indices[i] == FailAt)
+            {
+                throw new InvalidDataException($"example {FailAt} cannot be read");
+            }
             features.AsSpan(checked((int)indices[i] * size), size).CopyTo(batch.Slice(i * size, size));
             batchLabels[i] = labels[indices[i]];
         }

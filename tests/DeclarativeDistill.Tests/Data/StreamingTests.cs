@@ -19,7 +19,7 @@ public sealed class StreamingTests
     public void The_reader_holds_no_more_batches_than_the_budget_allows_and_gives_them_in_order()
     {
         using var data = SyntheticData.Create(200, seed: 101);
-        using var source = new CountingSource(data);
+        using var source = new ReadByIndex(data);
         long batchBytes = 10L * (data.FeatureSize * sizeof(float) + sizeof(long));
         var order = Enumerable.Range(0, 200).Select(i => (long)(199 - i)).ToArray();
         using var reader = new BatchReader(source, order, batchSize: 10, batches: 20, workers: 2, budgetBytes: 3 * batchBytes);
@@ -27,7 +27,7 @@ public sealed class StreamingTests
         for (int batch = 0; batch < 20; batch++)
         {
             Thread.Sleep(5); // let the workers run ahead as far as they may
-            Assert.True(source.Started - batch <= reader.Ahead, $"{source.Started} batches started before batch {batch} was taken");
+            Assert.True(source.Reads - batch <= reader.Ahead, $"{source.Reads} batches started before batch {batch} was taken");
             var (features, labels, indices) = reader.Take(batch);
             using (features)
             using (labels)
@@ -58,7 +58,7 @@ public sealed class StreamingTests
     public void A_failed_read_fails_training_with_the_readers_message()
     {
         using var data = SyntheticData.Create(64, seed: 102);
-        using var source = new CountingSource(data) { FailAt = 37 };
+        using var source = new ReadByIndex(data) { FailAt = 37 };
         using var model = new ClusterTeacher();
         var error = Assert.Throws<InvalidDataException>(() => model.Fit(source, new TrainingOptions { Epochs = 2, BatchSize = 8 }));
         Assert.Equal("example 37 cannot be read", error.Message);
@@ -69,7 +69,7 @@ public sealed class StreamingTests
     {
         using var folder = new TempFolder();
         using var data = SyntheticData.Create(96, seed: 103);
-        using var source = new CountingSource(data);
+        using var source = new ReadByIndex(data);
         var options = new TrainingOptions { Epochs = 4, BatchSize = 16, Seed = 104, MemoryBudgetBytes = 2048, DataWorkers = 2 };
 
         manual_seed(105);
@@ -98,7 +98,7 @@ public sealed class StreamingTests
     {
         using var folder = new TempFolder();
         using var data = SyntheticData.Create(160, seed: 107);
-        using var source = new CountingSource(data);
+        using var source = new ReadByIndex(data);
         var options = new TrainingOptions { Epochs = 3, BatchSize = 16, Seed = 108, Schedule = LearningRateSchedule.Cosine };
 
         manual_seed(109);
@@ -134,48 +134,5 @@ public sealed class StreamingTests
         public Progress(Action<TrainingProgress> report) => this.report = report;
 
         public void Report(TrainingProgress value) => report(value);
-    }
-
-    /// <summary>Examples of a dataset read by index, counting the batches started, and failing at one example if asked.</summary>
-    private sealed class CountingSource : DataSource
-    {
-        private readonly float[] features;
-        private readonly long[] labels;
-        private readonly LabeledDataset data;
-        private int started;
-
-        public CountingSource(LabeledDataset data)
-        {
-            this.data = data;
-            features = data.Features.data<float>().ToArray();
-            labels = data.Labels.data<long>().ToArray();
-        }
-
-        public int Started => Volatile.Read(ref started);
-
-        public long FailAt { get; init; } = -1;
-
-        public override int Count => data.Count;
-
-        public override FeatureShape Shape => data.Shape;
-
-        public override int ClassCount => data.ClassCount;
-
-        public override bool HasLabels => true;
-
-        protected internal override void Read(ReadOnlySpan<long> indices, Span<float> batch, Span<long> batchLabels)
-        {
-            Interlocked.Increment(ref started);
-            int size = FeatureSize;
-            for (int i = 0; i < indices.Length; i++)
-            {
-                if (indices[i] == FailAt)
-                {
-                    throw new InvalidDataException($"example {FailAt} cannot be read");
-                }
-                features.AsSpan(checked((int)indices[i] * size), size).CopyTo(batch.Slice(i * size, size));
-                batchLabels[i] = labels[indices[i]];
-            }
-        }
     }
 }

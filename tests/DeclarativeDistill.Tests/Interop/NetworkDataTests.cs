@@ -91,8 +91,8 @@ public sealed class NetworkDataTests
 
         using var session = new InferenceSession(path);
         using var batch = raw.Features.narrow(0, 0, 5).reshape(5, -1);
-        float[] expected = Forward(model, batch);
-        float[] actual = Run(session, batch);
+        float[] expected = Logits.Forward(model, batch);
+        float[] actual = Logits.Run(session, batch);
         float worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
         Assert.True(worst < 1e-4f * Math.Max(1, expected.Max(Math.Abs)), $"largest difference {worst}");
 
@@ -152,21 +152,5 @@ public sealed class NetworkDataTests
             var scales = tensor(Enumerable.Range(0, data.FeatureSize).Select(i => (float)Math.Pow(10, i % 4)).ToArray());
             return new LabeledDataset(data.Features * scales + 50, data.Labels.clone(), data.ClassCount);
         }
-    }
-
-    private static float[] Forward(Model model, Tensor features)
-    {
-        using var _ = no_grad();
-        model.eval();
-        using var logits = model.call(features);
-        return logits.data<float>().ToArray();
-    }
-
-    private static float[] Run(InferenceSession session, Tensor features)
-    {
-        int rows = (int)features.shape[0], columns = (int)features.shape[1];
-        var input = new DenseTensor<float>(features.contiguous().data<float>().ToArray(), new[] { rows, columns });
-        using var results = session.Run(new List<NamedOnnxValue> { NamedOnnxValue.CreateFromTensor("input", input) });
-        return results.Single(r => r.Name == "logits").AsTensor<float>().ToArray();
     }
 }

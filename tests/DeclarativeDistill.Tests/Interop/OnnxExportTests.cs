@@ -51,8 +51,8 @@ public sealed class OnnxExportTests : IDisposable
             foreach (int batch in new[] { 1, 5 })
             {
                 using var features = randn(batch, inputSize);
-                float[] expected = Forward(model, features);
-                float[] actual = Run(session, features);
+                float[] expected = Logits.Forward(model, features);
+                float[] actual = Logits.Run(session, features);
                 float scale = Math.Max(1, expected.Max(Math.Abs));
                 float worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
                 Assert.True(worst <= 2e-5f * scale, $"{name}, batch {batch}: largest difference {worst} for logits up to {scale}");
@@ -90,15 +90,15 @@ public sealed class OnnxExportTests : IDisposable
 
             using var int8 = new InferenceSession(int8Path);
             using var single = new InferenceSession(floatPath);
-            float[] quantizedLogits = Run(int8, test.Features);
-            float[] floatLogits = Run(single, test.Features);
+            float[] quantizedLogits = Logits.Run(int8, test.Features);
+            float[] floatLogits = Logits.Run(single, test.Features);
 
             // The int8 file computes exactly what the dequantized weights compute in TorchSharp.
             using var quantized = Int8Quantization.Quantize(model);
             using var copy = new ClusterTeacher();
             copy.load_state_dict(model.state_dict());
             quantized.ApplyTo(copy);
-            float[] dequantized = Forward(copy, test.Features);
+            float[] dequantized = Logits.Forward(copy, test.Features);
             Assert.True(dequantized.Zip(quantizedLogits, (e, a) => Math.Abs(e - a)).Max() < 1e-4f);
 
             int classes = ClusterTeacher.OutputSize;
@@ -149,22 +149,6 @@ public sealed class OnnxExportTests : IDisposable
             using var output = model.call(batch);
         }
         model.eval();
-    }
-
-    private static float[] Forward(Model model, Tensor features)
-    {
-        using var _ = no_grad();
-        model.eval();
-        using var logits = model.call(features);
-        return logits.data<float>().ToArray();
-    }
-
-    private static float[] Run(InferenceSession session, Tensor features)
-    {
-        int rows = (int)features.shape[0], columns = (int)features.shape[1];
-        var input = new DenseTensor<float>(features.contiguous().data<float>().ToArray(), new[] { rows, columns });
-        using var results = session.Run(new List<NamedOnnxValue> { NamedOnnxValue.CreateFromTensor("input", input) });
-        return results.Single(r => r.Name == "logits").AsTensor<float>().ToArray();
     }
 
     private static int ArgMax(float[] logits, int row, int classes)
