@@ -125,12 +125,15 @@ public abstract class DataSource : IDisposable
     }
 
     /// <summary>
-    /// Calls <paramref name="each"/> with the examples in order, <paramref name="size"/> at a time (features and labels on
+    /// Calls <paramref name="each"/> with the examples in order, <paramref name="size"/> at a time (fewer for large examples; features and labels on
     /// the CPU, null labels without), each chunk in a dispose scope of its own: a source on disk is read ahead by
     /// background workers (<see cref="BatchReader"/>), as training reads it.
     /// </summary>
     internal void ForEachChunk(int size, Action<Tensor, Tensor?> each)
     {
+        // Large examples come in smaller chunks: a chunk and the ones read ahead stay within the read-ahead memory.
+        long exampleBytes = (long)FeatureSize * sizeof(float) + sizeof(long);
+        size = (int)Math.Clamp(DefaultReadAheadBytes / 4 / exampleBytes, 1, size);
         int chunks = (Count + size - 1) / size;
         using var reader = InMemory is null
             ? new BatchReader(this, System.Linq.Enumerable.Range(0, Count).Select(i => (long)i).ToArray(), size, chunks, Environment.ProcessorCount, DefaultReadAheadBytes)
@@ -192,17 +195,15 @@ public abstract class DataSource : IDisposable
     {
         var features = new float[checked((long)Count * FeatureSize)];
         var labels = HasLabels ? new long[Count] : Array.Empty<long>();
-        var indices = new long[Math.Min(RowChunks.Size, Count)];
-        for (int start = 0; start < Count; start += indices.Length)
+        long start = 0;
+        // Read ahead by background workers, as training reads: decoding a folder of images uses every core.
+        ForEachChunk(RowChunks.Size, (chunk, chunkLabels) =>
         {
-            int size = Math.Min(indices.Length, Count - start);
-            for (int i = 0; i < size; i++)
-            {
-                indices[i] = start + i;
-            }
-            Read(indices.AsSpan(0, size), features.AsSpan(start * FeatureSize, size * FeatureSize),
-                HasLabels ? labels.AsSpan(start, size) : Span<long>.Empty);
-        }
+            int size = checked((int)chunk.shape[0]);
+            chunk.contiguous().data<float>().CopyTo(features.AsSpan(checked((int)(start * FeatureSize)), size * FeatureSize));
+            chunkLabels?.data<long>().CopyTo(labels.AsSpan((int)start, size));
+            start += size;
+        });
         var data = HasLabels
             ? new LabeledDataset(tensor(features, Shape.BatchShape(Count)), tensor(labels), ClassCount)
             : LabeledDataset.Unlabeled(tensor(features, Shape.BatchShape(Count)), ClassCount);
