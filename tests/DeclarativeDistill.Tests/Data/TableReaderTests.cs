@@ -81,6 +81,17 @@ public sealed class TableReaderTests
     }
 
     [Fact]
+    public void A_csv_saved_by_a_spreadsheet_with_a_byte_order_mark_crlf_lines_and_spaces_reads_the_same()
+    {
+        using var folder = new TempFolder();
+        string path = folder.File("excel.csv");
+        File.WriteAllText(path, "label , a,b\r\ncat, 1.5 ,2\r\ndog,3, 4e-1\r\n", new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        using var read = Datasets.FromCsv(path, new CsvOptions { Label = "label" });
+        Assert.Equal(new float[] { 1.5f, 2f, 3f, 0.4f }, read.Features.data<float>().ToArray());
+        Assert.Equal(new[] { "cat", "dog" }, read.ClassNames);
+    }
+
+    [Fact]
     public void A_csv_without_a_label_column_is_a_transfer_set()
     {
         using var folder = new TempFolder();
