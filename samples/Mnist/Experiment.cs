@@ -158,7 +158,7 @@ public static class Experiment
     private static Result TrainTeacher(TrainingDisplay display, string name, long parameters, long multiplyAdds, Model teacher,
         Func<TrainingOptions, TrainingReport> fit, TrainingOptions options, LabeledDataset test)
     {
-        var report = display.Train(name, progress => fit(options with { Progress = progress, ProgressInterval = display.ProgressInterval }));
+        var report = display.Train(name, progress => fit(options with { Progress = progress, ProgressIntervalBatches = display.ProgressInterval }));
         var evaluation = Metrics.Evaluate(teacher, MnistTeacher.InputSize, MnistTeacher.OutputSize, test);
         return Result.Of(name, parameters, multiplyAdds, teacher, evaluation, teacher, test, report);
     }

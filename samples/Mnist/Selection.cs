@@ -107,5 +107,5 @@ public static class Candidates
     }
 
     private static TrainingOptions With(TrainingOptions options, IProgress<TrainingProgress> progress, int interval) =>
-        options with { Progress = progress, ProgressInterval = interval };
+        options with { Progress = progress, ProgressIntervalBatches = interval };
 }

@@ -49,7 +49,7 @@ public sealed class StudyDisplay
         var task = context?.AddTask(Markup.Escape(name), maxValue: 1);
         var report = train(options with
         {
-            ProgressInterval = ProgressInterval,
+            ProgressIntervalBatches = ProgressInterval,
             Progress = new SynchronousProgress<TrainingProgress>(update =>
             {
                 string line = $"{name}: epoch {update.Epoch}/{update.Epochs}, loss {Loss(update.Loss, update.SoftTerm, update.HardTerm)}";

@@ -152,7 +152,7 @@ public sealed class FitNetsExperiment
         Metrics.Evaluate(model, ThinDeepStudent.InputSize, ThinDeepStudent.OutputSize, data).Errors;
 
     private TrainingReport Train(string name, Func<TrainingOptions, TrainingReport> train, TrainingOptions options) =>
-        display.Train(name, progress => train(options with { Progress = progress, ProgressInterval = display.ProgressInterval }));
+        display.Train(name, progress => train(options with { Progress = progress, ProgressIntervalBatches = display.ProgressInterval }));
 
     private static string Number(double value) => value.ToString("G3", CultureInfo.InvariantCulture);
 

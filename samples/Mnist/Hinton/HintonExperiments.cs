@@ -219,7 +219,7 @@ public sealed class HintonExperiments
         Metrics.Evaluate(model, MnistTeacher.InputSize, MnistTeacher.OutputSize, data).Errors;
 
     private void Train(string name, Func<TrainingOptions, TrainingReport> train, TrainingOptions options) =>
-        display.Train(name, progress => train(options with { Progress = progress, ProgressInterval = display.ProgressInterval }));
+        display.Train(name, progress => train(options with { Progress = progress, ProgressIntervalBatches = display.ProgressInterval }));
 
     private T Create<T>(Func<T> create)
     {

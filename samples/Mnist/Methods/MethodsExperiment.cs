@@ -212,7 +212,7 @@ public sealed class MethodsExperiment
         Metrics.Evaluate(model, FeatureShape.Parse(HardLabelStudent.InputShape), HardLabelStudent.OutputSize, data).Errors;
 
     private TrainingReport Train(string name, Func<TrainingOptions, TrainingReport> train, TrainingOptions options) =>
-        display.Train(name, progress => train(options with { Progress = progress, ProgressInterval = display.ProgressInterval }));
+        display.Train(name, progress => train(options with { Progress = progress, ProgressIntervalBatches = display.ProgressInterval }));
 
     private static double Mean(IEnumerable<double> values)
     {

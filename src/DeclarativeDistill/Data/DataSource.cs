@@ -129,7 +129,7 @@ public abstract class DataSource : IDisposable
     /// the CPU, null labels without), each chunk in a dispose scope of its own: a source on disk is read ahead by
     /// background workers (<see cref="BatchReader"/>), as training reads it.
     /// </summary>
-    internal void ForEachChunk(int size, Action<Tensor, Tensor?> each)
+    internal void ForEachChunk(int size, Action<Tensor, Tensor?> each, Action<int, int>? chunkDone = null)
     {
         // Large examples come in smaller chunks: a chunk and the ones read ahead stay within the read-ahead memory.
         long exampleBytes = (long)FeatureSize * sizeof(float) + sizeof(long);
@@ -151,6 +151,7 @@ public abstract class DataSource : IDisposable
                 var (features, labels, _) = reader.Take(chunk);
                 each(features, labels);
             }
+            chunkDone?.Invoke(chunk + 1, chunks);
         }
     }
 

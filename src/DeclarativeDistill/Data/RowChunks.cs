@@ -11,29 +11,37 @@ namespace DeclarativeDistill;
 /// </summary>
 internal static class RowChunks
 {
-    /// <summary>Rows per chunk.</summary>
-    public const int Size = 4096;
+    /// <summary>
+    /// Rows per chunk: the training batch size's default. A forward pass without gradients is fastest in batches of about
+    /// this size (a conv teacher's pass over 4,096 digits measured 0.43 s at 128 rows, 0.85 s at 1,024 and 1.42 s at 4,096:
+    /// large batches' activations no longer fit the caches).
+    /// </summary>
+    public const int Size = 128;
 
     /// <summary>
     /// Runs <paramref name="pass"/> without gradients on each chunk of <paramref name="features"/>' rows, moved to
     /// <paramref name="device"/>, and concatenates each of its outputs along the rows. Every call of the pass must
-    /// return as many tensors; intermediate tensors of a chunk are freed with it.
+    /// return as many tensors; intermediate tensors of a chunk are freed with it. <paramref name="chunkDone"/>, if given, is
+    /// called after each chunk with (chunks done, chunks in all).
     /// </summary>
-    public static Tensor[] Concatenate(Tensor features, Device device, Func<Tensor, IReadOnlyList<Tensor>> pass) =>
-        Concatenate(features.shape[0], (start, size) => features.narrow(0, start, size), device, pass);
+    public static Tensor[] Concatenate(Tensor features, Device device, Func<Tensor, IReadOnlyList<Tensor>> pass, Action<int, int>? chunkDone = null) =>
+        Concatenate(features.shape[0], (start, size) => features.narrow(0, start, size), device, pass, chunkDone);
 
-    /// <summary>As the overload for a tensor, over the examples of <paramref name="data"/>, read a chunk at a time (ahead, for a source on disk).</summary>
-    public static Tensor[] Concatenate(DataSource data, Device device, Func<Tensor, IReadOnlyList<Tensor>> pass)
+    /// <summary>
+    /// As the overload for a tensor, over the examples of <paramref name="data"/>, read a chunk at a time (ahead, for a
+    /// source on disk); <paramref name="chunkDone"/> is called after each chunk with (chunks done, chunks in all).
+    /// </summary>
+    public static Tensor[] Concatenate(DataSource data, Device device, Func<Tensor, IReadOnlyList<Tensor>> pass, Action<int, int>? chunkDone = null)
     {
         if (data.InMemory is { } memory)
         {
-            return Concatenate(memory.Features, device, pass);
+            return Concatenate(memory.Features, device, pass, chunkDone);
         }
         using var _ = no_grad();
         var chunks = new List<Tensor[]>();
         try
         {
-            data.ForEachChunk(Size, (features, _) => chunks.Add(pass(features.to(device)).Select(o => o.MoveToOuterDisposeScope()).ToArray()));
+            data.ForEachChunk(Size, (features, _) => chunks.Add(pass(features.to(device)).Select(o => o.MoveToOuterDisposeScope()).ToArray()), chunkDone);
             return Join(chunks);
         }
         finally
@@ -45,8 +53,9 @@ internal static class RowChunks
         }
     }
 
-    private static Tensor[] Concatenate(long count, Func<long, int, Tensor> rows, Device device, Func<Tensor, IReadOnlyList<Tensor>> pass)
+    private static Tensor[] Concatenate(long count, Func<long, int, Tensor> rows, Device device, Func<Tensor, IReadOnlyList<Tensor>> pass, Action<int, int>? chunkDone)
     {
+        int total = (int)((count + Size - 1) / Size);
         using var _ = no_grad();
         var chunks = new List<Tensor[]>();
         try
@@ -56,6 +65,7 @@ internal static class RowChunks
                 using var scope = NewDisposeScope();
                 var outputs = pass(rows(start, (int)Math.Min(Size, count - start)).to(device));
                 chunks.Add(outputs.Select(o => o.MoveToOuterDisposeScope()).ToArray());
+                chunkDone?.Invoke(chunks.Count, total);
             }
             return Join(chunks);
         }

@@ -146,7 +146,9 @@ internal sealed class ObjectiveRun : IDisposable
     }
 
     /// <summary>Computes every term's teacher side once for the whole set, in chunks, without gradients, on the run's device.</summary>
-    public void CacheTeacherSides(DataSource data)
+    /// <param name="data">The transfer set.</param>
+    /// <param name="chunkDone">Called after each chunk with (chunks done, chunks in all), for progress.</param>
+    public void CacheTeacherSides(DataSource data, Action<int, int>? chunkDone = null)
     {
         // Every chunk gives each term the same number of tensors: its side, then its constant if it has one.
         var sides = new int[runtimes.Count];
@@ -167,7 +169,7 @@ internal sealed class ObjectiveRun : IDisposable
                 }
             }
             return all;
-        });
+        }, chunkDone);
         cache = new Tensor[runtimes.Count][];
         int next = 0;
         for (int k = 0; k < runtimes.Count; k++)

@@ -39,6 +39,7 @@ internal static class TrainingLoop
     {
         bool onCpu = device.type == DeviceType.CPU; // then moving a batch "to" the device would only add tensor handles
         var clock = Stopwatch.StartNew();
+        var sinceReport = Stopwatch.StartNew();
         int count = data.Count;
         int batchSize = Math.Min(options.BatchSize, count);
         int batchesPerEpoch = (count + batchSize - 1) / batchSize;
@@ -143,7 +144,9 @@ internal static class TrainingLoop
                         checkpoints.Save(epoch - 1, epochs, model, optimizer, epochStart,
                             new PartialEpoch(batch, lossSum.item<double>(), termSums.Values(), elapsedBefore + epochClock.Elapsed));
                     }
-                    bool wanted = options.Progress is not null && options.ProgressInterval > 0 && batch % options.ProgressInterval == 0;
+                    bool wanted = options.Progress is not null
+                        && ((options.ProgressIntervalBatches > 0 && batch % options.ProgressIntervalBatches == 0)
+                            || (options.Progress is ProgressLines lines && sinceReport.Elapsed >= lines.Interval)); // the ready reporters write by time
                     if (!endOfEpoch && !wanted)
                     {
                         continue;
@@ -164,8 +167,9 @@ internal static class TrainingLoop
                         (lastGood, candidate) = (candidate, lastGood);
                         epochs.Add(new EpochReport(epoch, meanLoss, epochTime, rate) { Terms = terms });
                     }
-                    options.Progress?.Report(Progress(epoch, batch, batchesPerEpoch, options.Epochs, firstEpoch, meanLoss, rate, clock.Elapsed)
+                    options.Progress?.Report(Progress(epoch, batch, batchesPerEpoch, options.Epochs, firstEpoch, meanLoss, rate, clock.Elapsed, preparationTime)
                         with { Terms = terms, Stage = stage });
+                    sinceReport.Restart();
                 }
 
                 if (checkpoints is not null && (epoch % options.CheckpointInterval == 0 || epoch == options.Epochs))
@@ -247,12 +251,14 @@ internal static class TrainingLoop
 
     private static IEnumerable<Tensor> State(Model model) => model.parameters().Concat(model.buffers());
 
-    private static TrainingProgress Progress(int epoch, int batch, int batchesPerEpoch, int epochs, int firstEpoch, double loss, double rate, TimeSpan elapsed)
+    /// <summary>A report: the time left extrapolated from the loop's own time, the time elapsed counting the preparation before it.</summary>
+    private static TrainingProgress Progress(int epoch, int batch, int batchesPerEpoch, int epochs, int firstEpoch, double loss, double rate,
+        TimeSpan training, TimeSpan preparation)
     {
         double done = (epoch - firstEpoch) * (double)batchesPerEpoch + batch;
         double remainingBatches = (double)batchesPerEpoch * epochs - ((epoch - 1) * (double)batchesPerEpoch + batch);
-        var remaining = TimeSpan.FromSeconds(elapsed.TotalSeconds / done * remainingBatches);
-        return new TrainingProgress(epoch, epochs, batch, batchesPerEpoch, loss, rate, elapsed, remaining);
+        var remaining = TimeSpan.FromSeconds(training.TotalSeconds / done * remainingBatches);
+        return new TrainingProgress(epoch, epochs, batch, batchesPerEpoch, loss, rate, training + preparation, remaining);
     }
 
     /// <summary>

@@ -107,11 +107,32 @@ public sealed record TrainingOptions
     /// </summary>
     public long FeatureCacheBytes { get; init; } = 1L << 30;
 
-    /// <summary>Receives a report at the end of every epoch, and every <see cref="ProgressInterval"/> batches.</summary>
+    /// <summary>
+    /// Receives a report at the end of every epoch, every <see cref="ProgressIntervalBatches"/> batches, and during the
+    /// phases before training (the teacher-output cache pass), each named by <see cref="TrainingProgress.Phase"/>.
+    /// <see cref="ConsoleProgress"/> prints them; <see cref="LoggerProgress"/> logs them to an <c>ILogger</c>.
+    /// </summary>
     public IProgress<TrainingProgress>? Progress { get; init; }
 
     /// <summary>Batches between progress reports within an epoch; 0 (the default) reports epochs only.</summary>
-    public int ProgressInterval { get; init; }
+    public int ProgressIntervalBatches { get; init; }
+
+    /// <summary>Batches between progress reports within an epoch: the former name of <see cref="ProgressIntervalBatches"/>.</summary>
+    [Obsolete("Use ProgressIntervalBatches: the interval counts batches.")]
+    public int ProgressInterval
+    {
+        get => ProgressIntervalBatches;
+        init => ProgressIntervalBatches = value;
+    }
+
+    /// <summary>
+    /// Threads libtorch computes with during the call (its <c>set_num_threads</c>, restored afterwards); null (the
+    /// default) keeps libtorch's own choice, one per core. On a machine shared with other work, or for small networks
+    /// whose operations are too short to split, fewer threads can be much faster: every parallel operation waits for its
+    /// slowest thread, and a thread the system schedules away stalls them all. Batches of data on disk are read by
+    /// <see cref="DataWorkers"/> threads besides these.
+    /// </summary>
+    public int? Threads { get; init; }
 
     /// <summary>Checked before every batch; cancelling throws <see cref="OperationCanceledException"/>.</summary>
     public CancellationToken CancellationToken { get; init; }
@@ -160,7 +181,8 @@ public sealed record TrainingOptions
             $"must be null, or positive and within float32's range ({float.Epsilon:R} to {float.MaxValue:R}); got {HintLearningRate}");
         Require(HintEpochs is null or >= 0, nameof(HintEpochs), $"must not be negative; got {HintEpochs}");
         Require(FeatureCacheBytes >= 0, nameof(FeatureCacheBytes), $"must not be negative; got {FeatureCacheBytes}");
-        Require(ProgressInterval >= 0, nameof(ProgressInterval), $"must not be negative; got {ProgressInterval}");
+        Require(ProgressIntervalBatches >= 0, nameof(ProgressIntervalBatches), $"must not be negative; got {ProgressIntervalBatches}");
+        Require(Threads is null or >= 1, nameof(Threads), $"must be null or at least 1; got {Threads}");
         Require(CheckpointInterval >= 1, nameof(CheckpointInterval), $"must be at least 1; got {CheckpointInterval}");
         Require(CheckpointEveryBatches is null or >= 1, nameof(CheckpointEveryBatches), $"must be null or at least 1; got {CheckpointEveryBatches}");
         Require(Enum.IsDefined(Schedule), nameof(Schedule), $"is not a known schedule: {(int)Schedule}");

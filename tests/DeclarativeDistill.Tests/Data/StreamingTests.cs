@@ -112,7 +112,7 @@ public sealed class StreamingTests
         using (var interrupted = new DropoutTeacher())
         {
             Assert.ThrowsAny<OperationCanceledException>(() =>
-                interrupted.Fit(source, checkpointed with { CancellationToken = cancellation.Token, Progress = stop, ProgressInterval = 1 }));
+                interrupted.Fit(source, checkpointed with { CancellationToken = cancellation.Token, Progress = stop, ProgressIntervalBatches = 1 }));
         }
         var files = Directory.GetFiles(folder.File("checkpoints")).Select(Path.GetFileName).OrderBy(f => f).ToArray();
         Assert.Equal(new[] { "checkpoint-000001-0000003.ddc", "checkpoint-000001-0000006.ddc" }, files); // the newest two

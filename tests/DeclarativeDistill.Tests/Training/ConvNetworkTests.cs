@@ -235,7 +235,7 @@ public sealed class ConvNetworkTests
         var batches = new List<int>();
         var report = network.Fit(data, new TrainingOptions
         {
-            Epochs = 1, BatchSize = 128, ProgressInterval = 1, Progress = new SynchronousProgress<TrainingProgress>(p => batches.Add(p.BatchesPerEpoch)),
+            Epochs = 1, BatchSize = 128, ProgressIntervalBatches = 1, Progress = new SynchronousProgress<TrainingProgress>(p => batches.Add(p.BatchesPerEpoch)),
         });
 
         Assert.Equal(1, batches.Distinct().Single());

@@ -121,14 +121,21 @@ public class DistillationTests
             using var student = new ClusterStudent();
             student.Distill(teacher, train, Quick with
             {
-                Epochs = 2, ProgressInterval = 3, CacheTeacherOutputs = cache, Progress = new SynchronousProgress<TrainingProgress>(reports.Add),
+                Epochs = 2, ProgressIntervalBatches = 3, CacheTeacherOutputs = cache, Progress = new SynchronousProgress<TrainingProgress>(reports.Add),
             });
             return reports;
         }
-        var cached = Run(cache: true);
+        var all = Run(cache: true);
         var uncached = Run(cache: false);
 
+        // The cached run first reports its cache pass, chunk by chunk; then both report the same batches of training.
+        var caching = all.TakeWhile(r => r.Phase == TrainingPhases.CachingTeacherOutputs).ToList();
+        Assert.NotEmpty(caching);
+        Assert.True(caching[^1].IsEndOfEpoch && caching.All(r => r.Epoch == 0 && double.IsNaN(r.Loss)));
+        Assert.All(uncached, r => Assert.Equal(TrainingPhases.Training, r.Phase));
+        var cached = all.Skip(caching.Count).ToList();
         Assert.Equal(uncached.Select(r => (r.Epoch, r.Batch)), cached.Select(r => (r.Epoch, r.Batch)));
+        Assert.True(cached[0].Elapsed >= caching[^1].Elapsed, "the elapsed time counts the cache pass");
         Assert.Contains(cached, r => !r.IsEndOfEpoch);
         Assert.All(cached.Zip(uncached), pair => SyntheticData.AssertClose(pair.Second.Loss, pair.First.Loss,
             1e-4 * System.Math.Abs(pair.Second.Loss), $"loss at epoch {pair.Second.Epoch}, batch {pair.Second.Batch}"));
@@ -172,7 +179,7 @@ public class DistillationTests
         using var network = new ClusterTeacher();
         var reports = new List<TrainingProgress>();
 
-        network.Fit(train, Quick with { Epochs = 2, BatchSize = 64, ProgressInterval = 4, Progress = new SynchronousProgress<TrainingProgress>(reports.Add) });
+        network.Fit(train, Quick with { Epochs = 2, BatchSize = 64, ProgressIntervalBatches = 4, Progress = new SynchronousProgress<TrainingProgress>(reports.Add) });
 
         Assert.Equal(new[] { 4, 8, 10, 4, 8, 10 }, reports.Select(r => r.Batch));
         Assert.Equal(2, reports.Count(r => r.IsEndOfEpoch));
@@ -194,7 +201,7 @@ public class DistillationTests
         });
 
         Assert.ThrowsAny<System.OperationCanceledException>(() => network.Fit(train,
-            Quick with { Epochs = 50, ProgressInterval = 1, Progress = progress, CancellationToken = cancellation.Token }));
+            Quick with { Epochs = 50, ProgressIntervalBatches = 1, Progress = progress, CancellationToken = cancellation.Token }));
         Assert.Single(reports);
     }
 

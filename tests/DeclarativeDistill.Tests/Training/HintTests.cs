@@ -110,7 +110,7 @@ public sealed class HintTests
             Epochs = 2,
             HintEpochs = 1,
             BatchSize = 16,
-            Progress = new SynchronousProgress<TrainingProgress>(p => stages.Add((p.Stage, p.Epoch))),
+            Progress = new SynchronousProgress<TrainingProgress>(p => { if (p.Phase == TrainingPhases.Training) stages.Add((p.Stage, p.Epoch)); }),
         };
 
         var report = student.Distill(teacher, data, options);

@@ -161,7 +161,11 @@ public class TransferSetTests
         using (var teacher = TrainedTeacher(train))
         {
             var progress = new System.Collections.Generic.List<TrainingProgress>();
-            var options = Quick with { Epochs = 3, CacheTeacherOutputs = cached, Progress = new SynchronousProgress<TrainingProgress>(progress.Add), ProgressInterval = 2 };
+            var options = Quick with
+            {
+                Epochs = 3, CacheTeacherOutputs = cached, ProgressIntervalBatches = 2,
+                Progress = new SynchronousProgress<TrainingProgress>(p => { if (p.Phase == TrainingPhases.Training) progress.Add(p); }),
+            };
             manual_seed(2);
             using var student = new ClusterStudent();
             var report = student.Distill(teacher, train, options);
