@@ -133,6 +133,10 @@ public sealed class DistillationGenerator : IIncrementalGenerator
         {
             Guarded.AddSource(context, network.Type, "", () => NetworkEmitter.Emit(network));
         }
+        else if (result.Placeholder is { } placeholder)
+        {
+            Guarded.AddSource(context, placeholder.Type, PlaceholderEmitter.Suffix, () => PlaceholderEmitter.Emit(placeholder));
+        }
     }
 
     private static void EmitDistillation(SourceProductionContext context, DistillationSpec distillation)
@@ -144,6 +148,10 @@ public sealed class DistillationGenerator : IIncrementalGenerator
         if (distillation.Emit)
         {
             Guarded.AddSource(context, distillation.Student, ".Distill", () => DistillationEmitter.Emit(distillation));
+        }
+        else if (distillation.Placeholder is { } placeholder)
+        {
+            Guarded.AddSource(context, distillation.Student, ".Distill" + PlaceholderEmitter.Suffix, () => PlaceholderEmitter.Emit(placeholder));
         }
     }
 }

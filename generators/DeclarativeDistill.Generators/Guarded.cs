@@ -51,31 +51,38 @@ internal static class Guarded
     /// <summary>The analysis of a network (with what the build read of its ONNX file, if any), or DD9999 on its declaration if it throws.</summary>
     public static NetworkResult Analyse(NetworkDeclaration declaration, OnnxBuild onnx)
     {
+        NetworkResult result;
         try
         {
-            return OnnxAnalysis.JoinSignature(NetworkAnalysis.Analyse(declaration), onnx);
+            result = OnnxAnalysis.JoinSignature(NetworkAnalysis.Analyse(declaration), onnx);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             var failure = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, (declaration.Teacher ?? declaration.Student)?.Location,
                 declaration.Type.DisplayName, Describe(e));
-            return new NetworkResult(null, declaration.Diagnostics.Append(failure).ToEquatableArray());
+            result = new NetworkResult(null, declaration.Diagnostics.Append(failure).ToEquatableArray());
         }
+        // An invalid network the analysis gave no placeholder (its ONNX file unread, or a crash): one that knows no shapes.
+        return result is { Network: null, Placeholder: null }
+            ? result with { Placeholder = Placeholders.ForNetwork(declaration, result.Diagnostics) }
+            : result;
     }
 
     /// <summary>The analysis of a distillation (checked for cycles in <paramref name="graph"/>), or DD9999 on its <c>[Distill]</c> if it throws.</summary>
     public static DistillationSpec Analyse(DistillationRequest request, NetworkIndex networks, EquatableArray<DistillationEdge> graph)
     {
+        DistillationSpec distillation;
         try
         {
-            return CycleCheck.Apply(DistillationAnalysis.Analyse(request, networks), graph);
+            distillation = CycleCheck.Apply(DistillationAnalysis.Analyse(request, networks), graph);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             var failure = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, request.AttributeLocation, request.Student.DisplayName, Describe(e));
-            return new DistillationSpec(request.Student, EquatableArray<NetworkSummary>.Empty, DistillAttribute.DefaultTemperature, DistillAttribute.DefaultAlpha,
+            distillation = new DistillationSpec(request.Student, EquatableArray<NetworkSummary>.Empty, DistillAttribute.DefaultTemperature, DistillAttribute.DefaultAlpha,
                 1 - DistillAttribute.DefaultAlpha, false, false, request.AttributeLocation, request.Diagnostics.Append(failure).ToEquatableArray());
         }
+        return distillation.Emit ? distillation : distillation with { Placeholder = Placeholders.ForDistillation(request, distillation) };
     }
 
     public static EquatableArray<DiagnosticInfo> FailedCheck(GeneratorAttributeSyntaxContext context, Exception exception) =>

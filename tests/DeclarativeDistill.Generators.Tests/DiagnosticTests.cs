@@ -200,9 +200,11 @@ public class DiagnosticTests
     [Theory]
     [InlineData("1x28x28", "784, 100, 10", null)]                            // an MLP student of a conv teacher: same 784 features
     [InlineData("1x28x28", "1x28x28, conv(4, 3), 10", null)]
-    [InlineData("1x28x28", "3x28x28, conv(4, 3), 10", "Student 'Demo.S' takes 3x28x28 inputs but teacher 'Demo.T' takes 1x28x28")]
-    [InlineData("1x28x28", "4x14x14, conv(4, 3), 10", "Student 'Demo.S' takes 4x14x14 inputs but teacher 'Demo.T' takes 1x28x28")]
-    [InlineData("1x28x28", "785, 10", "Student 'Demo.S' takes 785 inputs but teacher 'Demo.T' takes 1x28x28")]
+    [InlineData("1x28x28", "3x28x28, conv(4, 3), 10", "Student 'Demo.S' takes 3x28x28 (2,352 features) but teacher 'Demo.T' takes 1x28x28 (784 features)")]
+    [InlineData("1x28x28", "4x14x14, conv(4, 3), 10", "Student 'Demo.S' takes 4x14x14 (784 features) but teacher 'Demo.T' takes 1x28x28 (784 features)")]
+    [InlineData("1x28x28", "785, 10", "Student 'Demo.S' takes 785 features but teacher 'Demo.T' takes 1x28x28 (784 features)")]
+    [InlineData("3x32x32", "1x28x28, conv(4, 3), 10", "Student 'Demo.S' takes 1x28x28 (784 features) but teacher 'Demo.T' takes 3x32x32 (3,072 features)")]
+    [InlineData("3x32x32", "784, 100, 10", "Student 'Demo.S' takes 784 features but teacher 'Demo.T' takes 3x32x32 (3,072 features)")]
     public void Conv_teachers_and_their_students_agree_on_the_input(string teacherInput, string studentLayers, string? mismatch)
     {
         var result = GeneratorHarness.Run(Prelude + $$"""
@@ -260,6 +262,34 @@ public class DiagnosticTests
                 diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
         });
         Assert.DoesNotContain(result.Sources.Keys, k => k.EndsWith(".Distill.g.cs", System.StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Input_mismatch_of_vector_networks_names_both_feature_counts()
+    {
+        var result = GeneratorHarness.Run(Prelude + """
+            [Teacher(Layers = "784,1200,10")] public partial class T { }
+            [Student(Layers = "783,800,10")] [Distill(typeof(T))] public partial class S { }
+            """);
+
+        Assert.Equal(2, result.Diagnostics.Count);
+        Assert.All(result.Diagnostics, d => Assert.Equal(
+            "Student 'Demo.S' takes 783 features but teacher 'Demo.T' takes 784 features; both must read the same transfer set",
+            d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public void Ensemble_input_mismatch_names_both_shapes_and_feature_counts()
+    {
+        var result = GeneratorHarness.Run(Prelude + """
+            [Teacher(Layers = "1x28x28, conv(8, 3), 10")] public partial class A { }
+            [Teacher(Layers = "3x32x32, conv(8, 3), 10")] public partial class B { }
+            [Student(Layers = "784, 10")] [Distill(typeof(A), typeof(B))] public partial class S { }
+            """);
+
+        var diagnostic = Assert.Single(result.Diagnostics, d => d.Id == "DD0042");
+        Assert.Equal("The ensemble's teachers disagree on their inputs: 'Demo.A' has 1x28x28 (784 features) but 'Demo.B' has 3x32x32 (3,072 features)",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Theory]

@@ -61,7 +61,7 @@ internal static class DistillationAnalysis
                 if (!teacher.ReadsTheSameInputAs(student))
                 {
                     ReportAtBothEnds(DiagnosticDescriptors.InputSizeMismatch, reference.Location, request.StudentInputSize, diagnostics,
-                        student.DisplayName, student.Input, teacher.DisplayName, teacher.Input);
+                        student.DisplayName, student.Input.DescribeFeatures(), teacher.DisplayName, teacher.Input.DescribeFeatures());
                 }
                 if (teacher.OutputSize != student.OutputSize)
                 {
@@ -228,7 +228,7 @@ internal static class DistillationAnalysis
             if (!other.ReadsTheSameInputAs(first))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.EnsembleSizeMismatch, teachers[i].Location,
-                    "inputs", first.DisplayName, first.Input, other.DisplayName, other.Input));
+                    "inputs", first.DisplayName, first.Input.DescribeFeatures(), other.DisplayName, other.Input.DescribeFeatures()));
             }
             if (other.OutputSize != first.OutputSize)
             {

@@ -31,6 +31,9 @@ internal static class GeneratedNetworkAnalysis
         double dropout = ReadDropout(className, teacher, student, diagnostics);
 
         var layers = architecture is { } declared ? Analyse(declared, activation, dropout, diagnostics) : null;
+        // What stands in when the network is invalid: the input and classes the declaration gives.
+        var input = architecture?.Items.Input.Shape;
+        int outputSize = layers is { } inferred ? (int)inferred[inferred.Count - 1].Output.Channels : 0;
         if (layers is { } analysed)
         {
             var network = new NetworkSpec
@@ -38,8 +41,8 @@ internal static class GeneratedNetworkAnalysis
                 Type = declaration.Type,
                 Role = declaration.Role,
                 Source = NetworkSource.Generated,
-                Input = architecture!.Value.Items.Input.Shape,
-                OutputSize = (int)analysed[analysed.Count - 1].Output.Channels,
+                Input = input!,
+                OutputSize = outputSize,
                 Layers = analysed,
                 Activation = activation,
                 Dropout = dropout,
@@ -62,7 +65,7 @@ internal static class GeneratedNetworkAnalysis
                 return new NetworkResult(network, diagnostics.ToEquatableArray());
             }
         }
-        return new NetworkResult(null, diagnostics.ToEquatableArray());
+        return new NetworkResult(null, diagnostics.ToEquatableArray(), Placeholders.ForNetwork(declaration, diagnostics, input, outputSize));
     }
 
     /// <summary>The items of a <c>Layers</c> string, and the attribute and text they were read from (for locations).</summary>

@@ -84,7 +84,8 @@ internal static class HandWrittenAnalysis
                 OutputSize = outputs,
             };
         }
-        return new NetworkResult(spec, diagnostics.ToEquatableArray());
+        return new NetworkResult(spec, diagnostics.ToEquatableArray(),
+            spec is null ? Placeholders.ForNetwork(declaration, diagnostics, input, outputs) : null);
     }
 
     /// <summary><c>Input</c> is the grammar's first item: read as a list with one class count after it, which is never wrong.</summary>

@@ -73,6 +73,17 @@ internal static class ClassChecks
     }
 
     /// <summary>
+    /// Whether a generated partial declaration can extend <paramref name="type"/>: it passes <see cref="Check"/>, whose
+    /// base-class rule does not matter to members added beside the class's own (a <c>[Distill]</c>'s).
+    /// </summary>
+    public static bool CanExtend(INamedTypeSymbol type)
+    {
+        var problems = new List<DiagnosticInfo>();
+        Check(type, "Distill", null, problems, handWritten: true);
+        return problems.Count == 0 && type.Locations.Any(l => l.IsInSource);
+    }
+
+    /// <summary>
     /// The members the user declared in <paramref name="type"/>, as the member-conflict check needs them (names and
     /// kinds); empty for a type compiled elsewhere. <c>MemberNames</c> comes from the declarations without building
     /// member symbols, so a class with an empty body (most declarations) costs nothing here.

@@ -54,6 +54,7 @@ internal static class DistillationReader
         {
             Student = declaration,
             StudentDeclared = studentAttribute is not null,
+            Extensible = ClassChecks.CanExtend(student),
             StudentInputSize = inputSize,
             StudentOutputSize = outputSize,
             NamedTeachers = teachers.ToEquatableArray(),

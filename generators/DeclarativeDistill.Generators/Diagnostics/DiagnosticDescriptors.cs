@@ -204,11 +204,14 @@ internal static class DiagnosticDescriptors
         "Student '{0}' has {1} outputs but teacher '{2}' has {3}; distillation compares them class by class",
         "The soft loss compares the student's and the teacher's probabilities for the same classes, so the last sizes of their Layers must be equal.");
 
-    /// <summary>DD0041: input sizes differ. {0} student, {1} its inputs, {2} teacher, {3} its inputs.</summary>
+    /// <summary>
+    /// DD0041: inputs differ. {0} student, {1} its input (<c>1x28x28 (784 features)</c> or <c>785 features</c>), {2} teacher,
+    /// {3} its input.
+    /// </summary>
     public static readonly DiagnosticDescriptor InputSizeMismatch = Error(
         DiagnosticIds.InputSizeMismatch, Distillation, "Student and teacher inputs differ",
-        "Student '{0}' takes {1} inputs but teacher '{2}' takes {3}; both must read the same transfer set",
-        "Student and teacher see the same examples, so the first sizes of their Layers must be equal.");
+        "Student '{0}' takes {1} but teacher '{2}' takes {3}; both must read the same transfer set",
+        "Student and teacher see the same examples, so the first items of their Layers must agree: the same number of features, and the same channels, height and width when both take images (a vector student reads an image teacher's examples flattened).");
 
     /// <summary>DD0057: [Hint] on a class without [Distill]. {0} class.</summary>
     public static readonly DiagnosticDescriptor HintWithoutDistill = Error(

@@ -17,7 +17,7 @@ internal static class DistillationEmitter
         var writer = new SourceWriter();
         int blocks = Open(writer, distillation.Student);
         var teachers = distillation.Teachers;
-        var parameters = ParameterNames(teachers);
+        var parameters = ParameterNames(teachers.Select(t => t.DisplayName).ToList());
 
         writer.Open($"partial class {distillation.Student.Identifier}");
         writer.Line("/// <summary>The softmax temperature T of the soft loss, from [Distill].</summary>")
@@ -244,7 +244,7 @@ internal static class DistillationEmitter
     /// <c>teacher</c> for one teacher (the contract's name); otherwise each type's name in camelCase,
     /// numbered where two would clash or where one would hide another parameter.
     /// </summary>
-    private static List<string> ParameterNames(EquatableArray<NetworkSummary> teachers)
+    internal static List<string> ParameterNames(IReadOnlyList<string> teachers)
     {
         if (teachers.Count == 1)
         {
@@ -254,7 +254,7 @@ internal static class DistillationEmitter
         var names = new List<string>();
         for (int i = 0; i < teachers.Count; i++)
         {
-            string simple = teachers[i].DisplayName.Substring(teachers[i].DisplayName.LastIndexOf('.') + 1);
+            string simple = teachers[i].Substring(teachers[i].LastIndexOf('.') + 1);
             string name = Identifiers.CamelCase(simple);
             string unique = name;
             for (int n = 2; !reserved.Add(unique); n++)

@@ -14,6 +14,9 @@ internal sealed record DistillationRequest
     /// <summary>Whether the class has <c>[Student]</c> (DD0030 otherwise).</summary>
     public bool StudentDeclared { get; init; }
 
+    /// <summary>Whether a generated partial declaration can extend the class (it is a partial, non-generic plain class).</summary>
+    public bool Extensible { get; init; }
+
     public LocationInfo? StudentInputSize { get; init; }
 
     public LocationInfo? StudentOutputSize { get; init; }
@@ -70,7 +73,7 @@ internal enum TeacherProblem
 /// <summary>A teacher of a distillation after resolution; <see cref="Shape"/> is null when it is not a valid network.</summary>
 internal sealed record TeacherReference(string DisplayName, NetworkSummary? Shape, LocationInfo? Location);
 
-/// <summary>A distillation ready to emit, or the reasons it is not.</summary>
+/// <summary>A distillation ready to emit, or the reasons it is not and what stands in for its members.</summary>
 internal sealed record DistillationSpec(
     TypeDeclaration Student,
     EquatableArray<NetworkSummary> Teachers,
@@ -83,7 +86,8 @@ internal sealed record DistillationSpec(
     EquatableArray<DiagnosticInfo> Diagnostics,
     EquatableArray<ResolvedHint> Hints = default,
     bool CombinedHintTraining = false,
-    EquatableArray<ResolvedMethod> Methods = default);
+    EquatableArray<ResolvedMethod> Methods = default,
+    DistillationPlaceholder? Placeholder = null);
 
 /// <summary>Who learns from whom: a student and the teachers it resolved to, for finding cycles.</summary>
 internal sealed record DistillationEdge(string Student, string StudentName, EquatableArray<string> Teachers);

@@ -102,8 +102,11 @@ internal sealed record NetworkSpec
     }
 }
 
-/// <summary>The outcome of analysing one network declaration: the spec when it is valid, and what was wrong.</summary>
-internal sealed record NetworkResult(NetworkSpec? Network, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <summary>
+/// The outcome of analysing one network declaration: the spec when it is valid, and what was wrong; when it is not
+/// valid, what stands in for its generated members.
+/// </summary>
+internal sealed record NetworkResult(NetworkSpec? Network, EquatableArray<DiagnosticInfo> Diagnostics, NetworkPlaceholder? Placeholder = null);
 
 /// <summary>What a distillation needs to know of a network: enough to check shapes and to name its type.</summary>
 /// <remarks>A hand-written teacher's parameters and multiply-adds are unknown at compile time (0 here).</remarks>

@@ -21,6 +21,16 @@ internal sealed record TensorShape(long Channels, long Height, long Width, bool 
         ? string.Format(CultureInfo.InvariantCulture, "{0}x{1}x{2}", Channels, Height, Width)
         : Channels.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// For messages about inputs: <c>1x28x28 (784 features)</c> for an image, <c>785 features</c> for a vector, so that an
+    /// image and a vector compare by the number that decides whether they read the same examples.
+    /// </summary>
+    public string DescribeFeatures()
+    {
+        string features = Size.ToString("N0", CultureInfo.InvariantCulture) + (Size == 1 ? " feature" : " features");
+        return IsImage ? ToString() + " (" + features + ")" : features;
+    }
+
     /// <summary>For messages: <c>a 64x7x7 image</c>, <c>a vector of 128</c>.</summary>
     public string Describe() => IsImage ? ToString() : "a vector of " + ToString();
 }

@@ -64,13 +64,36 @@ public abstract class OnnxTeacher : nn.Module<Tensor, Tensor>
         {
             session.Dispose();
             throw new InvalidDataException(
-                $"{Path.GetFileName(file)} reads {input.ElementType.Name} [batch, {string.Join(", ", fileExample)}] and gives [batch, {string.Join(", ", output.Dimensions.Skip(1))}], "
+                $"{Path.GetFileName(file)} reads {OnnxTypeName(input.ElementType)} [batch, {string.Join(", ", fileExample)}] and gives [batch, {string.Join(", ", output.Dimensions.Skip(1))}], "
                 + $"but {GetType().Name} is declared with Input = \"{inputShape}\" and Outputs = {outputSize}.");
         }
         inputName = name;
         exampleShape = fileExample;
         outputs = outputSize;
     }
+
+    /// <summary>
+    /// An element type as ONNX names it (<c>float</c>, <c>int64</c>), as DD0056 does at build time; not the .NET name
+    /// (<c>Single</c>, <c>Int64</c>) that ONNX Runtime's metadata holds.
+    /// </summary>
+    internal static string OnnxTypeName(Type type) => Type.GetTypeCode(type) switch
+    {
+        TypeCode.Single => "float",
+        TypeCode.Double => "double",
+        TypeCode.SByte => "int8",
+        TypeCode.Byte => "uint8",
+        TypeCode.Int16 => "int16",
+        TypeCode.UInt16 => "uint16",
+        TypeCode.Int32 => "int32",
+        TypeCode.UInt32 => "uint32",
+        TypeCode.Int64 => "int64",
+        TypeCode.UInt64 => "uint64",
+        TypeCode.Boolean => "bool",
+        TypeCode.String => "string",
+        _ when type == typeof(Microsoft.ML.OnnxRuntime.Float16) => "float16",
+        _ when type == typeof(Microsoft.ML.OnnxRuntime.BFloat16) => "bfloat16",
+        _ => type.Name,
+    };
 
     /// <summary>The file's model on <paramref name="input"/> ([B, ...] with the declared features per example): [B, Outputs] on the input's device.</summary>
     public override Tensor forward(Tensor input)

@@ -177,6 +177,13 @@ namespace DeclarativeDistill.Build
                 case 14: return "complex64";
                 case 15: return "complex128";
                 case 16: return "bfloat16";
+                case 17: return "float8e4m3fn";
+                case 18: return "float8e4m3fnuz";
+                case 19: return "float8e5m2";
+                case 20: return "float8e5m2fnuz";
+                case 21: return "uint4";
+                case 22: return "int4";
+                case 23: return "float4e2m1";
                 default: return "type" + type.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
         }

@@ -63,7 +63,7 @@ public sealed class OnnxTeacherTests : IDisposable
     public void A_file_that_does_not_match_the_declaration_is_refused_naming_both()
     {
         var error = Assert.Throws<InvalidDataException>(() => new ClusterOnnxTeacher(Fixture("small-conv-teacher.onnx")));
-        Assert.Contains("reads Single [batch, 784] and gives [batch, 10]", error.Message);
+        Assert.Contains("reads float [batch, 784] and gives [batch, 10]", error.Message);
         Assert.Contains("declared with Input = \"12\" and Outputs = 4", error.Message);
         Assert.Throws<FileNotFoundException>(() => new ClusterOnnxTeacher(Path.Combine(directory, "missing.onnx")));
     }
