@@ -173,10 +173,23 @@ public static class Trainer
                     run.CacheTeacherSides(data, CachingProgress(options, stage, preparation));
                 }
             }
+            var warnings = new List<string>();
+            if (stage != TrainingStage.Hints && DataScale.Check(student, data) is { } scale)
+            {
+                warnings.Add(scale);
+                options.Progress?.Report(new TrainingProgress(0, options.Epochs, 0, 0, double.NaN, 0, preparation.Elapsed, TimeSpan.Zero)
+                {
+                    Phase = TrainingPhases.CheckingData,
+                    Message = scale,
+                    Stage = stage,
+                });
+            }
             string fingerprint = Fingerprint.Of(kind, trained, data, options, teachers, terms);
             var parameters = trainable is null ? null : trainable.Concat(adapters.SelectMany(a => a.parameters())).ToList();
-            return TrainingLoop.Run(trained, data, options, fingerprint, preparation.Elapsed, device, run.Names, run.Loss, run.Offsets,
+            var report = TrainingLoop.Run(trained, data, options, fingerprint, preparation.Elapsed, device, run.Names, run.Loss, run.Offsets,
                 parameters, stage, run.StartEpoch);
+            report.Warnings = warnings;
+            return report;
         }
         finally
         {

@@ -74,10 +74,17 @@ public sealed record TrainingOptions
     public long MemoryBudgetBytes { get; init; } = 512L << 20;
 
     /// <summary>
-    /// Background workers that read and decode batches of data not held in memory, ahead of training. Default: the
-    /// number of processors (decoding images is work for every core; a memory-mapped array needs one).
+    /// Background workers that read and decode batches of data not held in memory, ahead of training. Default:
+    /// <see cref="Threads"/> when set, else the number of processors (decoding images is work for every core; a
+    /// memory-mapped array needs one).
     /// </summary>
-    public int DataWorkers { get; init; } = Environment.ProcessorCount;
+    public int DataWorkers
+    {
+        get => dataWorkers ?? Threads ?? Environment.ProcessorCount;
+        init => dataWorkers = value;
+    }
+
+    private readonly int? dataWorkers;
 
     /// <summary>
     /// In <c>Distill</c>, the teachers' outputs computed beforehand and kept on disk (<see cref="TeacherOutputStore"/>),

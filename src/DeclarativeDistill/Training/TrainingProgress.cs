@@ -44,6 +44,9 @@ public sealed record TrainingProgress(
     /// <summary>The stage this report belongs to: <see cref="TrainingStage.Hints"/> during FitNets' first stage.</summary>
     public TrainingStage Stage { get; init; }
 
+    /// <summary>A warning about the run (features far from unit scale), in a report of its own; null in every other report.</summary>
+    public string? Message { get; init; }
+
     /// <summary>What the call is doing: <see cref="TrainingPhases.Training"/>, or <see cref="TrainingPhases.CachingTeacherOutputs"/> before it.</summary>
     public string Phase { get; init; } = TrainingPhases.Training;
 
@@ -64,4 +67,7 @@ public static class TrainingPhases
 
     /// <summary>The pass that computes the teachers' outputs for the whole transfer set once, before the epochs.</summary>
     public const string CachingTeacherOutputs = "caching teacher outputs";
+
+    /// <summary>A look at the training data before the epochs; its report carries a <see cref="TrainingProgress.Message"/>.</summary>
+    public const string CheckingData = "checking data";
 }

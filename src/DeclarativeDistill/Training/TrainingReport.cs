@@ -83,6 +83,9 @@ public sealed class TrainingReport
         ResumedAfterEpoch = resumedAfterEpoch;
     }
 
+    /// <summary>What the run noticed and you may want to change (features far from unit scale); empty when nothing.</summary>
+    public IReadOnlyList<string> Warnings { get; internal set; } = Array.Empty<string>();
+
     /// <summary>The epoch of the checkpoint this run resumed from; 0 when it started fresh.</summary>
     public int ResumedAfterEpoch { get; }
 
@@ -103,7 +106,7 @@ public sealed class TrainingReport
 
     /// <summary>This report with <paramref name="hintStage"/> as the stage before it.</summary>
     internal TrainingReport WithHintStage(TrainingReport hintStage) =>
-        new(Epochs, PreparationTime, TotalTime + hintStage.TotalTime, ResumedAfterEpoch) { HintStage = hintStage };
+        new(Epochs, PreparationTime, TotalTime + hintStage.TotalTime, ResumedAfterEpoch) { HintStage = hintStage, Warnings = hintStage.Warnings };
 
     /// <summary>The last epoch's mean loss (NaN when no epoch ran).</summary>
     public double FinalLoss => Epochs.Count == 0 ? double.NaN : Epochs[^1].Loss;

@@ -62,6 +62,25 @@ public sealed class ProgressTests
         Assert.Throws<ArgumentOutOfRangeException>(() => teacher.Fit(data, new TrainingOptions { Threads = 0 }));
     }
 
+    [Fact]
+    public void Features_far_from_unit_scale_are_a_warning_unless_the_network_normalises_them()
+    {
+        using var data = SyntheticData.Create(64, seed: 115);
+        using var raw = new LabeledDataset(data.Features * 300 + 1000, data.Labels.clone());
+        var lines = new StringWriter();
+        using var plain = new ClusterTeacher();
+        var report = plain.Fit(raw, new TrainingOptions { Epochs = 1, BatchSize = 16, Progress = new ConsoleProgress(writer: lines) });
+        var warning = Assert.Single(report.Warnings);
+        Assert.Contains("far from unit scale", warning);
+        Assert.Contains("InputNormalization = Normalization.Fit(train)", warning);
+        Assert.StartsWith("warning: The features of in memory are far from unit scale: feature ", lines.ToString());
+
+        using var normalising = new ClusterTeacher { InputNormalization = Normalization.Fit(raw) };
+        Assert.Empty(normalising.Fit(raw, new TrainingOptions { Epochs = 1, BatchSize = 16 }).Warnings);
+        using var unit = new ClusterTeacher();
+        Assert.Empty(unit.Fit(data, new TrainingOptions { Epochs = 1, BatchSize = 16 }).Warnings);
+    }
+
     /// <summary>An ILogger that keeps what it is given.</summary>
     private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger
     {

@@ -20,6 +20,11 @@ public abstract class ProgressLines : IProgress<TrainingProgress>
     public void Report(TrainingProgress value)
     {
         ArgumentNullException.ThrowIfNull(value);
+        if (value.Message is { } message)
+        {
+            Write(value, $"warning: {message}");
+            return;
+        }
         if (!value.IsEndOfEpoch && sinceLine.IsRunning && sinceLine.Elapsed < Interval)
         {
             return;
@@ -39,7 +44,8 @@ public abstract class ProgressLines : IProgress<TrainingProgress>
     {
         ArgumentNullException.ThrowIfNull(report);
         var culture = CultureInfo.InvariantCulture;
-        string time = $"{Duration(report.Elapsed)} elapsed" + (report.IsEndOfEpoch && report.Epoch == report.Epochs ? "" : $", {Duration(report.Remaining)} left");
+        bool finished = report.IsEndOfEpoch && (report.Phase != TrainingPhases.Training || report.Epoch == report.Epochs);
+        string time = $"{Duration(report.Elapsed)} elapsed" + (finished ? "" : $", {Duration(report.Remaining)} left");
         if (report.Phase != TrainingPhases.Training)
         {
             return string.Format(culture, "{0}: {1:N0}/{2:N0} chunks, {3}", report.Phase, report.Batch, report.BatchesPerEpoch, time);
