@@ -98,13 +98,14 @@ internal static class DistillationEmitter
             .Line("/// top-1 agreement and mean KL(teacher ‖ student).")
             .Line("/// </summary>");
         WriteSignature(writer, $"public {Runtime}.Fidelity {GeneratedMembers.MeasureFidelity}(",
-            TeacherParameters(teachers, parameters).Concat(new[] { $"{Runtime}.DataSource data" }).ToList());
+            TeacherParameters(teachers, parameters).Concat(new[] { $"{Runtime}.DataSource data", $"{Progress} progress = null" }).ToList());
         writer.Line($"{Runtime}.Metrics.Fidelity(")
             .Indent()
             .Line("this,")
             .Line(DeclaredShape + ",")
             .Line(teacherArray + ",")
-            .Line("data);")
+            .Line("data,")
+            .Line("progress);")
             .Outdent()
             .Outdent();
 

@@ -191,8 +191,8 @@ internal static class NetworkEmitter
                 .Line();
         }
         writer.Line("/// <summary>Accuracy, errors and mean cross-entropy on <paramref name=\"test\"/>, predicting at temperature 1.</summary>")
-            .Line($"public {Runtime}.Evaluation {GeneratedMembers.Evaluate}({Runtime}.DataSource test) =>")
-            .Indent().Line($"{Runtime}.Metrics.Evaluate({model}, {DeclaredShape}, OutputSize, test);").Outdent()
+            .Line($"public {Runtime}.Evaluation {GeneratedMembers.Evaluate}({Runtime}.DataSource test, {Progress} progress = null) =>")
+            .Indent().Line($"{Runtime}.Metrics.Evaluate({model}, {DeclaredShape}, OutputSize, test, progress);").Outdent()
             .Line()
             .Line($"/// <summary>The most probable class of each example of <paramref name=\"features\"/> ({BatchShapes(network)}), as int64 [N].</summary>")
             .Line($"public {Tensor} {GeneratedMembers.Predict}({Tensor} features) =>")

@@ -79,7 +79,7 @@ internal static class PlaceholderEmitter
         {
             members.Method($"public {Runtime}.TrainingReport", GeneratedMembers.Fit, $"{Runtime}.DataSource train, {Runtime}.TrainingOptions? options = null");
         }
-        members.Method($"public {Runtime}.Evaluation", GeneratedMembers.Evaluate, $"{Runtime}.DataSource test")
+        members.Method($"public {Runtime}.Evaluation", GeneratedMembers.Evaluate, $"{Runtime}.DataSource test, {Progress} progress = null")
             .Method($"public {Tensor}", GeneratedMembers.Predict, $"{Tensor} features")
             .Method($"public {Runtime}.Prediction", GeneratedMembers.Classify, "global::System.ReadOnlySpan<float> example")
             .Method($"public {Runtime}.Prediction[]", GeneratedMembers.ClassifyBatch, "global::System.ReadOnlySpan<float> examples");
@@ -146,7 +146,7 @@ internal static class PlaceholderEmitter
             .Method($"public {Runtime}.TrainingReport", GeneratedMembers.Distill + generic,
                 string.Join(", ", parameters.Concat(new[] { $"{Runtime}.DataSource transferSet", $"{Runtime}.TrainingOptions? options = null", $"{Runtime}.DistillationObjective? objective = null" })))
             .Method($"public {Runtime}.Fidelity", GeneratedMembers.MeasureFidelity + generic,
-                string.Join(", ", parameters.Concat(new[] { $"{Runtime}.DataSource data" })));
+                string.Join(", ", parameters.Concat(new[] { $"{Runtime}.DataSource data", $"{Progress} progress = null" })));
         writer.Close();
         Close(writer, blocks);
         return writer.ToString();

@@ -9,6 +9,9 @@ internal static class TypeScaffold
     public const string Module = "global::TorchSharp.torch.nn.Module<" + Tensor + ", " + Tensor + ">";
     public const string Runtime = "global::DeclarativeDistill";
 
+    /// <summary>The type of the optional progress receiver of <c>Evaluate</c> and <c>MeasureFidelity</c>.</summary>
+    public const string Progress = "global::System.IProgress<global::DeclarativeDistill.TrainingProgress>?";
+
     /// <summary>The class's <c>InputShape</c> as the runtime's <c>FeatureShape</c>, for its data checks.</summary>
     public const string DeclaredShape = Runtime + ".FeatureShape.Parse(" + GeneratedMembers.InputShape + ")";
 

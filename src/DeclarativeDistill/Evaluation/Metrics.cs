@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Collections.Generic;
 using System.Linq;
 using TorchSharp;
@@ -13,11 +14,16 @@ public static class Metrics
     private const int Chunk = RowChunks.Size;
 
     /// <summary>Accuracy, errors and mean cross-entropy of <paramref name="model"/>, which reads vectors of <paramref name="inputSize"/> features, on <paramref name="test"/>.</summary>
-    public static Evaluation Evaluate(Model model, int inputSize, int outputSize, DataSource test) =>
-        Evaluate(model, new FeatureShape(inputSize), outputSize, test);
+    public static Evaluation Evaluate(Model model, int inputSize, int outputSize, DataSource test, IProgress<TrainingProgress>? progress = null) =>
+        Evaluate(model, new FeatureShape(inputSize), outputSize, test, progress);
 
     /// <summary>Accuracy, errors and mean cross-entropy of <paramref name="model"/>, which reads examples of <paramref name="input"/>, on <paramref name="test"/>.</summary>
-    public static Evaluation Evaluate(Model model, FeatureShape input, int outputSize, DataSource test)
+    /// <param name="model">The model, which reads examples of <paramref name="input"/>.</param>
+    /// <param name="input">Its input shape (the generated <c>InputShape</c>).</param>
+    /// <param name="outputSize">Its classes.</param>
+    /// <param name="test">The labelled examples.</param>
+    /// <param name="progress">Receives the pass's progress (phase <see cref="TrainingPhases.Evaluation"/>); none by default.</param>
+    public static Evaluation Evaluate(Model model, FeatureShape input, int outputSize, DataSource test, IProgress<TrainingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         Trainer.CheckData(model, input, outputSize, test, "test set");
@@ -25,6 +31,7 @@ public static class Metrics
         long correct = 0;
         double lossSum = 0;
         var device = DeviceOf(model);
+        var chunkDone = PhaseProgress.For(progress, TrainingPhases.Evaluation, Stopwatch.StartNew());
         WithEvalMode(model, () =>
         {
             test.ForEachChunk(Chunk, (features, rowLabels) =>
@@ -33,7 +40,7 @@ public static class Metrics
                 var labels = rowLabels!.to(device);
                 correct += logits.argmax(1).eq(labels).sum().item<long>();
                 lossSum += nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).item<float>();
-            });
+            }, chunkDone);
         });
         int errors = test.Count - (int)correct;
         return new Evaluation((double)correct / test.Count, errors, test.Count, lossSum / test.Count);
@@ -77,8 +84,9 @@ public static class Metrics
     /// <param name="input">The student's input shape (the generated <c>InputShape</c>).</param>
     /// <param name="teachers">One teacher, or the members of an ensemble.</param>
     /// <param name="data">The examples to compare on.</param>
+    /// <param name="progress">Receives the passes' progress (phase <see cref="TrainingPhases.Fidelity"/>: the student's chunks, then each teacher's); none by default.</param>
     /// <exception cref="ArgumentException">The data do not fit the student, or the models' outputs differ in shape.</exception>
-    public static Fidelity Fidelity(Model student, FeatureShape input, IReadOnlyList<Model> teachers, DataSource data)
+    public static Fidelity Fidelity(Model student, FeatureShape input, IReadOnlyList<Model> teachers, DataSource data, IProgress<TrainingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(student);
         ArgumentNullException.ThrowIfNull(input);
@@ -99,8 +107,11 @@ public static class Metrics
         try
         {
             using var _ = no_grad();
-            using var studentLogits = Logits(student, data);
-            using var teacherLogits = KnowledgeDistillation.EnsembleLogits(teachers.Select(t => Logits(t, data)).ToArray(), 1);
+            var chunkDone = PhaseProgress.For(progress, TrainingPhases.Fidelity, Stopwatch.StartNew());
+            // One phase over every model's pass: the chunks of pass m count after those of the passes before it.
+            Action<int, int>? Pass(int m) => chunkDone is null ? null : (done, total) => chunkDone(m * total + done, models.Length * total);
+            using var studentLogits = Logits(student, data, Pass(0));
+            using var teacherLogits = KnowledgeDistillation.EnsembleLogits(teachers.Select((t, i) => Logits(t, data, Pass(i + 1))).ToArray(), 1);
             return Fidelity(teacherLogits, studentLogits);
         }
         finally
@@ -158,10 +169,10 @@ public static class Metrics
     }
 
     /// <summary>The model's logits for every example of <paramref name="data"/>, read in chunks, on the CPU.</summary>
-    private static Tensor Logits(Model model, DataSource data)
+    private static Tensor Logits(Model model, DataSource data, Action<int, int>? chunkDone = null)
     {
         model.eval();
-        return RowChunks.Concatenate(data, DeviceOf(model), input => new[] { model.call(input).cpu() })[0];
+        return RowChunks.Concatenate(data, DeviceOf(model), input => new[] { model.call(input).cpu() }, chunkDone)[0];
     }
 
     /// <summary>

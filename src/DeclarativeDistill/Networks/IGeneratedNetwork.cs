@@ -25,7 +25,7 @@ public interface IGeneratedNetwork : IFeatureLayers
     TrainingReport Fit(DataSource train, TrainingOptions? options = null);
 
     /// <summary>Accuracy, errors and mean cross-entropy on <paramref name="test"/>.</summary>
-    Evaluation Evaluate(DataSource test);
+    Evaluation Evaluate(DataSource test, IProgress<TrainingProgress>? progress = null);
 
     /// <summary>The most probable class of each example, as int64 [N].</summary>
     Tensor Predict(Tensor features);

@@ -170,7 +170,8 @@ public static class Trainer
                 }
                 else if (run.ReadsTeachers && options.CacheTeacherOutputs && options.Augment is null && options.Epochs > 0 && fits)
                 {
-                    run.CacheTeacherSides(data, CachingProgress(options, stage, preparation));
+                    run.CacheTeacherSides(data,
+                        PhaseProgress.For(options.Progress, TrainingPhases.CachingTeacherOutputs, preparation, options.ProgressIntervalBatches, options.Epochs, stage));
                 }
             }
             var warnings = new List<string>();
@@ -200,39 +201,6 @@ public static class Trainer
                 set_num_threads(threads);
             }
         }
-    }
-
-    /// <summary>
-    /// Reports of the teacher-output cache pass, chunk by chunk, through <see cref="TrainingOptions.Progress"/>: when it
-    /// ends, every <see cref="TrainingOptions.ProgressIntervalBatches"/> chunks, and for the ready reporters
-    /// (<see cref="ProgressLines"/>) whenever their interval has passed. Null without a receiver.
-    /// </summary>
-    private static Action<int, int>? CachingProgress(TrainingOptions options, TrainingStage stage, Stopwatch clock)
-    {
-        if (options.Progress is not { } progress)
-        {
-            return null;
-        }
-        var sinceReport = Stopwatch.StartNew();
-        return (done, total) =>
-        {
-            bool due = done == total
-                || (options.ProgressIntervalBatches > 0 && done % options.ProgressIntervalBatches == 0)
-                || (progress is ProgressLines lines && sinceReport.Elapsed >= lines.Interval);
-            if (!due)
-            {
-                return;
-            }
-            var elapsed = clock.Elapsed;
-            var remaining = TimeSpan.FromSeconds(elapsed.TotalSeconds / done * (total - done));
-            double rate = done * (double)RowChunks.Size / Math.Max(elapsed.TotalSeconds, 1e-9);
-            progress.Report(new TrainingProgress(0, options.Epochs, done, total, double.NaN, rate, elapsed, remaining)
-            {
-                Phase = TrainingPhases.CachingTeacherOutputs,
-                Stage = stage,
-            });
-            sinceReport.Restart();
-        };
     }
 
     /// <summary>The parameters of the student's layers up to and including the deepest guided one: FitNets' first stage trains these.</summary>

@@ -68,6 +68,12 @@ public static class TrainingPhases
     /// <summary>The pass that computes the teachers' outputs for the whole transfer set once, before the epochs.</summary>
     public const string CachingTeacherOutputs = "caching teacher outputs";
 
+    /// <summary><c>Evaluate</c>'s pass over the test set.</summary>
+    public const string Evaluation = "evaluation";
+
+    /// <summary><c>MeasureFidelity</c>'s passes of the student and its teachers over the data.</summary>
+    public const string Fidelity = "fidelity";
+
     /// <summary>A look at the training data before the epochs; its report carries a <see cref="TrainingProgress.Message"/>.</summary>
     public const string CheckingData = "checking data";
 }

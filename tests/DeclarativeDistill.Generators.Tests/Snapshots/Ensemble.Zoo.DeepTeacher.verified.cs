@@ -120,8 +120,8 @@ namespace Zoo
             global::DeclarativeDistill.Trainer.Fit(this, global::DeclarativeDistill.FeatureShape.Parse(InputShape), OutputSize, train, options);
 
         /// <summary>Accuracy, errors and mean cross-entropy on <paramref name="test"/>, predicting at temperature 1.</summary>
-        public global::DeclarativeDistill.Evaluation Evaluate(global::DeclarativeDistill.DataSource test) =>
-            global::DeclarativeDistill.Metrics.Evaluate(this, global::DeclarativeDistill.FeatureShape.Parse(InputShape), OutputSize, test);
+        public global::DeclarativeDistill.Evaluation Evaluate(global::DeclarativeDistill.DataSource test, global::System.IProgress<global::DeclarativeDistill.TrainingProgress>? progress = null) =>
+            global::DeclarativeDistill.Metrics.Evaluate(this, global::DeclarativeDistill.FeatureShape.Parse(InputShape), OutputSize, test, progress);
 
         /// <summary>The most probable class of each example of <paramref name="features"/> ([N, 20]), as int64 [N].</summary>
         public global::TorchSharp.torch.Tensor Predict(global::TorchSharp.torch.Tensor features) =>

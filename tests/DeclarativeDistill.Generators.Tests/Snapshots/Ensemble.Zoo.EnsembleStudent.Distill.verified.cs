@@ -56,11 +56,13 @@ namespace Zoo
         public global::DeclarativeDistill.Fidelity MeasureFidelity(
             global::Zoo.WideTeacher wideTeacher,
             global::Zoo.DeepTeacher deepTeacher,
-            global::DeclarativeDistill.DataSource data) =>
+            global::DeclarativeDistill.DataSource data,
+            global::System.IProgress<global::DeclarativeDistill.TrainingProgress>? progress = null) =>
             global::DeclarativeDistill.Metrics.Fidelity(
                 this,
                 global::DeclarativeDistill.FeatureShape.Parse(InputShape),
                 new global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>[] { wideTeacher, deepTeacher },
-                data);
+                data,
+                progress);
     }
 }

@@ -75,11 +75,13 @@ namespace Methods
         public global::DeclarativeDistill.Fidelity MeasureFidelity(
             global::Methods.ResTeacher resTeacher,
             global::Methods.MlpTeacher mlpTeacher,
-            global::DeclarativeDistill.DataSource data) =>
+            global::DeclarativeDistill.DataSource data,
+            global::System.IProgress<global::DeclarativeDistill.TrainingProgress>? progress = null) =>
             global::DeclarativeDistill.Metrics.Fidelity(
                 this,
                 global::DeclarativeDistill.FeatureShape.Parse(InputShape),
                 new global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>[] { resTeacher, mlpTeacher },
-                data);
+                data,
+                progress);
     }
 }

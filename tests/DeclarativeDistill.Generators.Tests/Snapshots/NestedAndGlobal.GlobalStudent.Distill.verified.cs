@@ -52,10 +52,12 @@ partial class GlobalStudent
     /// </summary>
     public global::DeclarativeDistill.Fidelity MeasureFidelity(
         global::Models.@event teacher,
-        global::DeclarativeDistill.DataSource data) =>
+        global::DeclarativeDistill.DataSource data,
+        global::System.IProgress<global::DeclarativeDistill.TrainingProgress>? progress = null) =>
         global::DeclarativeDistill.Metrics.Fidelity(
             this,
             global::DeclarativeDistill.FeatureShape.Parse(InputShape),
             new global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>[] { teacher },
-            data);
+            data,
+            progress);
 }

@@ -81,6 +81,31 @@ public sealed class ProgressTests
         Assert.Empty(unit.Fit(data, new TrainingOptions { Epochs = 1, BatchSize = 16 }).Warnings);
     }
 
+    [Fact]
+    public void Evaluation_and_fidelity_report_their_passes_as_phases()
+    {
+        using var data = SyntheticData.Create(300, seed: 116);
+        manual_seed(117);
+        using var teacher = new ClusterTeacher();
+        using var student = new EnsembleStudent();
+        using var other = new OtherTeacher();
+        var reports = new System.Collections.Generic.List<TrainingProgress>();
+        var progress = new SynchronousProgress<TrainingProgress>(reports.Add);
+
+        var evaluation = teacher.Evaluate(data, progress);
+        var last = Assert.Single(reports);
+        Assert.Equal(TrainingPhases.Evaluation, last.Phase);
+        Assert.Equal((3, 3), (last.Batch, last.BatchesPerEpoch)); // 300 examples, 128 a chunk
+        Assert.Equal(evaluation, teacher.Evaluate(data));
+
+        reports.Clear();
+        var lines = new StringWriter();
+        student.MeasureFidelity(teacher, other, data, new ConsoleProgress(writer: lines) { Interval = TimeSpan.Zero });
+        Assert.Equal(
+            Enumerable.Range(1, 9).Select(done => $"fidelity: {done}/9 chunks"),
+            lines.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l[..l.IndexOf(',')]));
+    }
+
     /// <summary>An ILogger that keeps what it is given.</summary>
     private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger
     {
