@@ -17,22 +17,23 @@ public static class Idx
     private const byte UnsignedByte = 0x08;
 
     /// <summary>
-    /// Loads images and labels into a <see cref="LabeledDataset"/>: each image flattened to one row,
-    /// pixels scaled to [0, 1] by dividing by 255.
+    /// Loads images and labels into a <see cref="LabeledDataset"/>: each image flattened to one row, pixels scaled to
+    /// [0, 1] by dividing by 255 (or, with <paramref name="rawPixels"/>, as stored: 0 to 255, for a network that
+    /// normalises its own inputs and is deployed on raw pixels).
     /// </summary>
     /// <exception cref="FileNotFoundException">A file does not exist.</exception>
     /// <exception cref="InvalidDataException">A file is truncated, corrupt or not IDX; the message names it.</exception>
-    public static LabeledDataset Load(string imagesPath, string labelsPath)
+    public static LabeledDataset Load(string imagesPath, string labelsPath, bool rawPixels = false)
     {
         var images = ReadFile(imagesPath);
         var labels = ReadFile(labelsPath);
-        return ToDataset(images, labels, imagesPath, labelsPath);
+        return ToDataset(images, labels, imagesPath, labelsPath, rawPixels);
     }
 
-    internal static LabeledDataset Load(Stream images, string imagesName, Stream labels, string labelsName) =>
-        ToDataset(Read(images, imagesName), Read(labels, labelsName), imagesName, labelsName);
+    internal static LabeledDataset Load(Stream images, string imagesName, Stream labels, string labelsName, bool rawPixels = false) =>
+        ToDataset(Read(images, imagesName), Read(labels, labelsName), imagesName, labelsName, rawPixels);
 
-    private static LabeledDataset ToDataset(IdxArray images, IdxArray labels, string imagesName, string labelsName)
+    private static LabeledDataset ToDataset(IdxArray images, IdxArray labels, string imagesName, string labelsName, bool rawPixels)
     {
         if (images.Dimensions.Length < 2)
         {
@@ -54,7 +55,8 @@ public static class Idx
         using (features)
         using (labelTensor)
         {
-            return new LabeledDataset(features.to_type(ScalarType.Float32).div_(255f), labelTensor.to_type(ScalarType.Int64));
+            var pixels = features.to_type(ScalarType.Float32);
+            return new LabeledDataset(rawPixels ? pixels : pixels.div_(255f), labelTensor.to_type(ScalarType.Int64));
         }
     }
 

@@ -31,20 +31,28 @@ public sealed class InputNormalization : Model
         RegisterComponents();
     }
 
-    /// <summary>The normalisation it applies (read back from its buffers).</summary>
+    /// <summary>
+    /// The normalisation it applies, read back from its buffers: per channel when every channel of an image has one mean
+    /// and one std (as <see cref="DeclarativeDistill.Normalization.Fit"/> gives for images), else per feature.
+    /// </summary>
     public Normalization Normalization
     {
         get
         {
             var means = mean.cpu().data<float>().ToArray();
             var stds = std.cpu().data<float>().ToArray();
-            if (!shape.IsImage)
+            if (shape.IsImage)
             {
-                return new Normalization(shape, means, stds);
+                int pixels = shape.Height * shape.Width;
+                bool perChannel = Enumerable.Range(0, shape.Size)
+                    .All(i => means[i] == means[i / pixels * pixels] && stds[i] == stds[i / pixels * pixels]);
+                if (perChannel)
+                {
+                    return new Normalization(shape, Enumerable.Range(0, shape.Channels).Select(c => means[c * pixels]).ToArray(),
+                        Enumerable.Range(0, shape.Channels).Select(c => stds[c * pixels]).ToArray());
+                }
             }
-            int pixels = shape.Height * shape.Width;
-            return new Normalization(shape, Enumerable.Range(0, shape.Channels).Select(c => means[c * pixels]).ToArray(),
-                Enumerable.Range(0, shape.Channels).Select(c => stds[c * pixels]).ToArray());
+            return new Normalization(new FeatureShape(shape.Size), means, stds);
         }
     }
 
@@ -98,7 +106,8 @@ public sealed class InputNormalization : Model
     /// <summary>Writes <paramref name="value"/>'s values, expanded to one per feature, into the buffers.</summary>
     private void Write(Normalization value)
     {
-        int repeat = shape.IsImage ? shape.Height * shape.Width : 1;
+        // Per channel for a normalisation fitted on images; per feature for one fitted on vectors, whatever the network reads.
+        int repeat = value.Shape.IsImage ? value.Shape.Height * value.Shape.Width : 1;
         var means = value.Mean.SelectMany(m => Enumerable.Repeat(m, repeat)).ToArray();
         var stds = value.Std.SelectMany(s => Enumerable.Repeat(s, repeat)).ToArray();
         using var _ = no_grad();

@@ -89,6 +89,10 @@ public sealed class ImageFolderTests : IDisposable
         using var grayData = Datasets.FromImageFolder(grayImages.Root, "1x8x8");
         var expectedGray = Enumerable.Range(0, 64).Select(i => gray[i % 8, i / 8] / 255f).ToArray();
         Assert.Equal(expectedGray, grayData.Features.data<float>().ToArray());
+
+        // As stored, for a network that normalises raw pixels itself.
+        using var rawGray = Datasets.FromImageFolder(grayImages.Root, "1x8x8", new ImageFolderOptions { RawPixels = true });
+        Assert.Equal(Enumerable.Range(0, 64).Select(i => (float)gray[i % 8, i / 8]), rawGray.Features.data<float>().ToArray());
     }
 
     [Theory]

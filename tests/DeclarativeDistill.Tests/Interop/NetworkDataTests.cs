@@ -105,6 +105,34 @@ public sealed class NetworkDataTests
     }
 
     [Fact]
+    public void A_network_trained_on_raw_pixels_with_its_own_normalisation_exports_a_file_that_takes_raw_pixels()
+    {
+        using var folder = new TempFolder();
+        var (scaled, scaledTest) = Datasets.MnistSample();
+        var (raw, rawTest) = Datasets.MnistSample(rawPixels: true);
+        using (scaled)
+        using (scaledTest)
+        using (raw)
+        using (rawTest)
+        using (var first = raw.Slice(0, 500))
+        {
+            Assert.True(SyntheticData.Same(scaled.Features, raw.Features / 255f));
+            Assert.Equal(255f, raw.Features.max().item<float>());
+            manual_seed(91);
+            using var model = new Declarations.Vision.SmallConvTeacher { InputNormalization = Normalization.Fit(first) };
+            var report = model.Fit(first, new TrainingOptions { Epochs = 1, BatchSize = 50 });
+            Assert.Empty(report.Warnings); // raw pixels, but the network normalises them
+            string path = folder.File("raw.onnx");
+            model.ExportOnnx(path);
+            using var session = new InferenceSession(path);
+            using var pixels = rawTest.Features.narrow(0, 0, 8);
+            float[] expected = Logits.Forward(model, pixels);
+            float[] actual = Logits.Run(session, pixels);
+            Assert.True(expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max() < 1e-4f * Math.Max(1, expected.Max(Math.Abs)));
+        }
+    }
+
+    [Fact]
     public void A_student_takes_its_teachers_class_names_and_a_checkpoint_of_another_normalisation_is_refused()
     {
         using var folder = new TempFolder();

@@ -16,9 +16,9 @@ internal static class ImageDecoder
     /// </summary>
     private static readonly SKSamplingOptions Sampling = new(SKFilterMode.Linear, SKMipmapMode.Linear);
 
-    /// <summary>Writes the <c>shape.Size</c> features of <paramref name="file"/> into <paramref name="features"/>.</summary>
+    /// <summary>Writes the <c>shape.Size</c> features of <paramref name="file"/> into <paramref name="features"/>: each pixel divided by <paramref name="divisor"/> (255 for [0, 1], 1 for the stored values).</summary>
     /// <exception cref="InvalidDataException">The file cannot be decoded or has the wrong channels; the message names it and says why.</exception>
-    public static void Decode(string file, FeatureShape shape, bool convertChannels, Span<float> features)
+    public static void Decode(string file, FeatureShape shape, bool convertChannels, float divisor, Span<float> features)
     {
         using var codec = SKCodec.Create(file, out var opened)
             ?? throw new InvalidDataException($"{file}: not a decodable image ({(File.Exists(file) ? ImageFileCheck.Explain(opened) : "the file no longer exists")}).");
@@ -43,7 +43,7 @@ internal static class ImageDecoder
         var pixels = (scaled ?? decoded).GetPixelSpan();
         int left = CentredOffset(scaledWidth, shape.Width);
         int top = CentredOffset(scaledHeight, shape.Height);
-        WriteFeatures(pixels, scaledWidth, left, top, shape, colourToGray: channels == 3 && shape.Channels == 1, features);
+        WriteFeatures(pixels, scaledWidth, left, top, shape, colourToGray: channels == 3 && shape.Channels == 1, divisor, features);
     }
 
     /// <summary>
@@ -75,7 +75,7 @@ internal static class ImageDecoder
     }
 
     /// <summary>Copies the H×W crop at (<paramref name="left"/>, <paramref name="top"/>) of RGBA pixels into C planes of H×W floats in [0, 1].</summary>
-    private static void WriteFeatures(ReadOnlySpan<byte> rgba, int rowWidth, int left, int top, FeatureShape shape, bool colourToGray, Span<float> features)
+    private static void WriteFeatures(ReadOnlySpan<byte> rgba, int rowWidth, int left, int top, FeatureShape shape, bool colourToGray, float divisor, Span<float> features)
     {
         int height = shape.Height, width = shape.Width, plane = height * width;
         for (int y = 0; y < height; y++)
@@ -87,14 +87,14 @@ internal static class ImageDecoder
                 byte red = row[x * 4], green = row[x * 4 + 1], blue = row[x * 4 + 2];
                 if (shape.Channels == 3)
                 {
-                    features[at] = red / 255f;
-                    features[plane + at] = green / 255f;
-                    features[2 * plane + at] = blue / 255f;
+                    features[at] = red / divisor;
+                    features[plane + at] = green / divisor;
+                    features[2 * plane + at] = blue / divisor;
                 }
                 else
                 {
                     // A gray image has R = G = B; a colour one, converted, its luminance (ITU-R 601, as PIL's "L").
-                    features[at] = colourToGray ? (0.299f * red + 0.587f * green + 0.114f * blue) / 255f : red / 255f;
+                    features[at] = (colourToGray ? 0.299f * red + 0.587f * green + 0.114f * blue : red) / divisor;
                 }
             }
         }

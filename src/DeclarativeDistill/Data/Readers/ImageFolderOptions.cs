@@ -30,4 +30,11 @@ public sealed record ImageFolderOptions
     /// names sorted ordinally, each of which must hold at least one image.
     /// </summary>
     public IReadOnlyList<string>? ClassNames { get; init; }
+
+    /// <summary>
+    /// Give pixels as they are stored, 0 to 255, instead of divided by 255. With a network that normalises its own inputs
+    /// (<c>InputNormalization = Normalization.Fit(train)</c>), its exported ONNX file then takes the pixels an application
+    /// decodes, with no scaling of the app's own. Default false: pixels in [0, 1].
+    /// </summary>
+    public bool RawPixels { get; init; }
 }

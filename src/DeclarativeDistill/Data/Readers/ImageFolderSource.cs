@@ -14,16 +14,18 @@ public sealed class ImageFolderSource : DataSource
 {
     private readonly string directory;
     private readonly bool convertChannels;
+    private readonly float pixelDivisor;
     private readonly string[] files;
     private readonly long[] labels;
     private readonly IReadOnlyList<string> classNames;
 
     private ImageFolderSource(
-        string directory, FeatureShape shape, bool convertChannels, IReadOnlyList<string> classNames,
+        string directory, FeatureShape shape, bool convertChannels, float pixelDivisor, IReadOnlyList<string> classNames,
         IReadOnlyList<(string File, int Label)> images, IReadOnlyList<(string File, string Reason)> skipped)
     {
         this.directory = directory;
         this.convertChannels = convertChannels;
+        this.pixelDivisor = pixelDivisor;
         this.classNames = classNames;
         Shape = shape;
         files = images.Select(image => image.File).ToArray();
@@ -58,7 +60,7 @@ public sealed class ImageFolderSource : DataSource
             throw new InvalidDataException(
                 $"{directory} holds no usable images: all {skipped.Count} were skipped, the first, {skipped[0].File}, because {skipped[0].Reason}.");
         }
-        return new ImageFolderSource(directory, shape, options.ConvertChannels, layout.ClassNames, usable, skipped);
+        return new ImageFolderSource(directory, shape, options.ConvertChannels, options.RawPixels ? 1f : 255f, layout.ClassNames, usable, skipped);
     }
 
     /// <summary>Every image, class by class, in order: example i is <c>Files[i]</c>.</summary>
@@ -96,7 +98,7 @@ public sealed class ImageFolderSource : DataSource
         for (int i = 0; i < indices.Length; i++)
         {
             long index = indices[i];
-            ImageDecoder.Decode(files[index], Shape, convertChannels, features.Slice(i * size, size));
+            ImageDecoder.Decode(files[index], Shape, convertChannels, pixelDivisor, features.Slice(i * size, size));
             if (!batchLabels.IsEmpty)
             {
                 batchLabels[i] = labels[index];
