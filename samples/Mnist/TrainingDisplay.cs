@@ -36,7 +36,13 @@ public sealed class TrainingDisplay
                     return train(new SynchronousProgress<TrainingProgress>(update =>
                     {
                         task.Value = update.Fraction;
-                        task.Description = Markup.Escape($"{name}  {Stage(update.Stage)}epoch {update.Epoch}/{update.Epochs}  loss {Loss(update.Loss, update.Terms)}");
+                        task.Description = Markup.Escape(update.Phase == TrainingPhases.Training
+                            ? $"{name}  {Stage(update.Stage)}epoch {update.Epoch}/{update.Epochs}  loss {Loss(update.Loss, update.Terms)}"
+                            : $"{name}  {update.Phase} {update.Batch}/{update.BatchesPerEpoch}");
+                        if (update.Message is { } warning)
+                        {
+                            AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(name)}: {Markup.Escape(warning)}[/]");
+                        }
                     }));
                 });
         }
@@ -46,10 +52,16 @@ public sealed class TrainingDisplay
             var sinceLine = Stopwatch.StartNew();
             report = train(new SynchronousProgress<TrainingProgress>(update =>
             {
-                if (sinceLine.Elapsed >= LogInterval && update.Fraction < 1)
+                if (update.Message is { } warning)
                 {
-                    Console.WriteLine(FormattableString.Invariant(
-                        $"  {Stage(update.Stage)}epoch {update.Epoch}/{update.Epochs}, batch {update.Batch}/{update.BatchesPerEpoch}: loss {Loss(update.Loss, update.Terms)}, {update.SamplesPerSecond:N0} samples/s, {Duration(update.Remaining)} left"));
+                    Console.WriteLine($"  warning: {warning}");
+                }
+                else if (sinceLine.Elapsed >= LogInterval && update.Fraction < 1)
+                {
+                    Console.WriteLine(update.Phase == TrainingPhases.Training
+                        ? FormattableString.Invariant(
+                            $"  {Stage(update.Stage)}epoch {update.Epoch}/{update.Epochs}, batch {update.Batch}/{update.BatchesPerEpoch}: loss {Loss(update.Loss, update.Terms)}, {update.SamplesPerSecond:N0} samples/s, {Duration(update.Remaining)} left")
+                        : FormattableString.Invariant($"  {update.Phase}: {update.Batch}/{update.BatchesPerEpoch} chunks, {Duration(update.Remaining)} left"));
                     sinceLine.Restart();
                 }
             }));

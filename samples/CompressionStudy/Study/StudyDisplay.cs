@@ -52,7 +52,9 @@ public sealed class StudyDisplay
             ProgressIntervalBatches = ProgressInterval,
             Progress = new SynchronousProgress<TrainingProgress>(update =>
             {
-                string line = $"{name}: epoch {update.Epoch}/{update.Epochs}, loss {Loss(update.Loss, update.SoftTerm, update.HardTerm)}";
+                string line = update.Phase == TrainingPhases.Training
+                    ? $"{name}: epoch {update.Epoch}/{update.Epochs}, loss {Loss(update.Loss, update.SoftTerm, update.HardTerm)}"
+                    : $"{name}: {update.Phase} {update.Batch}/{update.BatchesPerEpoch}";
                 if (task is not null)
                 {
                     task.Value = update.Fraction;
