@@ -61,7 +61,7 @@ internal static class InferenceBenchmarks
         foreach (var (name, model, export) in new[] { (teacherName, teacher, exportTeacher), (studentName, student, exportStudent) })
         {
             runners.Add((name, "TorchSharp", batch => TimeTorch(model, inputSize, batch), null));
-            foreach (var weights in new[] { OnnxWeights.Float32, OnnxWeights.Int8 })
+            foreach (var weights in new[] { OnnxWeights.Float32, OnnxWeights.Int8, OnnxWeights.DynamicInt8 })
             {
                 string path = Path.Combine(directory, $"{family}-{name.GetHashCode():x}-{weights}.onnx");
                 export(path, weights);
@@ -70,7 +70,13 @@ internal static class InferenceBenchmarks
                 using var sessionOptions = new SessionOptions();
                 sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
                 var session = new InferenceSession(path, sessionOptions);
-                runners.Add((name, weights == OnnxWeights.Float32 ? "ONNX Runtime, float32" : "ONNX Runtime, int8 weights", batch => TimeOnnx(session, inputSize, batch), session));
+                string runtime = weights switch
+                {
+                    OnnxWeights.Float32 => "ONNX Runtime, float32",
+                    OnnxWeights.Int8 => "ONNX Runtime, int8 weights",
+                    _ => "ONNX Runtime, dynamic int8",
+                };
+                runners.Add((name, runtime, batch => TimeOnnx(session, inputSize, batch), session));
             }
         }
         try

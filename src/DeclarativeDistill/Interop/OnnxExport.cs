@@ -22,6 +22,15 @@ public enum OnnxWeights
     /// (<see cref="Int8Quantization"/>), dequantized by <c>DequantizeLinear</c> nodes: about a quarter of the size.
     /// </summary>
     Int8,
+
+    /// <summary>
+    /// As <see cref="Int8"/>, and fully connected layers computed in int8 as well: each layer's input is quantized per
+    /// run (<c>DynamicQuantizeLinear</c>: uint8 with a scale and zero point measured on the batch) and multiplied by
+    /// the int8 weights in integers (<c>MatMulInteger</c>, which ONNX Runtime runs on VNNI's int8 instructions where the
+    /// processor has them), then scaled back to float32. ONNX Runtime's "dynamic quantization", for MLPs: no calibration
+    /// set is needed. Convolutions keep <see cref="Int8"/>'s form.
+    /// </summary>
+    DynamicInt8,
 }
 
 /// <summary>
@@ -70,8 +79,8 @@ public static class OnnxExport
         description.CheckAgainst(model);
         var input = description.Input;
         int outputSize = description.OutputSize;
-        using var quantized = weights == OnnxWeights.Int8 ? Int8Quantization.Quantize(model) : null;
-        var graph = new OnnxGraph(model, quantized);
+        using var quantized = weights is OnnxWeights.Int8 or OnnxWeights.DynamicInt8 ? Int8Quantization.Quantize(model) : null;
+        var graph = new OnnxGraph(model, quantized, integerMatMul: weights == OnnxWeights.DynamicInt8);
         string x = "input";
         var network = model as IGeneratedNetwork;
         if (network?.InputNormalization is not null)
@@ -96,7 +105,12 @@ public static class OnnxExport
             IrVersion = IrVersion,
             ProducerName = "DeclarativeDistill",
             ProducerVersion = typeof(OnnxExport).Assembly.GetName().Version?.ToString() ?? "",
-            DocString = $"{model.GetName()}: {input} → {outputSize} logits" + (weights == OnnxWeights.Int8 ? ", int8 weights" : ""),
+            DocString = $"{model.GetName()}: {input} → {outputSize} logits" + weights switch
+            {
+                OnnxWeights.Int8 => ", int8 weights",
+                OnnxWeights.DynamicInt8 => ", int8 weights, fully connected layers in int8 with inputs quantized per run",
+                _ => "",
+            },
             Graph = graph.Graph,
         };
         result.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });

@@ -22,10 +22,43 @@ internal sealed class OnnxGraph
     private readonly HashSet<string> names = new();
     private int counter;
 
-    public OnnxGraph(Model model, QuantizedWeights? weights)
+    public OnnxGraph(Model model, QuantizedWeights? weights, bool integerMatMul = false)
     {
         state = model.state_dict().ToDictionary(p => p.Key, p => p.Value);
         quantized = weights?.Layers.ToDictionary(l => l.Key) ?? new Dictionary<string, QuantizedLayer>();
+        IntegerMatMul = integerMatMul;
+    }
+
+    /// <summary>Whether fully connected layers with int8 weights multiply in integers (<see cref="OnnxWeights.DynamicInt8"/>).</summary>
+    public bool IntegerMatMul { get; }
+
+    /// <summary>
+    /// <c>x · weightᵀ (+ bias)</c> of a fully connected layer in integers: <c>x</c> quantized per run to uint8
+    /// (<c>DynamicQuantizeLinear</c>), times the int8 weight transposed [in, out] (<c>MatMulInteger</c>, int32), then
+    /// scaled back by the input's scale times each output's weight scale; null when the layer's weight is not int8.
+    /// </summary>
+    public string? IntegerLinear(string x, string weightKey, string? biasKey)
+    {
+        if (!IntegerMatMul || !quantized.TryGetValue(weightKey, out var layer))
+        {
+            return null;
+        }
+        var quantize = new NodeProto { OpType = "DynamicQuantizeLinear", Name = $"dynamicquantizelinear_{++counter}" };
+        quantize.Input.Add(x);
+        string xq = quantize.Name + "_q", xs = quantize.Name + "_scale", xz = quantize.Name + "_zero_point";
+        quantize.Output.AddRange(new[] { xq, xs, xz });
+        Graph.Node.Add(quantize);
+
+        using var transposed = layer.Values.t().contiguous();
+        string weight = Initializer($"{weightKey}.int8_t", TensorProto.Types.DataType.Int8, transposed.shape, Bytes(transposed));
+        using var zeros = torch.zeros(layer.Scales.shape, ScalarType.Int8);
+        string weightZero = Initializer($"{weightKey}.zero_point", TensorProto.Types.DataType.Int8, zeros.shape, Bytes(zeros));
+        string scales = Initializer($"{weightKey}.scale", TensorProto.Types.DataType.Float, layer.Scales.shape, Bytes(layer.Scales));
+
+        string product = Node("MatMulInteger", new[] { xq, weight, xz, weightZero });
+        string real = Node("Cast", new[] { product }, Int("to", (long)TensorProto.Types.DataType.Float));
+        string y = Node("Mul", new[] { real, Node("Mul", new[] { xs, scales }) });
+        return biasKey is null ? y : Node("Add", new[] { y, Float(biasKey) });
     }
 
     public GraphProto Graph { get; } = new();

@@ -107,6 +107,57 @@ public sealed class OnnxExportTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(nameof(ClusterTeacher))]
+    [InlineData(nameof(SmallConvTeacher))]
+    public void A_dynamic_int8_export_multiplies_in_integers_and_agrees_with_float(string name)
+    {
+        var (train, test) = name == nameof(ClusterTeacher) ? SyntheticData.Split(1500, 1000, seed: 2) : Digits();
+        using (train)
+        using (test)
+        {
+            manual_seed(2);
+            var (model, export, _, outputSize) = Create(name);
+            using (model)
+            {
+                Trainer.Fit(model, FeatureShape.Parse(((IGeneratedNetwork)model).Description.Input.ToString()), outputSize, train,
+                    new TrainingOptions { Epochs = 3, BatchSize = 64, Seed = 2 });
+                string floatPath = Path.Combine(directory, "float.onnx"), dynamicPath = Path.Combine(directory, "dynamic.onnx");
+                export(floatPath, OnnxWeights.Float32);
+                export(dynamicPath, OnnxWeights.DynamicInt8);
+
+                var graph = Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(dynamicPath)).Graph;
+                int linears = ((IGeneratedNetwork)model).Description.Operations.OfType<DeclarativeDistill.Operations.Linear>().Count();
+                Assert.Equal(linears, graph.Node.Count(n => n.OpType == "MatMulInteger"));
+                Assert.Equal(linears, graph.Node.Count(n => n.OpType == "DynamicQuantizeLinear"));
+                Assert.DoesNotContain(graph.Node, n => n.OpType == "Gemm");
+                Assert.True(new FileInfo(dynamicPath).Length < 0.45 * new FileInfo(floatPath).Length, "int8 weights: less than half the size, however small the network");
+
+                using var dynamic = new InferenceSession(dynamicPath);
+                using var single = new InferenceSession(floatPath);
+                using var features = test.Features.reshape(test.Count, -1);
+                float[] integerLogits = Logits.Run(dynamic, features);
+                float[] floatLogits = Logits.Run(single, features);
+                int agree = Enumerable.Range(0, test.Count).Count(i => ArgMax(integerLogits, i, outputSize) == ArgMax(floatLogits, i, outputSize));
+                Assert.True(agree >= 0.98 * test.Count, $"{name}: dynamic int8 and float agree on {agree} of {test.Count}");
+                float scale = floatLogits.Max(Math.Abs);
+                float worst = integerLogits.Zip(floatLogits, (a, e) => Math.Abs(a - e)).Max();
+                Assert.True(worst < 0.1f * scale, $"{name}: logits differ by up to {worst} for logits up to {scale}");
+            }
+        }
+    }
+
+    /// <summary>1,500 and 500 of the embedded digits.</summary>
+    private static (LabeledDataset Train, LabeledDataset Test) Digits()
+    {
+        var (train, test) = Datasets.MnistSample();
+        using (train)
+        using (test)
+        {
+            return (train.Slice(0, 1500), test.Slice(0, 500));
+        }
+    }
+
     [Fact]
     public void A_failed_export_leaves_no_file_behind()
     {

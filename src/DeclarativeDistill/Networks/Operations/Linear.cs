@@ -31,6 +31,7 @@ public sealed record Linear(string Module, long Inputs, long Outputs, bool Bias 
     public override IEnumerable<string> CompressibleWeights => new[] { Module + ".weight" };
 
     internal override string Export(OnnxGraph graph, string x) =>
-        graph.Node("Gemm", Bias ? new[] { x, graph.Weight(Module + ".weight"), graph.Float(Module + ".bias") } : new[] { x, graph.Weight(Module + ".weight") },
+        graph.IntegerLinear(x, Module + ".weight", Bias ? Module + ".bias" : null)
+        ?? graph.Node("Gemm", Bias ? new[] { x, graph.Weight(Module + ".weight"), graph.Float(Module + ".bias") } : new[] { x, graph.Weight(Module + ".weight") },
             OnnxGraph.Int("transB", 1));
 }
