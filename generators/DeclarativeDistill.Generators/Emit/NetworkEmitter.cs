@@ -319,7 +319,7 @@ internal static class NetworkEmitter
             .Line($"public void {GeneratedMembers.ExportOnnx}(string path) =>")
             .Indent().Line($"{GeneratedMembers.ExportOnnx}(path, {Runtime}.OnnxWeights.Float32);").Outdent()
             .Line()
-            .Line("/// <summary>Writes this network as an ONNX model with float32 weights, or int8 weights with a scale per output channel.</summary>")
+            .Line("/// <summary>Writes this network as an ONNX model with float32 weights, int8 weights with a scale per output channel, or those and fully connected layers computed in int8 (<see cref=\"global::DeclarativeDistill.OnnxWeights\"/>).</summary>")
             .Line($"public void {GeneratedMembers.ExportOnnx}(string path, {Runtime}.OnnxWeights weights) =>")
             .Indent()
             .Line($"{Runtime}.OnnxExport.Write(this, {GeneratedMembers.Description}, path, weights);")

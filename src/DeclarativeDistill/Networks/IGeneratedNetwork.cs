@@ -45,7 +45,7 @@ public interface IGeneratedNetwork : IFeatureLayers
     /// <summary>Writes the network as an ONNX model with float32 weights.</summary>
     void ExportOnnx(string path);
 
-    /// <summary>Writes the network as an ONNX model with float32 or int8 weights.</summary>
+    /// <summary>Writes the network as an ONNX model with float32 weights, int8 weights, or int8 fully connected layers (<see cref="OnnxWeights"/>).</summary>
     void ExportOnnx(string path, OnnxWeights weights);
 }
 

@@ -157,7 +157,7 @@ namespace Samples.Mnist
         public void ExportOnnx(string path) =>
             ExportOnnx(path, global::DeclarativeDistill.OnnxWeights.Float32);
 
-        /// <summary>Writes this network as an ONNX model with float32 weights, or int8 weights with a scale per output channel.</summary>
+        /// <summary>Writes this network as an ONNX model with float32 weights, int8 weights with a scale per output channel, or those and fully connected layers computed in int8 (<see cref="global::DeclarativeDistill.OnnxWeights"/>).</summary>
         public void ExportOnnx(string path, global::DeclarativeDistill.OnnxWeights weights) =>
             global::DeclarativeDistill.OnnxExport.Write(this, Description, path, weights);
 
