@@ -167,17 +167,10 @@ public static class Deployment
             using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("input", input) });
             var logits = results[0].AsTensor<float>();
             int classes = logits.Dimensions[1];
+            float[] scores = logits.ToArray();
             for (int i = 0; i < batch; i++)
             {
-                int best = 0;
-                for (int c = 1; c < classes; c++)
-                {
-                    if (logits[i, c] > logits[i, best])
-                    {
-                        best = c;
-                    }
-                }
-                correct += best == labels[start + i] ? 1 : 0;
+                correct += Inference.ArgMax(scores.AsSpan(i * classes, classes)) == labels[start + i] ? 1 : 0;
             }
         }
         return (double)correct / labels.Length;

@@ -66,16 +66,23 @@ public static class Inference
         return Enumerable.Range(0, count).Select(row =>
         {
             float[] p = probabilities.AsSpan(row * (int)classes, (int)classes).ToArray();
-            int best = 0;
-            for (int c = 1; c < p.Length; c++)
-            {
-                if (p[c] > p[best])
-                {
-                    best = c;
-                }
-            }
+            int best = ArgMax(p);
             return new Prediction(best, p) { ClassName = names is null ? null : names[best] };
         }).ToArray();
+    }
+
+    /// <summary>The index of the largest score (the first of equal ones): the predicted class.</summary>
+    internal static int ArgMax(ReadOnlySpan<float> scores)
+    {
+        int best = 0;
+        for (int c = 1; c < scores.Length; c++)
+        {
+            if (scores[c] > scores[best])
+            {
+                best = c;
+            }
+        }
+        return best;
     }
 
     /// <summary>"784 features per example", and for an image network "(a 1x28x28 image)".</summary>
