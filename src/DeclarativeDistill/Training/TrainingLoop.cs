@@ -66,6 +66,7 @@ internal static class TrainingLoop
         var epochs = new List<EpochReport>(resumed?.Epochs ?? Array.Empty<EpochReport>());
         int firstEpoch = (resumed?.EpochsCompleted ?? 0) + 1;
         var partial = resumed?.Partial; // a checkpoint within an epoch: that epoch goes on from its next batch
+        int resumedBatches = partial?.Batches ?? 0; // batches of the first epoch done before this call, not timed by it
 
         // The weights to go back to if the loss diverges: always weights whose loss was seen to be finite.
         // The loss of a batch is computed before its optimizer step, so the weights after an epoch's last
@@ -167,7 +168,7 @@ internal static class TrainingLoop
                         (lastGood, candidate) = (candidate, lastGood);
                         epochs.Add(new EpochReport(epoch, meanLoss, epochTime, rate) { Terms = terms });
                     }
-                    options.Progress?.Report(Progress(epoch, batch, batchesPerEpoch, options.Epochs, firstEpoch, meanLoss, rate, clock.Elapsed, preparationTime)
+                    options.Progress?.Report(Progress(epoch, batch, batchesPerEpoch, options.Epochs, firstEpoch, resumedBatches, meanLoss, rate, clock.Elapsed, preparationTime)
                         with { Terms = terms, Stage = stage });
                     sinceReport.Restart();
                 }
@@ -252,10 +253,10 @@ internal static class TrainingLoop
     private static IEnumerable<Tensor> State(Model model) => model.parameters().Concat(model.buffers());
 
     /// <summary>A report: the time left extrapolated from the loop's own time, the time elapsed counting the preparation before it.</summary>
-    private static TrainingProgress Progress(int epoch, int batch, int batchesPerEpoch, int epochs, int firstEpoch, double loss, double rate,
-        TimeSpan training, TimeSpan preparation)
+    private static TrainingProgress Progress(int epoch, int batch, int batchesPerEpoch, int epochs, int firstEpoch, int resumedBatches, double loss,
+        double rate, TimeSpan training, TimeSpan preparation)
     {
-        double done = (epoch - firstEpoch) * (double)batchesPerEpoch + batch;
+        double done = (epoch - firstEpoch) * (double)batchesPerEpoch + batch - resumedBatches; // the batches this call has timed
         double remainingBatches = (double)batchesPerEpoch * epochs - ((epoch - 1) * (double)batchesPerEpoch + batch);
         var remaining = TimeSpan.FromSeconds(training.TotalSeconds / done * remainingBatches);
         return new TrainingProgress(epoch, epochs, batch, batchesPerEpoch, loss, rate, training + preparation, remaining);
