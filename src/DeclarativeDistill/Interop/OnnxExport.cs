@@ -61,7 +61,81 @@ public static class OnnxExport
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(description);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var proto = Build(model, description, weights);
+        WriteAtomically(Build(model, description, weights), path);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="model"/> to <paramref name="path"/> in static int8 (QDQ) form, its activation ranges
+    /// measured on <paramref name="calibration"/>'s examples (see <see cref="Calibration"/>), through a temporary file.
+    /// Needs ONNX Runtime's native library (the <c>Microsoft.ML.OnnxRuntime</c> package), which runs the calibration.
+    /// </summary>
+    /// <exception cref="ArgumentException">The calibration set does not fit the network, or names a layer it does not have.</exception>
+    public static void Write(Model model, NetworkDescription description, string path, Calibration calibration)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        WriteAtomically(Build(model, description, calibration), path);
+    }
+
+    /// <summary>
+    /// Writes a generated network as a static int8 ONNX model calibrated on <paramref name="calibration"/>:
+    /// <c>student.ExportOnnx("student.int8.onnx", new Calibration(train))</c>. See <see cref="Calibration"/>.
+    /// </summary>
+    public static void ExportOnnx(this IGeneratedNetwork network, string path, Calibration calibration)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var model = network as Model ?? throw new ArgumentException($"{network.GetType().Name} is not a TorchSharp module.", nameof(network));
+        Write(model, network.Description, path, calibration);
+    }
+
+    /// <summary>The static int8 ONNX model of <paramref name="model"/>, in memory: <see cref="Write(Model, NetworkDescription, string, Calibration)"/>.</summary>
+    public static ModelProto Build(Model model, NetworkDescription description, Calibration calibration)
+    {
+        ArgumentNullException.ThrowIfNull(calibration);
+        var floatModel = Build(model, description, OnnxWeights.Float32);
+        Trainer.CheckData(model, description.Input, description.OutputSize, calibration.Data, "calibration set");
+        var folded = QdqRewriter.FoldBatchNorms(floatModel);
+        var plan = QdqRewriter.Choose(folded, calibration.KeepFloat);
+        if (plan.Quantized.Count == 0)
+        {
+            throw new ArgumentException(
+                $"{model.GetName()} would keep every layer float32 ({string.Join(", ", plan.Kept)}), so its int8 file would be its float32 one. "
+                + (calibration.KeepFloat is null
+                    ? "By default the output layer and a first convolution over 1-3 channels stay float32; set Calibration.KeepFloat to the layers to keep (an empty list quantizes them all)."
+                    : "Calibration.KeepFloat names them all."),
+                nameof(calibration));
+        }
+        Dictionary<string, (float, float)> ranges;
+        try
+        {
+            ranges = ActivationRanges.Measure(folded, plan.Calibrated, calibration, description.Input.Size);
+        }
+        catch (TypeInitializationException e) when (e.InnerException is DllNotFoundException)
+        {
+            throw new InvalidOperationException(
+                "A calibrated int8 export runs the network in ONNX Runtime, whose native library is missing: add the Microsoft.ML.OnnxRuntime package to the application.", e);
+        }
+        var result = QdqRewriter.Rewrite(folded, plan, ranges, calibration.ReduceRange);
+        var kept = plan.Kept;
+        result.DocString += $", static int8 (QDQ): activations uint8 calibrated by {calibration.Method} on {Math.Min(calibration.Examples, calibration.Data.Count)} examples"
+            + (kept.Count > 0 ? $", {string.Join(", ", kept)} kept float32" : "");
+        result.MetadataProps.Add(new StringStringEntryProto
+        {
+            Key = "quantization",
+            Value = System.Text.Json.JsonSerializer.Serialize(new
+            {
+                form = "QDQ",
+                activations = "uint8 per tensor",
+                weights = calibration.ReduceRange ? "int8 per output channel, 7 bits" : "int8 per output channel",
+                calibration = calibration.Method.ToString(),
+                examples = Math.Min(calibration.Examples, calibration.Data.Count),
+                float32_layers = kept,
+            }),
+        });
+        return result;
+    }
+
+    private static void WriteAtomically(ModelProto proto, string path)
+    {
         string full = Path.GetFullPath(path);
         string temporary = full + ".tmp";
         using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))

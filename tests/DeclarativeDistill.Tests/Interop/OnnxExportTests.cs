@@ -148,7 +148,7 @@ public sealed class OnnxExportTests : IDisposable
     }
 
     /// <summary>1,500 and 500 of the embedded digits.</summary>
-    private static (LabeledDataset Train, LabeledDataset Test) Digits()
+    internal static (LabeledDataset Train, LabeledDataset Test) Digits()
     {
         var (train, test) = Datasets.MnistSample();
         using (train)
@@ -168,7 +168,7 @@ public sealed class OnnxExportTests : IDisposable
         Assert.False(File.Exists(path + ".tmp"));
     }
 
-    private static (Model Model, Action<string, OnnxWeights> Export, int InputSize, int OutputSize) Create(string name) => name switch
+    internal static (Model Model, Action<string, OnnxWeights> Export, int InputSize, int OutputSize) Create(string name) => name switch
     {
         nameof(ClusterTeacher) => Of(new ClusterTeacher(), (m, p, w) => m.ExportOnnx(p, w), ClusterTeacher.InputSize, ClusterTeacher.OutputSize),
         nameof(OtherTeacher) => Of(new OtherTeacher(), (m, p, w) => m.ExportOnnx(p, w), OtherTeacher.InputSize, OtherTeacher.OutputSize),
@@ -190,7 +190,7 @@ public sealed class OnnxExportTests : IDisposable
         where T : Model => (model, (path, weights) => export(model, path, weights), inputSize, outputSize);
 
     /// <summary>A few training-mode passes, so that batch norm's running statistics are not the identity's 0 and 1.</summary>
-    private static void WarmUpBatchNorm(Model model, int inputSize)
+    internal static void WarmUpBatchNorm(Model model, int inputSize)
     {
         using var _ = no_grad();
         model.train();
@@ -202,7 +202,7 @@ public sealed class OnnxExportTests : IDisposable
         model.eval();
     }
 
-    private static int ArgMax(float[] logits, int row, int classes)
+    internal static int ArgMax(float[] logits, int row, int classes)
     {
         int best = 0;
         for (int c = 1; c < classes; c++)
