@@ -14,7 +14,7 @@ namespace DeclarativeDistill.Benchmarks.Inference;
 
 /// <summary>
 /// What distillation buys at inference: each teacher against its student, in TorchSharp and in ONNX Runtime
-/// (float32 and int8 weights), at batch 1 (one request) and batch 64. Every configuration of one model pair is
+/// (float32, int8 weights, dynamic int8 and static int8 calibrated on the MNIST sample), at batch 1 (one request) and batch 64. Every configuration of one model pair is
 /// measured in turn within each repetition (A B C ... A B C ...), and medians are reported, so the machine's noise
 /// hits all alike. ONNX Runtime runs without spinning threads (see below); otherwise its defaults. Times are per batch; ratios compare within this run.
 /// </summary>
@@ -30,20 +30,21 @@ internal static class InferenceBenchmarks
             Console.WriteLine($"Inference benchmarks: {Environment.ProcessorCount} cores, {get_num_threads()} TorchSharp threads, ONNX Runtime without spinning, "
                 + $"{repetitions} repetitions, medians of the time per batch.");
             Console.WriteLine();
-            Console.WriteLine("| Model | Runtime | Batch | Time per batch | Teacher ÷ student | TorchSharp ÷ this |");
-            Console.WriteLine("|---|---|---:|---:|---:|---:|");
+            Console.WriteLine("| Model | Runtime | Batch | Time per batch | Teacher ÷ student | TorchSharp ÷ this | ONNX float32 ÷ this |");
+            Console.WriteLine("|---|---|---:|---:|---:|---:|---:|");
             manual_seed(1);
+            var (train, test) = Datasets.MnistSample();
+            test.Dispose();
+            using var calibration = train;
             using (var teacher = new BenchTeacher())
             using (var student = new SmallBenchStudent())
             {
-                Compare("MLP", "784-1200-1200-10", teacher, (p, w) => teacher.ExportOnnx(p, w), "784-64-10", student, (p, w) => student.ExportOnnx(p, w),
-                    BenchTeacher.InputSize, directory, repetitions);
+                Compare("784-1200-1200-10", teacher, "784-64-10", student, BenchTeacher.InputSize, calibration, directory, repetitions);
             }
             using (var teacher = new BenchConvTeacher())
             using (var student = new BenchConvStudent())
             {
-                Compare("Conv", "conv teacher (32, 64 channels)", teacher, (p, w) => teacher.ExportOnnx(p, w), "conv student (16, 32 channels)", student,
-                    (p, w) => student.ExportOnnx(p, w), BenchConvTeacher.InputSize, directory, repetitions);
+                Compare("conv teacher (32, 64 channels)", teacher, "conv student (16, 32 channels)", student, BenchConvTeacher.InputSize, calibration, directory, repetitions);
             }
         }
         finally
@@ -52,30 +53,33 @@ internal static class InferenceBenchmarks
         }
     }
 
-    private static void Compare(string family, string teacherName, Model teacher, Action<string, OnnxWeights> exportTeacher,
-        string studentName, Model student, Action<string, OnnxWeights> exportStudent, int inputSize, string directory, int repetitions)
+    private static void Compare<TTeacher, TStudent>(string teacherName, TTeacher teacher, string studentName, TStudent student, int inputSize,
+        DataSource calibration, string directory, int repetitions)
+        where TTeacher : Model, IGeneratedNetwork
+        where TStudent : Model, IGeneratedNetwork
     {
         teacher.eval();
         student.eval();
         var runners = new List<(string Model, string Runtime, Func<int, double> Time, IDisposable? Owner)>();
-        foreach (var (name, model, export) in new[] { (teacherName, teacher, exportTeacher), (studentName, student, exportStudent) })
+        foreach (var (name, model, network) in new[] { (teacherName, (Model)teacher, (IGeneratedNetwork)teacher), (studentName, student, student) })
         {
             runners.Add((name, "TorchSharp", batch => TimeTorch(model, inputSize, batch), null));
-            foreach (var weights in new[] { OnnxWeights.Float32, OnnxWeights.Int8, OnnxWeights.DynamicInt8 })
+            var exports = new (string Runtime, Action<string> Export)[]
             {
-                string path = Path.Combine(directory, $"{family}-{name.GetHashCode():x}-{weights}.onnx");
-                export(path, weights);
+                ("ONNX Runtime, float32", path => network.ExportOnnx(path, OnnxWeights.Float32)),
+                ("ONNX Runtime, int8 weights", path => network.ExportOnnx(path, OnnxWeights.Int8)),
+                ("ONNX Runtime, dynamic int8", path => network.ExportOnnx(path, OnnxWeights.DynamicInt8)),
+                ("ONNX Runtime, static int8", path => network.ExportOnnx(path, new Calibration(calibration))),
+            };
+            foreach (var (runtime, export) in exports)
+            {
+                string path = Path.Combine(directory, $"{runners.Count}.onnx");
+                export(path);
                 // ONNX Runtime's threads spin after each run by default, which on 2 cores steals the CPU from TorchSharp
                 // when the two alternate; without spinning each runtime gets the machine to itself.
                 using var sessionOptions = new SessionOptions();
                 sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
                 var session = new InferenceSession(path, sessionOptions);
-                string runtime = weights switch
-                {
-                    OnnxWeights.Float32 => "ONNX Runtime, float32",
-                    OnnxWeights.Int8 => "ONNX Runtime, int8 weights",
-                    _ => "ONNX Runtime, dynamic int8",
-                };
                 runners.Add((name, runtime, batch => TimeOnnx(session, inputSize, batch), session));
             }
         }
@@ -98,8 +102,9 @@ internal static class InferenceBenchmarks
                     bool isTeacher = r < perModel;
                     string teacherOverStudent = isTeacher ? "" : Ratio(medians[r - perModel] / medians[r]);
                     string torchOverThis = runners[r].Runtime == "TorchSharp" ? "" : Ratio(medians[isTeacher ? 0 : perModel] / medians[r]);
+                    string floatOverThis = runners[r].Runtime.Contains("int8", StringComparison.Ordinal) ? Ratio(medians[(isTeacher ? 0 : perModel) + 1] / medians[r]) : "";
                     Console.WriteLine(FormattableString.Invariant(
-                        $"| {runners[r].Model} | {runners[r].Runtime} | {batch} | {Microseconds(medians[r])} | {teacherOverStudent} | {torchOverThis} |"));
+                        $"| {runners[r].Model} | {runners[r].Runtime} | {batch} | {Microseconds(medians[r])} | {teacherOverStudent} | {torchOverThis} | {floatOverThis} |"));
                 }
             }
         }
@@ -160,5 +165,5 @@ internal static class InferenceBenchmarks
         ? (seconds * 1e3).ToString("F2", CultureInfo.InvariantCulture) + " ms"
         : (seconds * 1e6).ToString("F0", CultureInfo.InvariantCulture) + " µs";
 
-    private static string Ratio(double ratio) => ratio.ToString("F1", CultureInfo.InvariantCulture) + "×";
+    private static string Ratio(double ratio) => ratio.ToString("F2", CultureInfo.InvariantCulture) + "×";
 }

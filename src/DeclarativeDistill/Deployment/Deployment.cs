@@ -12,7 +12,8 @@ namespace DeclarativeDistill;
 
 /// <summary>
 /// Measures what deploying a student costs and gives, beside its teacher: each network in TorchSharp and exported to ONNX
-/// (float32, int8 weights, dynamic int8) and run by ONNX Runtime, with the size of each file, its accuracy on a test set
+/// (float32, int8 weights, dynamic int8, and static int8 calibrated on a calibration set when one is given) and run by
+/// ONNX Runtime, with the size of each file, its accuracy on a test set
 /// (computed by the runtime that would serve it, so an int8 file's accuracy is the int8 file's), the median and 99th
 /// percentile latency of one example, and the throughput in batches of 64. Needs ONNX Runtime's native library in the
 /// application (the <c>Microsoft.ML.OnnxRuntime</c> package).
@@ -23,8 +24,11 @@ public static class Deployment
     /// <param name="test">Labelled examples of its input shape.</param>
     /// <param name="teacher">Its teacher, measured the same way for comparison; none by default.</param>
     /// <param name="requests">Single-example requests per latency measurement (after as many to warm up).</param>
+    /// <param name="calibration">
+    /// How to calibrate a static int8 file of each network (<c>new Calibration(train)</c>): its rows are added when given.
+    /// </param>
     /// <exception cref="ArgumentException">The test set has no labels, or does not fit the networks.</exception>
-    public static DeploymentReport Measure(IGeneratedNetwork student, DataSource test, IGeneratedNetwork? teacher = null, int requests = 200)
+    public static DeploymentReport Measure(IGeneratedNetwork student, DataSource test, IGeneratedNetwork? teacher = null, int requests = 200, Calibration? calibration = null)
     {
         ArgumentNullException.ThrowIfNull(student);
         ArgumentNullException.ThrowIfNull(test);
@@ -43,7 +47,7 @@ public static class Deployment
             var rows = new List<DeploymentRow>();
             foreach (var network in teacher is null ? new IGeneratedNetwork[] { student } : new[] { teacher, student })
             {
-                rows.AddRange(Rows(network, data, values, labels, directory, requests));
+                rows.AddRange(Rows(network, data, values, labels, directory, requests, calibration));
             }
             return new DeploymentReport(rows, data.Count, requests);
         }
@@ -53,7 +57,7 @@ public static class Deployment
         }
     }
 
-    private static IEnumerable<DeploymentRow> Rows(IGeneratedNetwork network, LabeledDataset data, float[] values, long[] labels, string directory, int requests)
+    private static IEnumerable<DeploymentRow> Rows(IGeneratedNetwork network, LabeledDataset data, float[] values, long[] labels, string directory, int requests, Calibration? calibration)
     {
         var model = (Model)network;
         string name = model.GetName();
@@ -65,10 +69,20 @@ public static class Deployment
         var torch = Timings(requests, batch => Torch(model, examples.Take(batch), batch, size));
         yield return new DeploymentRow(name, "TorchSharp", new FileInfo(weights).Length, accuracy, torch.Median, torch.P99, torch.Throughput);
 
-        foreach (var (format, runtime) in new[] { (OnnxWeights.Float32, "ONNX Runtime, float32"), (OnnxWeights.Int8, "ONNX Runtime, int8 weights"), (OnnxWeights.DynamicInt8, "ONNX Runtime, dynamic int8") })
+        var exports = new List<(string Runtime, Action<string> Export)>
         {
-            string path = Path.Combine(directory, $"{name}-{format}.onnx");
-            network.ExportOnnx(path, format);
+            ("ONNX Runtime, float32", path => network.ExportOnnx(path, OnnxWeights.Float32)),
+            ("ONNX Runtime, int8 weights", path => network.ExportOnnx(path, OnnxWeights.Int8)),
+            ("ONNX Runtime, dynamic int8", path => network.ExportOnnx(path, OnnxWeights.DynamicInt8)),
+        };
+        if (calibration is not null)
+        {
+            exports.Add(("ONNX Runtime, static int8", path => network.ExportOnnx(path, calibration)));
+        }
+        foreach (var (runtime, export) in exports)
+        {
+            string path = Path.Combine(directory, $"{name}-{exports.FindIndex(e => e.Runtime == runtime)}.onnx");
+            export(path);
             using var options = NewSessionOptions();
             options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0"); // no spinning threads between requests
             using var session = new InferenceSession(path, options);

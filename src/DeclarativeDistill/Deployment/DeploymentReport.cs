@@ -11,7 +11,7 @@ namespace DeclarativeDistill;
 /// throughput in batches.
 /// </summary>
 /// <param name="Model">The network's class name.</param>
-/// <param name="Runtime"><c>TorchSharp</c>, <c>ONNX Runtime, float32</c>, <c>ONNX Runtime, int8 weights</c> or <c>ONNX Runtime, dynamic int8</c>.</param>
+/// <param name="Runtime"><c>TorchSharp</c>, <c>ONNX Runtime, float32</c>, <c>ONNX Runtime, int8 weights</c>, <c>ONNX Runtime, dynamic int8</c> or <c>ONNX Runtime, static int8</c>.</param>
 /// <param name="Bytes">The size of its file: TorchSharp's weights file, or the ONNX file.</param>
 /// <param name="Accuracy">The fraction of the test set it classifies correctly.</param>
 /// <param name="LatencyMedian">The median time to classify one example (batch 1).</param>
