@@ -243,6 +243,7 @@ public static class Figures
         Method.Trained => "trained",
         Method.Distilled => "distilled",
         Method.Quantized => "int8",
+        Method.QuantizedOnnx => "int8 ONNX",
         Method.Pruned => "pruned",
         Method.PrunedFineTuned => "pruned + fine-tuned",
         _ => method.ToString(),

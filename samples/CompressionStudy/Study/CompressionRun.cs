@@ -1,8 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.IO;
 using System.Linq;
 using DeclarativeDistill;
+using Microsoft.ML.OnnxRuntime;
+using DenseTensor = Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>;
 using TorchSharp;
 using static TorchSharp.torch;
 using Model = TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>;
@@ -31,8 +34,11 @@ public sealed class CompressionRun
         display = new StudyDisplay(StepsPerFamily(budget) * Catalog.Families(budget).Count);
     }
 
-    /// <summary>Per family: three baselines (trained, int8, pruned and fine-tuned at each sparsity) and the student's three rows.</summary>
-    public static int StepsPerFamily(StudyBudget budget) => 3 * (2 + 2 * budget.Sparsities.Length) + 3;
+    /// <summary>
+    /// Per family: three baselines (trained, int8, int8 ONNX, pruned and fine-tuned at each sparsity) and the student's
+    /// four rows (hard labels, distilled, int8, int8 ONNX).
+    /// </summary>
+    public static int StepsPerFamily(StudyBudget budget) => 3 * (3 + 2 * budget.Sparsities.Length) + 4;
 
     public IReadOnlyList<Row> Run() => display.Run(() =>
     {
@@ -97,6 +103,56 @@ public sealed class CompressionRun
         using var copy = Copy(network, original);
         quantized.ApplyTo(copy);
         Add(network, copy, Method.Quantized, null, quantized.SizeInBytes, reference, clock.Elapsed).Dispose();
+        ExportInt8(network, original, reference);
+    }
+
+    /// <summary>
+    /// The int8 file a deployment would serve: exported in static int8 calibrated on the training set, and evaluated by
+    /// running it in ONNX Runtime, so its row's accuracy is the file's.
+    /// </summary>
+    private void ExportInt8(Network network, Model original, (string Name, Tensor Logits) reference)
+    {
+        var clock = Stopwatch.StartNew();
+        string path = Path.Combine(Path.GetTempPath(), $"dd-study-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            try
+            {
+                ((IGeneratedNetwork)original).ExportOnnx(path, new Calibration(train));
+            }
+            catch (ArgumentException e)
+            {
+                // Only the output layer and a first convolution over one channel: nothing the default would quantize.
+                display.Skipped($"{network.Name}, int8 ONNX", e.Message);
+                return;
+            }
+            var time = clock.Elapsed;
+            using var logits = OnnxLogits(path);
+            long nonZero = NonZero(original);
+            AddRow(network, logits, Method.QuantizedOnnx, null, new FileInfo(path).Length, nonZero, reference, time);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>The test set's logits from an ONNX file, in ONNX Runtime.</summary>
+    private Tensor OnnxLogits(string path)
+    {
+        using var session = new InferenceSession(path);
+        using var flat = test.Features.reshape(test.Count, -1).contiguous();
+        int size = (int)flat.shape[1];
+        float[] values = flat.data<float>().ToArray();
+        var logits = new List<float>();
+        for (int start = 0; start < test.Count; start += 256)
+        {
+            int batch = Math.Min(256, test.Count - start);
+            var input = new DenseTensor(values.AsMemory(start * size, batch * size), new[] { batch, size });
+            using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("input", input) });
+            logits.AddRange(results[0].AsTensor<float>());
+        }
+        return torch.tensor(logits.ToArray(), new long[] { test.Count, logits.Count / test.Count });
     }
 
     private void Prune(Network network, Model original, (string Name, Tensor Logits) reference, TrainingOptions options)
@@ -120,6 +176,13 @@ public sealed class CompressionRun
     private Tensor Add(Network network, Model model, Method method, double? sparsity, long size, (string Name, Tensor Logits)? reference, TimeSpan time)
     {
         var logits = Metrics.Logits(model, network.Input, test.Features);
+        AddRow(network, logits, method, sparsity, size, NonZero(model), reference, time);
+        return logits;
+    }
+
+    /// <summary>Adds the row of a model whose test-set logits are <paramref name="logits"/>.</summary>
+    private void AddRow(Network network, Tensor logits, Method method, double? sparsity, long size, long nonZero, (string Name, Tensor Logits)? reference, TimeSpan time)
+    {
         int errors;
         using (var predictions = logits.argmax(1))
         using (var wrong = predictions.ne(test.Labels))
@@ -128,16 +191,18 @@ public sealed class CompressionRun
             errors = (int)count.item<long>();
         }
         var fidelity = reference is { } r ? Metrics.Fidelity(r.Logits, logits) : null;
-        long nonZero;
-        using (torch.no_grad())
-        {
-            nonZero = model.parameters().Sum(p => { using var n = p.count_nonzero(); return n.item<long>(); });
-        }
         var row = new Row(network.Name, network.Family, network.Tier, method, sparsity, size, network.Parameters, nonZero, network.MultiplyAdds,
             1 - (double)errors / test.Count, errors, reference?.Name, fidelity?.Agreement, fidelity?.KL, time);
         rows.Add(row);
         display.Done(row);
-        return logits;
+    }
+
+    private static long NonZero(Model model)
+    {
+        using (torch.no_grad())
+        {
+            return model.parameters().Sum(p => { using var n = p.count_nonzero(); return n.item<long>(); });
+        }
     }
 
     private Model Create(Network network)

@@ -14,6 +14,9 @@ public enum Method
     /// <summary>Weights quantized to int8 after training.</summary>
     Quantized,
 
+    /// <summary>Exported to ONNX in static int8 (calibrated on the training set) and run by ONNX Runtime.</summary>
+    QuantizedOnnx,
+
     /// <summary>Weights pruned by magnitude after training.</summary>
     Pruned,
 
@@ -49,6 +52,7 @@ public sealed record Row(
         Method.Trained => Tier == "Student" ? "hard labels only" : "baseline",
         Method.Distilled => "distilled",
         Method.Quantized => "int8",
+        Method.QuantizedOnnx => "int8 ONNX (static, calibrated)",
         Method.Pruned => FormattableString.Invariant($"pruned {Sparsity:P0}"),
         Method.PrunedFineTuned => FormattableString.Invariant($"pruned {Sparsity:P0}, fine-tuned"),
         _ => Method.ToString(),
