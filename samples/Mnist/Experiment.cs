@@ -17,7 +17,7 @@ namespace Samples.Mnist;
 /// </summary>
 public static class Experiment
 {
-    public static int Run(Recipe recipe, string? dataPath, int threads, string experiment = "compare")
+    public static int Run(Recipe recipe, string? dataPath, int threads, string experiment = "compare", bool deploy = false)
     {
         if (Console.IsOutputRedirected)
         {
@@ -84,18 +84,27 @@ public static class Experiment
                     $"Held out {selection.Validation.Count:N0} training images to choose each student's settings; everything trains on the other {selection.Train.Count:N0}.");
             }
             AnsiConsole.WriteLine();
-            var (results, comparisons) = Compare(recipe, selection?.Train ?? train, test, selection);
+            var (results, comparisons) = Compare(recipe, selection?.Train ?? train, test, selection, deploy);
             ResultsTable.Write(results, test.Count);
             Verdict.Write(comparisons);
+            if (deploy)
+            {
+                DeploymentTable.Write(results, test.Count);
+            }
             selection?.Dispose();
         }
         return 0;
     }
 
     private static (List<Result> Results, List<Comparison> Comparisons) Compare(Recipe recipe, LabeledDataset train, LabeledDataset test,
-        Selection? selection)
+        Selection? selection, bool deploy)
     {
         var display = new TrainingDisplay();
+        // With --deploy, each model is also exported (float32, int8 weights, dynamic int8, and static int8 calibrated on
+        // the training images) and measured in ONNX Runtime before it is freed.
+        Func<Model, DeploymentReport?> measure = model => deploy
+            ? Deployment.Measure((IGeneratedNetwork)model, test, calibration: new Calibration(train))
+            : null;
         var results = new List<Result>();
         var comparisons = new List<Comparison>();
         void AddPair(string student, string teacherName, Result teacher, Result hardLabels, Result distilled)
@@ -121,46 +130,46 @@ public static class Experiment
         };
         var teacher = Create(() => new MnistTeacher(), recipe.Seed);
         var teacherResult = TrainTeacher(display, $"Teacher {MnistTeacher.Architecture}, dropout, ±{recipe.TeacherJitter} px jitter",
-            MnistTeacher.ParameterCount, MnistTeacher.MultiplyAdds, teacher, o => teacher.Fit(train, o), teacherOptions, test);
+            MnistTeacher.ParameterCount, MnistTeacher.MultiplyAdds, teacher, o => teacher.Fit(train, o), teacherOptions, test, measure);
         results.Add(teacherResult);
 
         AddPair($"Student {MnistStudent.Architecture}", "the MLP teacher", teacherResult,
             TrainStudent(display, $"Student {MnistStudent.Architecture}, hard labels", MnistStudent.ParameterCount, MnistStudent.MultiplyAdds, () => new MnistStudent(),
-                Candidates.HardLabels<MnistStudent>((s, o) => s.Fit(train, o), baseline, selection), recipe.Seed, teacher, test, selection),
+                Candidates.HardLabels<MnistStudent>((s, o) => s.Fit(train, o), baseline, selection), recipe.Seed, teacher, test, selection, measure),
             TrainStudent(display, $"Student {MnistStudent.Architecture}, distilled", MnistStudent.ParameterCount, MnistStudent.MultiplyAdds, () => new MnistStudent(),
                 Candidates.Distilled<MnistStudent>(MnistStudent.Objective, (s, o, objective) => s.Distill(teacher, train, o, objective), distilled, selection),
-                recipe.Seed, teacher, test, selection));
+                recipe.Seed, teacher, test, selection, measure));
         AddPair($"Student {TinyStudent.Architecture}", "the MLP teacher", teacherResult,
             TrainStudent(display, $"Student {TinyStudent.Architecture}, hard labels", TinyStudent.ParameterCount, TinyStudent.MultiplyAdds, () => new TinyStudent(),
-                Candidates.HardLabels<TinyStudent>((s, o) => s.Fit(train, o), baseline, selection), recipe.Seed, teacher, test, selection),
+                Candidates.HardLabels<TinyStudent>((s, o) => s.Fit(train, o), baseline, selection), recipe.Seed, teacher, test, selection, measure),
             TrainStudent(display, $"Student {TinyStudent.Architecture}, distilled", TinyStudent.ParameterCount, TinyStudent.MultiplyAdds, () => new TinyStudent(),
                 Candidates.Distilled<TinyStudent>(TinyStudent.Objective, (s, o, objective) => s.Distill(teacher, train, o, objective), distilled, selection),
-                recipe.Seed, teacher, test, selection));
+                recipe.Seed, teacher, test, selection, measure));
         teacher.Dispose();
 
         // The same comparison with convolutional networks.
         using var convTeacher = Create(() => new ConvTeacher(), recipe.Seed);
         var convTeacherResult = TrainTeacher(display, $"Conv teacher {ConvTeacher.Architecture}, dropout, ±{recipe.TeacherJitter} px jitter",
             ConvTeacher.ParameterCount, ConvTeacher.MultiplyAdds, convTeacher, o => convTeacher.Fit(train, o),
-            teacherOptions with { Epochs = recipe.ConvTeacherEpochs }, test);
+            teacherOptions with { Epochs = recipe.ConvTeacherEpochs }, test, measure);
         results.Add(convTeacherResult);
         var convOptions = baseline with { LearningRate = recipe.ConvStudentLearningRate };
         AddPair("Conv student", "the conv teacher", convTeacherResult,
             TrainStudent(display, $"Conv student {ConvStudent.Architecture}, hard labels", ConvStudent.ParameterCount, ConvStudent.MultiplyAdds, () => new ConvStudent(),
-                Candidates.HardLabels<ConvStudent>((s, o) => s.Fit(train, o), convOptions, selection), recipe.Seed, convTeacher, test, selection),
+                Candidates.HardLabels<ConvStudent>((s, o) => s.Fit(train, o), convOptions, selection), recipe.Seed, convTeacher, test, selection, measure),
             TrainStudent(display, "Conv student, distilled", ConvStudent.ParameterCount, ConvStudent.MultiplyAdds, () => new ConvStudent(),
                 Candidates.Distilled<ConvStudent>(ConvStudent.Objective, (s, o, objective) => s.Distill(convTeacher, train, o, objective), convOptions, selection),
-                recipe.Seed, convTeacher, test, selection));
+                recipe.Seed, convTeacher, test, selection, measure));
         return (results, comparisons);
     }
 
     /// <summary>A teacher trained under the display and evaluated on the test set.</summary>
     private static Result TrainTeacher(TrainingDisplay display, string name, long parameters, long multiplyAdds, Model teacher,
-        Func<TrainingOptions, TrainingReport> fit, TrainingOptions options, LabeledDataset test)
+        Func<TrainingOptions, TrainingReport> fit, TrainingOptions options, LabeledDataset test, Func<Model, DeploymentReport?> measure)
     {
         var report = display.Train(name, progress => fit(options with { Progress = progress, ProgressIntervalBatches = display.ProgressInterval }));
         var evaluation = Metrics.Evaluate(teacher, MnistTeacher.InputSize, MnistTeacher.OutputSize, test);
-        return Result.Of(name, parameters, multiplyAdds, teacher, evaluation, teacher, test, report);
+        return Result.Of(name, parameters, multiplyAdds, teacher, evaluation, teacher, test, report, measure(teacher));
     }
 
     /// <summary>
@@ -169,7 +178,7 @@ public static class Experiment
     /// each is trained and the one with the fewest errors on the held-out images is kept.
     /// </summary>
     private static Result TrainStudent<T>(TrainingDisplay display, string name, long parameters, long multiplyAdds, Func<T> create,
-        IReadOnlyList<Candidate<T>> candidates, long seed, Model teacher, LabeledDataset test, Selection? selection)
+        IReadOnlyList<Candidate<T>> candidates, long seed, Model teacher, LabeledDataset test, Selection? selection, Func<Model, DeploymentReport?> measure)
         where T : Model
     {
         T? best = null;
@@ -200,7 +209,7 @@ public static class Experiment
         {
             string row = candidates.Count == 1 ? chosen!.Describe(name) : $"{chosen!.Describe(name)}, chosen on held-out ({bestErrors} errors)";
             var evaluation = Metrics.Evaluate(best!, MnistTeacher.InputSize, MnistTeacher.OutputSize, test);
-            return Result.Of(row, parameters, multiplyAdds, best!, evaluation, teacher, test, bestReport!);
+            return Result.Of(row, parameters, multiplyAdds, best!, evaluation, teacher, test, bestReport!, measure(best!));
         }
     }
 
@@ -217,11 +226,11 @@ public static class Experiment
 /// to classify one test image (batch 1, evaluation mode, TorchSharp), which is what a student buys at deployment.
 /// </summary>
 public sealed record Result(string Model, long Parameters, long MultiplyAdds, Evaluation Evaluation, Fidelity Fidelity, TrainingReport Training,
-    TimeSpan Latency)
+    TimeSpan Latency, DeploymentReport? Deployment)
 {
     public static Result Of(string name, long parameters, long multiplyAdds, Model model, Evaluation evaluation, Model teacher, LabeledDataset test,
-        TrainingReport report) =>
-        new(name, parameters, multiplyAdds, evaluation, Metrics.Fidelity(model, test.Shape, new[] { teacher }, test), report, MedianLatency(model, test));
+        TrainingReport report, DeploymentReport? deployment) =>
+        new(name, parameters, multiplyAdds, evaluation, Metrics.Fidelity(model, test.Shape, new[] { teacher }, test), report, MedianLatency(model, test), deployment);
 
     /// <summary>Median over 201 single-image calls, after 20 to warm up.</summary>
     private static TimeSpan MedianLatency(Model model, LabeledDataset test)

@@ -6,7 +6,7 @@ using Samples.Mnist.FitNets;
 using Samples.Mnist.Hinton;
 using Samples.Mnist.Methods;
 
-// dotnet run --project samples/Mnist [-- --epochs 30 --seed 1 --data ~/mnist --experiment without-3|only-7-8|temperature|hints|methods]
+// dotnet run --project samples/Mnist [-- --epochs 30 --seed 1 --data ~/mnist --experiment without-3|only-7-8|temperature|hints|methods --deploy]
 var epochs = new Option<int>("--epochs")
 {
     Description = "Epochs for each student and the conv teacher; the MLP teacher trains for twice as many.",
@@ -34,6 +34,10 @@ var experiment = new Option<string>("--experiment")
     DefaultValueFactory = _ => "compare",
 };
 experiment.AcceptOnlyFromAmong(new[] { "compare" }.Concat(HintonExperiments.Names).Append(FitNetsExperiment.Name).Append(MethodsExperiment.Name).Append(MethodsExperiment.SelectionName).ToArray());
+var deploy = new Option<bool>("--deploy")
+{
+    Description = "Also export each model to ONNX (float32, int8 weights, dynamic int8, static int8 calibrated on the training images) and report each file's size, accuracy (from ONNX Runtime) and latency.",
+};
 var threads = new Option<int>("--threads")
 {
     Description = "CPU threads for TorchSharp (default: all cores).",
@@ -42,7 +46,7 @@ var threads = new Option<int>("--threads")
 
 var root = new RootCommand("Trains Hinton et al.'s MNIST teacher and a conv teacher, then their students with and without distillation, and compares them.")
 {
-    epochs, seed, teacherLearningRate, baselineLearningRate, distillLearningRate, data, experiment, threads,
+    epochs, seed, teacherLearningRate, baselineLearningRate, distillLearningRate, data, experiment, threads, deploy,
 };
 epochs.Validators.Add(result =>
 {
@@ -70,7 +74,7 @@ root.SetAction(result =>
         BaselineLearningRate = result.GetValue(baselineLearningRate),
         DistillLearningRate = result.GetValue(distillLearningRate),
     };
-    return Experiment.Run(recipe, result.GetValue(data), result.GetValue(threads), result.GetValue(experiment)!);
+    return Experiment.Run(recipe, result.GetValue(data), result.GetValue(threads), result.GetValue(experiment)!, result.GetValue(deploy));
 });
 return root.Parse(args).Invoke();
 
