@@ -93,23 +93,6 @@ public sealed class StudyDisplay
         }
     }
 
-    /// <summary>Marks one step done that made no row, saying why.</summary>
-    public void Skipped(string what, string why)
-    {
-        done++;
-        string line = $"[{done}/{totalSteps}, {clock.Elapsed.TotalMinutes:F1} min] {what}: skipped, {why}";
-        if (overall is not null)
-        {
-            overall.Increment(1);
-            context!.Refresh();
-            AnsiConsole.MarkupLine(Markup.Escape(line));
-        }
-        else
-        {
-            Console.WriteLine(line);
-        }
-    }
-
     private static string Loss(double loss, double? soft, double? hard) => soft is { } s && hard is { } h
         ? FormattableString.Invariant($"{loss:G4} (soft {s:G4} + hard {h:G4})")
         : loss.ToString("G4", CultureInfo.InvariantCulture);

@@ -98,10 +98,7 @@ public static class OnnxExport
         if (plan.Quantized.Count == 0)
         {
             throw new ArgumentException(
-                $"{model.GetName()} would keep every layer float32 ({string.Join(", ", plan.Kept)}), so its int8 file would be its float32 one. "
-                + (calibration.KeepFloat is null
-                    ? "By default the output layer and a first convolution over 1-3 channels stay float32; set Calibration.KeepFloat to the layers to keep (an empty list quantizes them all)."
-                    : "Calibration.KeepFloat names them all."),
+                $"Calibration.KeepFloat keeps every layer of {model.GetName()} float32 ({string.Join(", ", plan.Kept)}), so its int8 file would be its float32 one.",
                 nameof(calibration));
         }
         Dictionary<string, (float, float)> ranges;

@@ -77,8 +77,10 @@ public sealed record Calibration
 
     /// <summary>
     /// The modules whose layers stay float32, by their state_dict prefix (<c>output</c>, <c>conv1</c>,
-    /// <c>res2.conv1</c>); null, the default, keeps the output layer float32, whose logits decide the class and
-    /// whose int8 error no later layer averages out. An empty list quantizes every layer.
+    /// <c>res2.conv1</c>); an empty list quantizes every layer. Null, the default, keeps the output layer float32 (its
+    /// logits decide the class, and no later layer averages its int8 error out) and the convolutions that read fewer
+    /// than 8 channels, where ONNX Runtime's int8 kernel is slower than its float one; when that would leave no layer in
+    /// int8 (a tiny network), only the output layer stays float32, and a network of one layer is quantized whole.
     /// </summary>
     public IReadOnlyList<string>? KeepFloat { get; init; }
 
