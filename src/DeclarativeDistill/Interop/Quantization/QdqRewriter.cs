@@ -97,9 +97,9 @@ internal static class QdqRewriter
         HashSet<string> kept;
         if (keepFloat is null)
         {
-            // The output layer, and convolutions over fewer than 8 channels (an image's own, or a tiny network's), where
-            // ONNX Runtime's int8 convolution is slower than its float one (measured 4-6x over one channel, 1.4x over
-            // four). When that would leave nothing in int8, only the output layer stays float32, then nothing.
+            // The output layer, and convolutions over an image's own 1-3 channels, where ONNX Runtime's int8 convolution
+            // is 4-6x slower than its float one. When that would leave nothing in int8, only the output layer stays
+            // float32, then nothing.
             kept = layers.Where((n, i) => i == layers.Count - 1 || n.OpType == "Conv" && ReadsFewChannels(graph, n)).Select(n => Module(n.Input[1])).ToHashSet();
             if (kept.Count == layers.Count)
             {
@@ -283,11 +283,11 @@ internal static class QdqRewriter
         }
     }
 
-    /// <summary>Whether a convolution reads fewer than 8 input channels (its weight is [O, C/groups, k, k]).</summary>
+    /// <summary>Whether a convolution reads 1-3 input channels (its weight is [O, C/groups, k, k]).</summary>
     private static bool ReadsFewChannels(GraphProto graph, NodeProto conv)
     {
         var weight = graph.Initializer.First(i => i.Name == conv.Input[1]);
-        return weight.Dims.Count == 4 && weight.Dims[1] * (Attribute(conv, "group")?.I ?? 1) < 8;
+        return weight.Dims.Count == 4 && weight.Dims[1] * (Attribute(conv, "group")?.I ?? 1) <= 3;
     }
 
     /// <summary>
