@@ -180,6 +180,17 @@ public class DiagnosticTests
         { "DD0052", "784, 100, [|dropout(0.5)|]", "found dropout(0.5)" },
         { "DD0053", "[|3x65536x65536|], 10", "the input 3x65536x65536 has 12,884,901,888 features" },
         { "DD0053", "1x40000x40000, [|conv(2, 1)|], 10", "conv(2, 1) makes 2x40000x40000 = 3,200,000,000 features per example" },
+        // Text networks
+        { "DD0001", "[|tokens(20000)|], embed(64), gap, 2", "'tokens(20000)' has 1 argument: write tokens(V, L)" },
+        { "DD0001", "tokens([|0x10|], 128), embed(64), gap, 2", "'0x10' is not a whole number" },
+        { "DD0001", "128, [|tokens(100, 20)|], 2", "token ids such as tokens(100, 20) can only be the first item (the input)" },
+        { "DD0050", "tokens(100, 4), embed(8), [|conv1d(4, 5)|], gap, 2", "conv1d(4, 5) needs at least 5 steps but the input here is a sequence of 4 steps of 8 features" },
+        { "DD0072", "tokens(100, 20), [|64|], 2", "64 cannot read token ids (20 per example, vocabulary 100): embed them first" },
+        { "DD0072", "tokens(100, 20), embed(8), [|32|], 2", "32 cannot read a sequence of 20 steps of 8 features: read it out first with gap" },
+        { "DD0072", "tokens(100, 20), embed(8), [|maxpool(2)|], gap, 2", "maxpool(2) cannot read a sequence of 20 steps of 8 features" },
+        { "DD0072", "tokens(100, 20), embed(8), gmp, [|bilstm(4)|], 2", "bilstm(4) needs a sequence (embed token ids first) but the input here is a vector of 8" },
+        { "DD0072", "1x28x28, [|embed(8)|], 2", "embed(8) reads token ids, the input tokens(V, L), but the input here is 1x28x28" },
+        { "DD0052", "tokens(100, 20), embed(8), [|lstm(4)|]", "found lstm(4) (the output here is a sequence of 20 steps of 4 features)" },
     };
 
     [Theory]

@@ -38,11 +38,11 @@ public class LayerTests
     [Theory]
     [InlineData("784, conv(8", 9, 1, "'conv(8' has no closing parenthesis")]
     [InlineData("784,,10", 4, 0, "expected a layer width, found two commas with nothing between them")]
-    [InlineData("conv(8, 3), 10", 0, 10, "the first item is the input, a width such as 784 or an image shape such as 1x28x28; found 'conv(8, 3)'")]
+    [InlineData("conv(8, 3), 10", 0, 10, "the first item is the input, a width such as 784, an image shape such as 1x28x28 or token ids such as tokens(20000, 128); found 'conv(8, 3)'")]
     [InlineData("1x28x28, conv(8, stride: 2, 3)", 28, 1, "conv: positional arguments come before named ones; write conv(32, 3) or conv(64, 3, stride: 2, pad: 1)")]
     [InlineData("1x28x28, conv(8, 0), 10", 17, 1, "conv's kernel must be at least 1; found 0")]
     [InlineData("1x28x28, Conv(8, 3), 10", 9, 4, "'Conv' is not a layer; names are lower case: conv")]
-    [InlineData("1x28x28, pool(2), 10", 9, 4, "'pool' is not a layer; a layer is a width such as 128, conv(C, K), dwconv(K), maxpool(K), avgpool(K), bn, res(C), gap, flatten, dropout(p) or layernorm")]
+    [InlineData("1x28x28, pool(2), 10", 9, 4, "'pool' is not a layer; a layer is a width such as 128, conv(C, K), dwconv(K), maxpool(K), avgpool(K), bn, res(C), gap, gmp, flatten, dropout(p), layernorm, embed(D), conv1d(C, K), first, lstm(H), bilstm(H), gru(H) or bigru(H)")]
     [InlineData("1x28x28, bn(2), 10", 9, 5, "bn takes no arguments; write bn")]
     [InlineData("784, layernorm(1e-5), 10", 5, 15, "layernorm takes no arguments; write layernorm")]
     [InlineData("784, dropout(1), 10", 13, 1, "dropout needs a probability in [0, 1), e.g. dropout(0.25); found '1'")]
@@ -68,8 +68,9 @@ public class LayerTests
     public void Every_kind_of_the_assembly_is_registered_once_in_its_order()
     {
         var kinds = typeof(LayerKind).Assembly.GetTypes().Where(t => typeof(LayerKind).IsAssignableFrom(t) && !t.IsAbstract).ToList();
-        Assert.Equal(kinds.Count, LayerKinds.All.Count);
-        Assert.Equal(kinds.OrderBy(t => t.Name), LayerKinds.All.Select(k => k.GetType()).OrderBy(t => t.Name));
+        Assert.Equal(LayerKinds.All.Count, LayerKinds.All.Distinct().Count());
+        Assert.Equal(kinds.OrderBy(t => t.Name), LayerKinds.All.Select(k => k.GetType()).Distinct().OrderBy(t => t.Name));
+        Assert.Equal(4, LayerKinds.All.Count(k => k is Recurrent)); // lstm, gru, bilstm, bigru: one kind, four variants
         Assert.Equal(LayerKinds.All.Select(k => k.Order).Distinct().Count(), LayerKinds.All.Count);
         Assert.Same(Dense.Instance, LayerKinds.All[0]);
     }
@@ -82,7 +83,7 @@ public class LayerTests
         Assert.All(named, kind => Assert.Same(kind, LayerKinds.Find(kind.Name!)));
         Assert.Null(LayerKinds.Find("Conv"));
         Assert.StartsWith("a width such as 128, conv(C, K), dwconv(K)", LayerKinds.KnownItems);
-        Assert.Equal(named.Count + 1, LayerKinds.KnownItems.Split(',').Length);
+        Assert.Equal(named.Count + 2, LayerKinds.KnownItems.Split(',').Length); // conv(C, K) and conv1d(C, K) hold a comma each
         Assert.Contains(LayerKinds.KnownItemsDescription, DiagnosticDescriptors.MalformedLayers.Description.ToString());
     }
 

@@ -49,6 +49,17 @@ internal static class ShapeInference
                     shape = vector;
                 }
 
+                if (shape.IsTokens && !kind.ReadsTokens)
+                {
+                    return (default, new ShapeProblem(DiagnosticDescriptors.SequenceMismatch, spec.Start, spec.Length,
+                        $"{spec.Text} cannot read {shape.Describe()}: embed them first, e.g. tokens({shape.Vocabulary}, {shape.Length}), embed(64), ..."));
+                }
+                if (shape.IsSequence && !kind.ReadsSequences)
+                {
+                    return (default, new ShapeProblem(DiagnosticDescriptors.SequenceMismatch, spec.Start, spec.Length,
+                        $"{spec.Text} cannot read {shape.Describe()}: read it out first with gap (the mean over the steps), gmp (the largest value) or first (the first step)"));
+                }
+
                 context.Input = shape;
                 context.IsLast = last;
                 context.Next = last ? null : specs[i + 1];

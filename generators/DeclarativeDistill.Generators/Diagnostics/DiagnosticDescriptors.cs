@@ -60,6 +60,12 @@ internal static class DiagnosticDescriptors
         "Layers at position {0}: {1}",
         "conv, dwconv, maxpool, avgpool, res, gap and flatten read images; after a fully connected layer, gap or flatten (or with a vector input) the network holds a vector.");
 
+    /// <summary>DD0072: an item that does not read what a text network holds there (token ids, a sequence) or that needs a sequence. {0} position, {1} the item and the shape there.</summary>
+    public static readonly DiagnosticDescriptor SequenceMismatch = Error(
+        DiagnosticIds.SequenceMismatch, Declaration, "Item does not fit a text network",
+        "Layers at position {0}: {1}",
+        "Token ids are read by embed(D) only; a sequence (steps x features) by conv1d, lstm, gru, bilstm, bigru, layernorm, dropout and the readouts gap, gmp and first, which make it a vector for the fully connected layers.");
+
     /// <summary>DD0052: the last item is not a fully connected layer. {0} position, {1} the item and the shape there.</summary>
     public static readonly DiagnosticDescriptor LastLayerNotDense = Error(
         DiagnosticIds.LastLayerNotDense, Declaration, "Last layer is not fully connected",

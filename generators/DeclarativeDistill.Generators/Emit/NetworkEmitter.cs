@@ -38,11 +38,15 @@ internal static class NetworkEmitter
 
         writer.Line(network.Input.IsImage
                 ? $"/// <summary>Features per example: the {input} input image has {network.InputSize} values.</summary>"
+                : network.Input.IsTokens
+                ? $"/// <summary>Features per example: {network.InputSize} token ids (below {network.Input.Vocabulary}; 0 is the padding), as floats.</summary>"
                 : $"/// <summary>Features per example: the width of the input layer.</summary>")
             .Line($"public const int {GeneratedMembers.InputSize} = {network.InputSize};")
             .Line()
             .Line(network.Input.IsImage
                 ? "/// <summary>One example: channels x height x width.</summary>"
+                : network.Input.IsTokens
+                ? "/// <summary>One example: token ids, tokens(vocabulary, length).</summary>"
                 : "/// <summary>One example: a vector of InputSize features.</summary>")
             .Line($"public const string {GeneratedMembers.InputShape} = \"{input}\";")
             .Line()
@@ -216,9 +220,19 @@ internal static class NetworkEmitter
     /// </summary>
     private static void WriteForward(SourceWriter writer, NetworkSpec network, bool taps)
     {
-        writer.Line($"if ({GeneratedMembers.InputNormalizationField} is not null) input = {GeneratedMembers.InputNormalizationField}.forward(input); // raw values, standardised");
         string current = "input.flatten(1)";
         bool declared = false;
+        if (network.Input.IsTokens)
+        {
+            // Token ids arrive as floats (a dataset's rows); id 0 is the padding, which the readouts leave out.
+            writer.Line($"var ids = input.flatten(1).to_type(global::TorchSharp.torch.ScalarType.Int64); // {network.Input}")
+                .Line("var mask = ids.ne(0L); // true where there is a token");
+            current = "ids";
+        }
+        else
+        {
+            writer.Line($"if ({GeneratedMembers.InputNormalizationField} is not null) input = {GeneratedMembers.InputNormalizationField}.forward(input); // raw values, standardised");
+        }
         if (network.Input.IsImage)
         {
             var shape = network.Input;
@@ -239,6 +253,13 @@ internal static class NetworkEmitter
             writer.Line($"{(declared ? "x" : "var x")} = {expression}; // {layer.Output}");
             declared = true;
             current = "x";
+            foreach (var operation in layer.Operations)
+            {
+                if (operation.MaskAfter("mask") is { } mask)
+                {
+                    writer.Line($"mask = {mask}; // a step is a token where its window held one");
+                }
+            }
             if (taps && last)
             {
                 writer.Line($"taps.Take(\"{layer.Field}\", x);")
@@ -301,10 +322,11 @@ internal static class NetworkEmitter
         writer.Close().Line();
     }
 
-    /// <summary><c>[N, 16, 32, 32]</c> for a feature map, <c>[N, 128]</c> for a vector.</summary>
-    private static string BatchShape(TensorShape shape) => shape.IsImage
-        ? $"[N, {shape.Channels}, {shape.Height}, {shape.Width}]"
-        : $"[N, {shape.Channels}]";
+    /// <summary><c>[N, 16, 32, 32]</c> for a feature map, <c>[N, 128, 64]</c> for a sequence, <c>[N, 128]</c> for a vector.</summary>
+    private static string BatchShape(TensorShape shape) =>
+        shape.IsImage ? $"[N, {shape.Channels}, {shape.Height}, {shape.Width}]"
+        : shape.IsSequence ? $"[N, {shape.Length}, {shape.Channels}]"
+        : $"[N, {shape.Size}]";
 
     /// <summary>
     /// <c>ExportOnnx</c>: the steps of <c>forward</c> in evaluation mode, as data the runtime turns into ONNX nodes.

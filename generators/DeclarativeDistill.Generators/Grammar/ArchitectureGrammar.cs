@@ -105,10 +105,19 @@ internal static class ArchitectureGrammar
         }
         string body = text.Substring(from, to - from);
         int length = to - from;
+        if (body.StartsWith(TokensName + "(", System.StringComparison.Ordinal) || body == TokensName)
+        {
+            var tokensProblem = ParseTokens(body, from, out var tokens);
+            if (tokensProblem is null)
+            {
+                input = new InputItem(tokens!, from, length);
+            }
+            return tokensProblem;
+        }
         if (IsLetter(body[0]))
         {
             return new SyntaxProblem(from, length,
-                $"the first item is the input, a width such as 784 or an image shape such as 1x28x28; found '{Escape(body)}'");
+                $"the first item is the input, a width such as 784, an image shape such as 1x28x28 or token ids such as tokens(20000, 128); found '{Escape(body)}'");
         }
         if (IsImageShape(body))
         {
@@ -138,6 +147,10 @@ internal static class ArchitectureGrammar
         }
         string body = text.Substring(from, to - from);
         int length = to - from;
+        if (body.StartsWith(TokensName + "(", System.StringComparison.Ordinal))
+        {
+            return new SyntaxProblem(from, length, $"token ids such as {Escape(body)} can only be the first item (the input)");
+        }
         if (IsLetter(body[0]))
         {
             return ParseCall(text, from, to, out layer);
@@ -202,6 +215,54 @@ internal static class ArchitectureGrammar
             return new SyntaxProblem(offset, item.Length, $"a {what} of 0 has no units; widths must be positive");
         }
         value = parsed;
+        return null;
+    }
+
+    /// <summary>The input item of a text network: <c>tokens(V, L)</c>.</summary>
+    private const string TokensName = "tokens";
+
+    /// <summary>
+    /// <c>tokens(V, L)</c>: L token ids per example, each below the vocabulary size V (id 0 is the padding): two positive
+    /// whole numbers, the vocabulary at least 2 (the padding and one token).
+    /// </summary>
+    private static SyntaxProblem? ParseTokens(string item, int offset, out TensorShape? shape)
+    {
+        shape = null;
+        const string Usage = "write tokens(V, L): the vocabulary size and the number of ids per example, e.g. tokens(20000, 128)";
+        int open = TokensName.Length;
+        if (item.Length <= open || item[open] != '(' || item[item.Length - 1] != ')')
+        {
+            return new SyntaxProblem(offset, item.Length, $"'{Escape(item)}' is not token ids: {Usage}");
+        }
+        var parts = item.Substring(open + 1, item.Length - open - 2).Split(',');
+        if (parts.Length != 2)
+        {
+            return new SyntaxProblem(offset, item.Length, $"'{Escape(item)}' has {parts.Length} argument{(parts.Length == 1 ? "" : "s")}: {Usage}");
+        }
+        var sizes = new long[2];
+        string[] names = { "vocabulary size", "token length" };
+        int position = offset + open + 1;
+        for (int i = 0; i < 2; i++)
+        {
+            string part = parts[i];
+            int leading = part.Length - part.TrimStart().Length;
+            string number = part.Trim();
+            if (number.Length == 0)
+            {
+                return new SyntaxProblem(offset, item.Length, $"'{Escape(item)}' is missing its {names[i]}: {Usage}");
+            }
+            var problem = ParseWidth(number, position + leading, names[i], out sizes[i]);
+            if (problem is not null)
+            {
+                return problem with { Message = problem.Message.Replace("widths must be positive", "it must be positive").Replace("; a layer is " + LayerKinds.KnownItems, ": " + Usage) };
+            }
+            position += part.Length + 1;
+        }
+        if (sizes[0] < 2)
+        {
+            return new SyntaxProblem(offset, item.Length, $"a vocabulary of {sizes[0]} has no token besides the padding (id 0): {Usage}");
+        }
+        shape = TensorShape.Tokens(sizes[0], sizes[1]);
         return null;
     }
 

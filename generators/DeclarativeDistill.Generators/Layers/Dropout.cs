@@ -30,6 +30,8 @@ internal sealed class Dropout : LayerKind<DropoutSpec>
 
     public override Signature Signature { get; } = new("dropout(0.25)", new[] { "p" }, new string[0]);
 
+    public override bool ReadsSequences => true;
+
     public override SyntaxProblem? Bind(BoundArguments arguments, out LayerSpec? spec)
     {
         spec = null;

@@ -12,7 +12,7 @@ internal sealed record GlobalAvgPoolSpec(int Start, int Length) : LayerSpec(Star
     public override LayerKind Kind => GlobalAveragePool.Instance;
 }
 
-/// <summary><c>gap</c>: the mean of each channel over the image. No state.</summary>
+/// <summary><c>gap</c>: the mean of each channel over the image, or of each feature over a sequence's steps (padding left out). No state.</summary>
 internal sealed class GlobalAveragePool : LayerKind<GlobalAvgPoolSpec>
 {
     public static readonly GlobalAveragePool Instance = new();
@@ -23,6 +23,8 @@ internal sealed class GlobalAveragePool : LayerKind<GlobalAvgPoolSpec>
 
     public override string Usage => "gap";
 
+    public override bool ReadsSequences => true;
+
     public override SyntaxProblem? Bind(BoundArguments arguments, out LayerSpec? spec)
     {
         spec = new GlobalAvgPoolSpec(arguments.Start, arguments.Length);
@@ -30,7 +32,9 @@ internal sealed class GlobalAveragePool : LayerKind<GlobalAvgPoolSpec>
     }
 
     protected override LayerResult Analyse(GlobalAvgPoolSpec spec, LayerContext context) =>
-        Shapes.NeedsImage(spec, context.Input) is { } notAnImage
+        context.Input.IsSequence
+            ? Shapes.Stateless(spec, context.Input, TensorShape.Vector(context.Input.Channels), new SequenceReadoutOperation(ReadoutKind.Mean))
+        : Shapes.NeedsImage(spec, context.Input) is { } notAnImage
             ? notAnImage
             : Shapes.Stateless(spec, context.Input, TensorShape.Vector(context.Input.Channels), new GlobalAveragePoolOperation());
 }

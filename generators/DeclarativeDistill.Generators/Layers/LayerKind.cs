@@ -28,6 +28,12 @@ internal abstract class LayerKind
     /// </summary>
     public virtual bool ReadsVectors => false;
 
+    /// <summary>Whether it reads token ids (the input of a text network): <c>embed</c> only.</summary>
+    public virtual bool ReadsTokens => false;
+
+    /// <summary>Whether it reads a sequence (steps × features), as the text network's layers between <c>embed</c> and a readout do.</summary>
+    public virtual bool ReadsSequences => false;
+
     /// <summary>Whether the network may end with it: its output is then the logits, one per class.</summary>
     public virtual bool GivesClasses => false;
 

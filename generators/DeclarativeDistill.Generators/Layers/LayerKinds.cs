@@ -7,7 +7,7 @@ namespace DeclarativeDistill.Generators.Layers;
 /// <summary>
 /// The kinds of item <c>Layers</c> knows, in the order messages list them (each kind's <see cref="LayerKind.Order"/>;
 /// Mapperly keeps its mapping builders in such an ordered list). Every concrete <see cref="LayerKind"/> of this assembly
-/// is one, so that a new kind is one file. A fully connected layer, written as its width, comes first; every other kind
+/// is one (its static <c>Instance</c>, and its variants' fields), so that a new kind is one file. A fully connected layer, written as its width, comes first; every other kind
 /// is found by its name.
 /// </summary>
 internal static class LayerKinds
@@ -15,7 +15,9 @@ internal static class LayerKinds
     /// <summary>Every kind, in order.</summary>
     public static readonly IReadOnlyList<LayerKind> All = typeof(LayerKind).Assembly.GetTypes()
         .Where(t => typeof(LayerKind).IsAssignableFrom(t) && !t.IsAbstract)
-        .Select(t => (LayerKind)t.GetField("Instance", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!)
+        .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => typeof(LayerKind).IsAssignableFrom(f.FieldType))
+            .Select(f => (LayerKind)f.GetValue(null)!)) // a kind of several variants (lstm, bilstm, ...) has one field each
         .OrderBy(k => k.Order)
         .ToList();
 

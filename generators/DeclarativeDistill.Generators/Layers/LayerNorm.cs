@@ -30,6 +30,9 @@ internal sealed class LayerNorm : LayerKind<LayerNormSpec>
 
     public override bool TakesActivation => true;
 
+    /// <summary>On a sequence it normalizes each step over its features, as <c>nn.LayerNorm(D)</c> does.</summary>
+    public override bool ReadsSequences => true;
+
     public override SyntaxProblem? Bind(BoundArguments arguments, out LayerSpec? spec)
     {
         spec = new LayerNormSpec(arguments.Start, arguments.Length);
@@ -40,7 +43,8 @@ internal sealed class LayerNorm : LayerKind<LayerNormSpec>
     {
         var input = context.Input;
         string field = context.NextField("ln");
-        return LayerResult.Of(new Layer(spec, input, input, field, checked(2 * input.Size), 0,
+        long normalized = input.IsSequence ? input.Channels : input.Size;
+        return LayerResult.Of(new Layer(spec, input, input, field, checked(2 * normalized), 0,
             new Operation[] { new LayerNormOperation(field, input) }.ToEquatableArray()));
     }
 }

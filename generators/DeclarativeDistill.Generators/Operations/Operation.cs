@@ -27,6 +27,12 @@ internal abstract record Operation
     /// </summary>
     public virtual System.Collections.Generic.IEnumerable<string> DescriptionEntries => new[] { Describe() };
 
+    /// <summary>
+    /// For an operation that changes a sequence's length (a strided or unpadded <c>conv1d</c>): the padding mask of its
+    /// output, from <paramref name="mask"/>'s, as a C# expression; null when the steps stay as they are.
+    /// </summary>
+    public virtual string? MaskAfter(string mask) => null;
+
     /// <summary>The activation the output has been through last, given the input's (null: none, or a linear map since).</summary>
     public virtual Activation? After(Activation? before) => before;
 }

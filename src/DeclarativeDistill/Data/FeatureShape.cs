@@ -6,8 +6,9 @@ using TorchSharp;
 namespace DeclarativeDistill;
 
 /// <summary>
-/// The shape of one example: a vector of D features (<c>784</c>) or an image of C channels, H rows and W
-/// columns (<c>1x28x28</c>), written as in the first item of <c>Layers</c>. Generated networks declare theirs
+/// The shape of one example: a vector of D features (<c>784</c>), an image of C channels, H rows and W
+/// columns (<c>1x28x28</c>), or L token ids below a vocabulary of V (<c>tokens(20000, 128)</c>, held as L float
+/// features, id 0 the padding), written as in the first item of <c>Layers</c>. Generated networks declare theirs
 /// as <c>InputShape</c>; a <see cref="LabeledDataset"/> has the shape of its feature tensor's rows.
 /// </summary>
 public sealed class FeatureShape : IEquatable<FeatureShape>
@@ -34,7 +35,20 @@ public sealed class FeatureShape : IEquatable<FeatureShape>
         Size = (int)size;
     }
 
-    /// <summary>One size for a vector; channels, height and width for an image.</summary>
+    /// <summary>Token ids: <paramref name="length"/> per example, each below <paramref name="vocabulary"/> (id 0 is the padding).</summary>
+    /// <exception cref="ArgumentException">A size is not positive, or the vocabulary has no token besides the padding.</exception>
+    public static FeatureShape Tokens(int vocabulary, int length) =>
+        vocabulary >= 2
+            ? new FeatureShape(length) { Vocabulary = vocabulary }
+            : throw new ArgumentException($"A vocabulary of {vocabulary} has no token besides the padding (id 0).", nameof(vocabulary));
+
+    /// <summary>The vocabulary of token ids; 0 for vectors and images.</summary>
+    public int Vocabulary { get; private init; }
+
+    /// <summary>Whether examples are token ids (<c>tokens(V, L)</c>).</summary>
+    public bool IsTokens => Vocabulary > 0;
+
+    /// <summary>One size for a vector or token ids; channels, height and width for an image.</summary>
     public ReadOnlySpan<int> Dimensions => dimensions;
 
     /// <summary>Whether this is an image (channels × height × width).</summary>
@@ -52,11 +66,23 @@ public sealed class FeatureShape : IEquatable<FeatureShape>
     /// <summary>Columns of an image (1 for a vector).</summary>
     public int Width => IsImage ? dimensions[2] : 1;
 
-    /// <summary>Reads <c>784</c> or <c>1x28x28</c>.</summary>
-    /// <exception cref="FormatException">The text is neither.</exception>
+    /// <summary>Reads <c>784</c>, <c>1x28x28</c> or <c>tokens(20000, 128)</c>.</summary>
+    /// <exception cref="FormatException">The text is none of them.</exception>
     public static FeatureShape Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        string trimmed = text.Trim();
+        if (trimmed.StartsWith("tokens(", StringComparison.Ordinal) && trimmed.EndsWith(')'))
+        {
+            var arguments = trimmed["tokens(".Length..^1].Split(',');
+            if (arguments.Length == 2
+                && int.TryParse(arguments[0].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int vocabulary) && vocabulary >= 2
+                && int.TryParse(arguments[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int length) && length > 0)
+            {
+                return Tokens(vocabulary, length);
+            }
+            throw new FormatException($"'{text}' is not token ids: write tokens(V, L), a vocabulary of at least 2 and a positive length.");
+        }
         var parts = text.Trim().Split('x');
         var sizes = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
@@ -81,7 +107,7 @@ public sealed class FeatureShape : IEquatable<FeatureShape>
     public bool Accepts(FeatureShape data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        return Size == data.Size && (!IsImage || !data.IsImage || Equals(data));
+        return Size == data.Size && (!IsImage || !data.IsImage || Equals(data)) && (!IsTokens || !data.IsTokens || data.Vocabulary <= Vocabulary);
     }
 
     /// <summary>
@@ -102,17 +128,21 @@ public sealed class FeatureShape : IEquatable<FeatureShape>
     public long[] BatchShape(long count) => new[] { count }.Concat(dimensions.Select(d => (long)d)).ToArray();
 
     /// <inheritdoc/>
-    public bool Equals(FeatureShape? other) => other is not null && dimensions.AsSpan().SequenceEqual(other.dimensions);
+    public bool Equals(FeatureShape? other) => other is not null && Vocabulary == other.Vocabulary && dimensions.AsSpan().SequenceEqual(other.dimensions);
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as FeatureShape);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => dimensions.Aggregate(17, (hash, d) => hash * 31 + d);
+    public override int GetHashCode() => dimensions.Aggregate(17 + Vocabulary, (hash, d) => hash * 31 + d);
 
-    /// <summary><c>784</c> or <c>1x28x28</c>.</summary>
-    public override string ToString() => string.Join("x", dimensions.Select(d => d.ToString(CultureInfo.InvariantCulture)));
+    /// <summary><c>784</c>, <c>1x28x28</c> or <c>tokens(20000, 128)</c>.</summary>
+    public override string ToString() => IsTokens
+        ? FormattableString.Invariant($"tokens({Vocabulary}, {Size})")
+        : string.Join("x", dimensions.Select(d => d.ToString(CultureInfo.InvariantCulture)));
 
-    /// <summary>For messages: <c>1x28x28 (784 features)</c> for an image, <c>784 features</c> for a vector.</summary>
-    internal string Describe() => IsImage ? FormattableString.Invariant($"{this} ({Size} features)") : FormattableString.Invariant($"{Size} features");
+    /// <summary>For messages: <c>1x28x28 (784 features)</c> for an image, <c>784 features</c> for a vector, <c>128 token ids</c>.</summary>
+    internal string Describe() => IsImage ? FormattableString.Invariant($"{this} ({Size} features)")
+        : IsTokens ? FormattableString.Invariant($"{Size} token ids (vocabulary {Vocabulary})")
+        : FormattableString.Invariant($"{Size} features");
 }

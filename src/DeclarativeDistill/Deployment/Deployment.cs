@@ -33,6 +33,10 @@ public static class Deployment
         ArgumentNullException.ThrowIfNull(student);
         ArgumentNullException.ThrowIfNull(test);
         Trainer.CheckLabelled(test, "accuracy is measured against them");
+        if (student.Description.Input.IsTokens || teacher?.Description.Input.IsTokens == true)
+        {
+            throw new NotSupportedException("Deployment.Measure runs networks of features and images; text networks (token ids) are not measured yet.");
+        }
         if (requests < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(requests), $"At least one request is needed; got {requests}.");

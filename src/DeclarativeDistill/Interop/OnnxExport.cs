@@ -91,6 +91,10 @@ public static class OnnxExport
     public static ModelProto Build(Model model, NetworkDescription description, Calibration calibration)
     {
         ArgumentNullException.ThrowIfNull(calibration);
+        if (description.Input.IsTokens)
+        {
+            throw new NotSupportedException($"{model.GetName()} reads token ids: static int8 of text networks is not written yet; export it with OnnxWeights.DynamicInt8.");
+        }
         var floatModel = Build(model, description, OnnxWeights.Float32);
         Trainer.CheckData(model, description.Input, description.OutputSize, calibration.Data, "calibration set");
         var folded = QdqRewriter.FoldBatchNorms(floatModel);
@@ -152,9 +156,14 @@ public static class OnnxExport
         int outputSize = description.OutputSize;
         using var quantized = weights is OnnxWeights.Int8 or OnnxWeights.DynamicInt8 ? Int8Quantization.Quantize(model) : null;
         var graph = new OnnxGraph(model, quantized, integerMatMul: weights == OnnxWeights.DynamicInt8);
-        string x = "input";
+        string x = input.IsTokens ? TokenIds : "input";
         var network = model as IGeneratedNetwork;
-        if (network?.InputNormalization is not null)
+        if (input.IsTokens)
+        {
+            // Text: int64 ids and Hugging Face's attention mask (1 where there is a token); the readouts average over it.
+            graph.Mask = graph.Node("Cast", new[] { AttentionMask }, OnnxGraph.Int("to", (long)TensorProto.Types.DataType.Float));
+        }
+        else if (network?.InputNormalization is not null)
         {
             // The network's first step: raw features standardised, one mean and std per feature of the flat input.
             string mean = graph.Float(Modules.InputNormalization.Key + ".mean");
@@ -190,7 +199,18 @@ public static class OnnxExport
             result.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         }
         result.Graph.Name = model.GetName();
-        result.Graph.Input.Add(Value("input", new TensorShapeProto.Types.Dimension { DimParam = "batch" }, new TensorShapeProto.Types.Dimension { DimValue = input.Size }));
+        if (input.IsTokens)
+        {
+            foreach (string name in new[] { TokenIds, AttentionMask })
+            {
+                result.Graph.Input.Add(Value(name, TensorProto.Types.DataType.Int64,
+                    new TensorShapeProto.Types.Dimension { DimParam = "batch" }, new TensorShapeProto.Types.Dimension { DimValue = input.Size }));
+            }
+        }
+        else
+        {
+            result.Graph.Input.Add(Value("input", new TensorShapeProto.Types.Dimension { DimParam = "batch" }, new TensorShapeProto.Types.Dimension { DimValue = input.Size }));
+        }
         result.Graph.Output.Add(Value("logits", new TensorShapeProto.Types.Dimension { DimParam = "batch" }, new TensorShapeProto.Types.Dimension { DimValue = outputSize }));
         return result;
     }
@@ -202,7 +222,9 @@ public static class OnnxExport
     private static IEnumerable<(string Key, string Value)> Metadata(IGeneratedNetwork? network, FeatureShape input)
     {
         yield return ("input_shape", input.ToString());
-        yield return ("input_layout", input.IsImage ? "flat rows of C*H*W values, channel by channel, row by row" : "flat rows of features");
+        yield return ("input_layout", input.IsImage ? "flat rows of C*H*W values, channel by channel, row by row"
+            : input.IsTokens ? $"{TokenIds}: int64 token ids, {input.Size} per example, 0 the padding; {AttentionMask}: int64, 1 where there is a token"
+            : "flat rows of features");
         if (network?.InputNormalization is { } normalization)
         {
             yield return ("input_normalization", System.Text.Json.JsonSerializer.Serialize(new { mean = normalization.Mean, std = normalization.Std, per = input.IsImage ? "channel" : "feature" }));
@@ -214,14 +236,23 @@ public static class OnnxExport
         }
     }
 
-    private static ValueInfoProto Value(string name, params TensorShapeProto.Types.Dimension[] dimensions)
+    /// <summary>A text network's first input: int64 token ids [batch, L], 0 the padding.</summary>
+    public const string TokenIds = "input_ids";
+
+    /// <summary>A text network's second input: int64 [batch, L], 1 where there is a token and 0 on padding.</summary>
+    public const string AttentionMask = "attention_mask";
+
+    private static ValueInfoProto Value(string name, params TensorShapeProto.Types.Dimension[] dimensions) =>
+        Value(name, TensorProto.Types.DataType.Float, dimensions);
+
+    private static ValueInfoProto Value(string name, TensorProto.Types.DataType type, params TensorShapeProto.Types.Dimension[] dimensions)
     {
         var shape = new TensorShapeProto();
         shape.Dim.AddRange(dimensions);
         return new ValueInfoProto
         {
             Name = name,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } },
         };
     }
 }

@@ -102,6 +102,24 @@ internal sealed class OnnxGraph
         return Initializer(key, TensorProto.Types.DataType.Float, data.shape, Bytes(data));
     }
 
+    /// <summary>
+    /// The padding mask of the sequence being exported, a float32 value [batch, steps] (1 where there is a token), which
+    /// readouts average and maximise over; null outside text networks. A layer that changes the steps updates it.
+    /// </summary>
+    public string? Mask { get; set; }
+
+    /// <summary>A tensor of the state_dict, for operations that rearrange it (a recurrent layer's gates).</summary>
+    public Tensor StateTensor(string key) => state.TryGetValue(key, out var found)
+        ? found
+        : throw new ArgumentException($"The network has no tensor '{key}' for its ONNX export; its description does not match its modules.");
+
+    /// <summary>A float32 tensor computed for the export (not a state_dict entry as it is), as an initializer.</summary>
+    public string FloatTensor(string name, Tensor values)
+    {
+        using var data = values.detach().cpu().to_type(ScalarType.Float32).contiguous();
+        return Initializer(name, TensorProto.Types.DataType.Float, data.shape, Bytes(data));
+    }
+
     /// <summary>A float32 scalar constant, stored once however often it is read.</summary>
     public string Scalar(string name, float value) =>
         Initializer(name, TensorProto.Types.DataType.Float, Array.Empty<long>(), BitConverter.GetBytes(value));

@@ -331,5 +331,26 @@ public static class Trainer
             throw new ArgumentException(
                 $"{model.GetName()} has {outputSize} outputs but the {role} has labels up to {data.ClassCount - 1}.", nameof(data));
         }
+        if (input.IsTokens && data.InMemory is { } memory)
+        {
+            CheckTokenIds(model, input, memory, role);
+        }
+    }
+
+    /// <summary>Throws unless every feature of <paramref name="data"/> is a whole token id below the network's vocabulary.</summary>
+    private static void CheckTokenIds(Model model, FeatureShape input, LabeledDataset data, string role)
+    {
+        using var scope = torch.NewDisposeScope();
+        var ids = data.Features.reshape(data.Count, -1);
+        var bad = ids.lt(0).logical_or(ids.ge(input.Vocabulary)).logical_or(ids.ne(ids.round()));
+        if (bad.any().item<bool>())
+        {
+            long flat = bad.flatten().nonzero()[0, 0].item<long>();
+            long row = flat / input.Size, column = flat % input.Size;
+            float value = ids[row, column].item<float>();
+            throw new ArgumentException(
+                FormattableString.Invariant($"{model.GetName()} reads token ids below {input.Vocabulary} ({input}), but example {row} of the {role} has {value} at position {column}."),
+                nameof(data));
+        }
     }
 }

@@ -1,0 +1,19 @@
+using DeclarativeDistill;
+
+namespace DeclarativeDistill.Tests.Declarations.Text;
+
+// Text networks over 12 token ids of a vocabulary of 40; built the same way in real PyTorch by
+// tools/pytorch-reference/text_networks.py.
+
+[Teacher(Layers = "tokens(40, 12), embed(8), bilstm(6), gap, 3")]
+public partial class LstmTextTeacher { }
+
+[Student(Layers = "tokens(40, 12), embed(8), conv1d(10, 3), gmp, 3")]
+[Distill(typeof(LstmTextTeacher), Temperature = 2, Alpha = 0.5)]
+public partial class ConvTextStudent { }
+
+[Student(Layers = "tokens(40, 12), embed(6), conv1d(6, 4, stride: 2), layernorm, bigru(5), first, 7, 3")]
+public partial class GruTextStudent { }
+
+[Student(Layers = "tokens(40, 12), embed(6), lstm(5), gmp, 3")]
+public partial class LstmTextStudent { }

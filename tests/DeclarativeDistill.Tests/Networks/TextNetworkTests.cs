@@ -1,0 +1,172 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using DeclarativeDistill.Tests.Declarations.Text;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Xunit;
+using static TorchSharp.torch;
+using Model = TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>;
+
+namespace DeclarativeDistill.Tests.Networks;
+
+/// <summary>
+/// Text networks declared in <c>Layers</c> (tokens, embed, conv1d, lstm, gru, readouts) against the same networks in real
+/// PyTorch (tools/pytorch-reference/text_networks.py), in ONNX Runtime, and trained on a task only order-free reading
+/// of the tokens solves.
+/// </summary>
+public sealed class TextNetworkTests : IDisposable
+{
+    private readonly string directory = Path.Combine(Path.GetTempPath(), "dd-text-" + Guid.NewGuid().ToString("N"));
+
+    public TextNetworkTests() => Directory.CreateDirectory(directory);
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    public static TheoryData<string> Names => new() { nameof(LstmTextTeacher), nameof(ConvTextStudent), nameof(GruTextStudent), nameof(LstmTextStudent) };
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Parameter_counts_multiply_adds_and_state_dict_keys_are_pytorchs(string name)
+    {
+        var expected = JsonDocument.Parse(File.ReadAllText(PyTorchReference.File("text/counts.json"))).RootElement.GetProperty(name);
+        using var model = Create(name);
+        var network = (IGeneratedNetwork)model;
+        Assert.Equal(expected.GetProperty("parameters").GetInt64(), model.parameters().Sum(p => p.numel()));
+        Assert.Equal(expected.GetProperty("parameters").GetInt64(), Constant(name, "ParameterCount"));
+        Assert.Equal(expected.GetProperty("multiplyAdds").GetInt64(), Constant(name, "MultiplyAdds"));
+        Assert.Equal(expected.GetProperty("keys").EnumerateArray().Select(k => k.GetString()).Order(),
+            model.state_dict().Keys.Where(k => !k.EndsWith("num_batches_tracked", StringComparison.Ordinal)).Order());
+        Assert.Equal("tokens(40, 12)", network.Description.Input.ToString());
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Pytorch_weights_give_pytorchs_logits_with_padding_left_out(string name)
+    {
+        using var model = Create(name);
+        ((IGeneratedNetwork)model).LoadPyTorch(PyTorchReference.File($"text/{name}.pt"));
+        var (ids, expected) = Reference(name);
+        float[] actual = Forward(model, ids);
+        float worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
+        Assert.True(worst < 1e-5f, $"{name}: logits differ from PyTorch's by up to {worst}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void The_onnx_file_takes_token_ids_and_a_mask_and_gives_the_logits_of_forward(string name)
+    {
+        using var model = Create(name);
+        ((IGeneratedNetwork)model).LoadPyTorch(PyTorchReference.File($"text/{name}.pt"));
+        var (ids, _) = Reference(name);
+        string path = Path.Combine(directory, name + ".onnx");
+        ((IGeneratedNetwork)model).ExportOnnx(path);
+
+        using var session = new InferenceSession(path);
+        Assert.Equal(new[] { OnnxExport.TokenIds, OnnxExport.AttentionMask }, session.InputMetadata.Keys);
+        Assert.Equal(typeof(long), session.InputMetadata[OnnxExport.TokenIds].ElementType);
+        int rows = ids.Length / 12;
+        var inputs = new List<NamedOnnxValue>
+        {
+            NamedOnnxValue.CreateFromTensor(OnnxExport.TokenIds, new DenseTensor<long>(ids, new[] { rows, 12 })),
+            NamedOnnxValue.CreateFromTensor(OnnxExport.AttentionMask, new DenseTensor<long>(ids.Select(i => i == 0 ? 0L : 1L).ToArray(), new[] { rows, 12 })),
+        };
+        using var results = session.Run(inputs);
+        float[] onnx = results.Single().AsTensor<float>().ToArray();
+        float[] torch = Forward(model, ids);
+        float worst = torch.Zip(onnx, (e, a) => Math.Abs(e - a)).Max();
+        Assert.True(worst < 1e-5f, $"{name}: ONNX Runtime's logits differ from forward's by up to {worst}");
+        var metadata = session.ModelMetadata.CustomMetadataMap;
+        Assert.Equal("tokens(40, 12)", metadata["input_shape"]);
+    }
+
+    [Fact]
+    public void A_text_teacher_learns_a_keyword_task_and_a_conv_student_is_distilled_from_it()
+    {
+        var (train, test) = KeywordTask(1200, 400, seed: 31);
+        using (train)
+        using (test)
+        {
+            manual_seed(31);
+            using var teacher = new LstmTextTeacher();
+            teacher.Fit(train, new TrainingOptions { Epochs = 12, BatchSize = 32, LearningRate = 0.05, Seed = 31 });
+            double teacherAccuracy = teacher.Evaluate(test).Accuracy;
+            Assert.True(teacherAccuracy > 0.9, $"teacher: {teacherAccuracy:P1}");
+
+            using var student = new ConvTextStudent();
+            var report = student.Distill(teacher, train, new TrainingOptions { Epochs = 12, BatchSize = 32, LearningRate = 0.05, Seed = 31 });
+            double studentAccuracy = student.Evaluate(test).Accuracy;
+            Assert.True(studentAccuracy > 0.9, $"distilled student: {studentAccuracy:P1}");
+            Assert.True(report.Epochs[^1].Loss < report.Epochs[0].Loss);
+
+        }
+    }
+
+    [Fact]
+    public void Token_ids_outside_the_vocabulary_are_refused_by_the_data_check()
+    {
+        using var model = new ConvTextStudent();
+        using var features = full(4, 12, 40f); // id 40 in a vocabulary of 40
+        using var labels = zeros(4, dtype: ScalarType.Int64);
+        using var data = new LabeledDataset(features, labels, 3);
+        var error = Assert.Throws<ArgumentException>(() => model.Fit(data, new TrainingOptions { Epochs = 1 }));
+        Assert.Contains("ConvTextStudent reads token ids below 40 (tokens(40, 12)), but example 0 of the", error.Message);
+        Assert.Contains("has 40 at position 0", error.Message);
+    }
+
+    /// <summary>
+    /// Sequences of 3 to 12 ids (then padding), noise ids 4..39 and exactly one keyword id 1, 2 or 3 at a random place:
+    /// the label is which keyword.
+    /// </summary>
+    internal static (LabeledDataset Train, LabeledDataset Test) KeywordTask(int trainCount, int testCount, int seed)
+    {
+        var random = new Random(seed);
+        LabeledDataset Make(int count)
+        {
+            var ids = new float[count * 12];
+            var labels = new long[count];
+            for (int i = 0; i < count; i++)
+            {
+                int length = random.Next(3, 13);
+                for (int t = 0; t < length; t++)
+                {
+                    ids[i * 12 + t] = random.Next(4, 40);
+                }
+                labels[i] = random.Next(3);
+                ids[i * 12 + random.Next(length)] = labels[i] + 1;
+            }
+            return new LabeledDataset(tensor(ids, new long[] { count, 12 }), tensor(labels), 3);
+        }
+        return (Make(trainCount), Make(testCount));
+    }
+
+    private static Model Create(string name) => name switch
+    {
+        nameof(LstmTextTeacher) => new LstmTextTeacher(),
+        nameof(ConvTextStudent) => new ConvTextStudent(),
+        nameof(GruTextStudent) => new GruTextStudent(),
+        _ => new LstmTextStudent(),
+    };
+
+    private static long Constant(string name, string constant) =>
+        (long)Type.GetType($"DeclarativeDistill.Tests.Declarations.Text.{name}")!.GetField(constant)!.GetValue(null)!;
+
+    private static (long[] Ids, float[] Logits) Reference(string name)
+    {
+        var root = JsonDocument.Parse(File.ReadAllText(PyTorchReference.File($"text/{name}.json"))).RootElement;
+        long[] ids = root.GetProperty("ids").EnumerateArray().SelectMany(row => row.EnumerateArray().Select(v => v.GetInt64())).ToArray();
+        float[] logits = root.GetProperty("logits").EnumerateArray().SelectMany(row => row.EnumerateArray().Select(v => v.GetSingle())).ToArray();
+        return (ids, logits);
+    }
+
+    private static float[] Forward(Model model, long[] ids)
+    {
+        using var _ = no_grad();
+        model.eval();
+        using var input = tensor(ids.Select(i => (float)i).ToArray(), new long[] { ids.Length / 12, 12 });
+        using var logits = model.call(input);
+        return logits.data<float>().ToArray();
+    }
+}
