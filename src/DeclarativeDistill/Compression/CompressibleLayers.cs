@@ -15,7 +15,7 @@ internal static class CompressibleLayers
 {
     /// <summary>
     /// (key, weight) of each compressible weight of <paramref name="model"/>, in forward order. A generated network's come
-    /// from its description; a module written by hand has none, so its <c>Linear</c> and <c>Conv2d</c> modules are used.
+    /// from its description; a module written by hand has none, so its <c>Linear</c>, <c>Conv2d</c> and <c>Conv1d</c> modules are used.
     /// </summary>
     public static List<(string Key, Tensor Weight)> Weights(Model model)
     {
@@ -28,7 +28,7 @@ internal static class CompressibleLayers
                 .ToList();
         }
         return model.named_modules()
-            .Where(m => m.module is TorchSharp.Modules.Linear or TorchSharp.Modules.Conv2d)
+            .Where(m => m.module is TorchSharp.Modules.Linear or TorchSharp.Modules.Conv2d or TorchSharp.Modules.Conv1d)
             .Select(m => (Key(m.name), Weight(m.module)))
             .ToList();
     }
@@ -43,6 +43,7 @@ internal static class CompressibleLayers
     {
         TorchSharp.Modules.Linear linear => linear.weight!,
         TorchSharp.Modules.Conv2d conv => conv.weight!,
+        TorchSharp.Modules.Conv1d conv1d => conv1d.weight!,
         _ => throw new System.ArgumentException($"{module.GetName()} is not a fully connected or convolution layer."),
     };
 }

@@ -39,6 +39,9 @@ public abstract class DataSource : IDisposable
     /// </summary>
     public virtual IReadOnlyList<string>? ClassNames => null;
 
+    /// <summary>The tokenizer that turned texts into these examples' token ids, or null: a text network trained on them keeps it.</summary>
+    public virtual TextTokenizer? Tokenizer => null;
+
     /// <summary>Where the examples come from, for messages: a file or directory, or <c>in memory</c>.</summary>
     public virtual string Origin => "in memory";
 

@@ -20,6 +20,7 @@ public sealed class LabeledDataset : DataSource
 {
     private readonly Tensor? labels;
     private IReadOnlyList<string>? classNames;
+    private TextTokenizer? tokenizer;
 
     /// <summary>Wraps <paramref name="features"/> and <paramref name="labels"/> after checking them.</summary>
     /// <param name="features">float32 <c>[N, D]</c> or <c>[N, C, H, W]</c>, finite values.</param>
@@ -164,7 +165,17 @@ public sealed class LabeledDataset : DataSource
     {
         ArgumentNullException.ThrowIfNull(names);
         CheckClassNames(names, ClassCount);
-        return new LabeledDataset(Features.alias(), labels?.alias(), ClassCount, HasLabels) { classNames = names.ToArray() };
+        return new LabeledDataset(Features.alias(), labels?.alias(), ClassCount, HasLabels) { classNames = names.ToArray(), tokenizer = tokenizer };
+    }
+
+    /// <summary>The tokenizer that encoded these examples' texts (<see cref="TextRecords.Encode"/>), or null.</summary>
+    public override TextTokenizer? Tokenizer => tokenizer;
+
+    /// <summary>The same examples and labels with the tokenizer that encoded them: a network trained on them keeps it.</summary>
+    public LabeledDataset WithTokenizer(TextTokenizer tokenizer)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        return new LabeledDataset(Features.alias(), labels?.alias(), ClassCount, HasLabels) { classNames = classNames, tokenizer = tokenizer };
     }
 
     internal static void CheckClassNames(IReadOnlyList<string> names, int classCount)
@@ -224,7 +235,7 @@ public sealed class LabeledDataset : DataSource
     internal override LabeledDataset Subset(long[] rows)
     {
         using var index = tensor(rows);
-        return new LabeledDataset(Features.index_select(0, index), labels?.index_select(0, index), ClassCount, HasLabels) { classNames = classNames };
+        return new LabeledDataset(Features.index_select(0, index), labels?.index_select(0, index), ClassCount, HasLabels) { classNames = classNames, tokenizer = tokenizer };
     }
 
     /// <summary>The examples <c>[start, start + count)</c> as a new dataset with its own copy of the data.</summary>
@@ -234,7 +245,7 @@ public sealed class LabeledDataset : DataSource
         {
             throw new ArgumentOutOfRangeException(nameof(count), $"Cannot take {count} examples from {start} in a dataset of {Count}.");
         }
-        return new LabeledDataset(Features.narrow(0, start, count).clone(), labels?.narrow(0, start, count).clone(), ClassCount, HasLabels) { classNames = classNames };
+        return new LabeledDataset(Features.narrow(0, start, count).clone(), labels?.narrow(0, start, count).clone(), ClassCount, HasLabels) { classNames = classNames, tokenizer = tokenizer };
     }
 
     /// <summary>
@@ -249,11 +260,11 @@ public sealed class LabeledDataset : DataSource
         {
             throw new ArgumentException($"Examples of {Shape.Describe()} cannot be viewed as {shape.Describe()}.", nameof(shape));
         }
-        return new LabeledDataset(Features.reshape(shape.BatchShape(Count)), labels?.alias(), ClassCount, HasLabels) { classNames = classNames };
+        return new LabeledDataset(Features.reshape(shape.BatchShape(Count)), labels?.alias(), ClassCount, HasLabels) { classNames = classNames, tokenizer = tokenizer };
     }
 
     /// <summary>The same examples without their labels (a new dataset over the same memory), keeping <see cref="ClassCount"/>.</summary>
-    public LabeledDataset WithoutLabels() => new(Features.alias(), null, ClassCount, labelled: false) { classNames = classNames };
+    public LabeledDataset WithoutLabels() => new(Features.alias(), null, ClassCount, labelled: false) { classNames = classNames, tokenizer = tokenizer };
 
     /// <summary>
     /// The examples whose label is not one of <paramref name="classes"/>, as a new dataset with its own copy of the
@@ -292,7 +303,7 @@ public sealed class LabeledDataset : DataSource
             throw new ArgumentException($"No example of the {Count} remains {description}.");
         }
         using var index = tensor(rows);
-        return new LabeledDataset(Features.index_select(0, index), labels.index_select(0, index), ClassCount, labelled: true) { classNames = classNames };
+        return new LabeledDataset(Features.index_select(0, index), labels.index_select(0, index), ClassCount, labelled: true) { classNames = classNames, tokenizer = tokenizer };
     }
 
     /// <summary>Frees the tensors.</summary>

@@ -23,6 +23,9 @@ internal abstract class SourceView : DataSource
 
     public override IReadOnlyList<string>? ClassNames => Source.ClassNames;
 
+    /// <inheritdoc/>
+    public override TextTokenizer? Tokenizer => Source.Tokenizer;
+
     public override string Origin => Source.Origin;
 
     public override int BlockSize => Source.BlockSize;

@@ -136,8 +136,17 @@ public static class Inference
             return;
         }
         string names = Modules.ClassNameList.Key + ".";
-        foreach (var (key, _, bytes) in SavedState.Entries(path, key => key.StartsWith(names, StringComparison.Ordinal)))
+        string tokenizer = Modules.TokenizerModule.Key + ".";
+        foreach (var (key, _, bytes) in SavedState.Entries(path, key => key.StartsWith(names, StringComparison.Ordinal) || key.StartsWith(tokenizer, StringComparison.Ordinal)))
         {
+            if (key.StartsWith(tokenizer, StringComparison.Ordinal))
+            {
+                if (bytes is not null && model is Model owner)
+                {
+                    Modules.TokenizerModule.AttachSaved(owner, bytes);
+                }
+                continue;
+            }
             if (key.StartsWith(Modules.InputNormalization.Key + ".", StringComparison.Ordinal) && network.InputNormalization is null)
             {
                 // Placeholder values of the right shape; load() then writes the saved ones.

@@ -33,6 +33,7 @@ public static class Trainer
         CheckData(model, input, outputSize, train, "training set");
         CheckLabelled(train, "Fit trains on labels");
         AdoptClassNames(model, train.ClassNames, train.Origin);
+        AdoptTokenizer(model, train.Tokenizer);
         options ??= new TrainingOptions();
         options.Validate();
         return Train("Fit", model, outputSize, Array.Empty<Model>(), new DistillationTerm[] { new HardLabelTerm(1) }, train, options, TrainingStage.Whole);
@@ -66,6 +67,7 @@ public static class Trainer
         CheckTeachers(student, teachers);
         CheckData(student, input, outputSize, transferSet, "transfer set");
         AdoptClassNames(student, transferSet.ClassNames, transferSet.Origin);
+        AdoptTokenizer(student, transferSet.Tokenizer);
         foreach (var teacher in teachers)
         {
             AdoptClassNames(student, (teacher as IGeneratedNetwork)?.ClassNames, $"teacher {teacher.GetName()}");
@@ -291,6 +293,15 @@ public static class Trainer
     /// A generated network without class names takes those of its data (or its teacher's): it then predicts names. Names
     /// that differ from the network's own are refused, since class i would mean something else.
     /// </summary>
+    /// <summary>A text network trained on encoded texts keeps their tokenizer, so that it classifies strings as they were encoded.</summary>
+    private static void AdoptTokenizer(Model model, TextTokenizer? tokenizer)
+    {
+        if (tokenizer is not null && model is IGeneratedNetwork network && network.Description.Input.IsTokens && network.Tokenizer() != tokenizer)
+        {
+            network.UseTokenizer(tokenizer);
+        }
+    }
+
     private static void AdoptClassNames(Model model, IReadOnlyList<string>? names, string origin)
     {
         if (names is null || model is not IGeneratedNetwork network)

@@ -17,3 +17,12 @@ public partial class GruTextStudent { }
 
 [Student(Layers = "tokens(40, 12), embed(6), lstm(5), gmp, 3")]
 public partial class LstmTextStudent { }
+
+// A spam filter over 16 words of a vocabulary of up to 200 (the padding, the unknown word and 198 words).
+
+[Teacher(Layers = "tokens(200, 16), embed(16), bigru(12), gmp, 2")]
+public partial class SpamTeacher { }
+
+[Student(Layers = "tokens(200, 16), embed(8), gap, 2")]
+[Distill(typeof(SpamTeacher), Temperature = 2, Alpha = 0.5)]
+public partial class SpamStudent { }

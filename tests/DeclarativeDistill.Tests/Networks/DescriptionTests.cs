@@ -56,7 +56,7 @@ public class DescriptionTests
     {
         using var model = (Model)Activator.CreateInstance(type)!;
         var byModuleType = model.named_modules()
-            .Where(m => m.module is TorchSharp.Modules.Linear or TorchSharp.Modules.Conv2d)
+            .Where(m => m.module is TorchSharp.Modules.Linear or TorchSharp.Modules.Conv2d or TorchSharp.Modules.Conv1d)
             .Select(m => m.name + ".weight");
 
         // The same weights; the description lists them in forward order (TorchSharp's named_modules lists a module's own
@@ -74,7 +74,10 @@ public class DescriptionTests
         model.eval();
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var features = network.Features(randn(2, description.Input.Size), description.FeatureLayers.ToArray());
+        var input = description.Input.IsTokens
+            ? randint(description.Input.Vocabulary, new long[] { 2, description.Input.Size }).to_type(ScalarType.Float32) // token ids
+            : randn(2, description.Input.Size);
+        var features = network.Features(input, description.FeatureLayers.ToArray());
 
         Assert.Equal(description.FeatureLayers, network.FeatureLayers);
         Assert.Equal(description.Taps.Select(t => "2x" + t.Shape), features.Select(f => string.Join("x", f.shape)));
