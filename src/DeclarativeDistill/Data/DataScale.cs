@@ -18,10 +18,13 @@ internal static class DataScale
     /// <summary>A feature whose root mean square exceeds this is far from unit scale.</summary>
     private const double Largest = 10;
 
-    /// <summary>A warning naming the largest feature when it is far from unit scale; null when the scale is fine or the network normalises its inputs.</summary>
+    /// <summary>
+    /// A warning naming the largest feature when it is far from unit scale; null when the scale is fine, the network
+    /// normalises its inputs, or it reads token ids (which an embedding looks up, whatever their size).
+    /// </summary>
     public static string? Check(Model model, DataSource data)
     {
-        if (model is IGeneratedNetwork { InputNormalization: not null } || data.Count == 0)
+        if (model is IGeneratedNetwork { InputNormalization: not null } or IGeneratedNetwork { Description.Input.IsTokens: true } || data.Count == 0)
         {
             return null;
         }

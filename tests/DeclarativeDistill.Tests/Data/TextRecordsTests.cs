@@ -99,6 +99,22 @@ public sealed class TextRecordsTests : IDisposable
         Assert.Equal(before.Class, after.Class);
         Assert.Equal(before.Probabilities, after.Probabilities);
 
+        // The exported file (a network with a tokenizer) classifies the encoded string as the network does.
+        string onnx = Path.Combine(directory, "student.onnx");
+        loaded.ExportOnnx(onnx);
+        using (var session = new Microsoft.ML.OnnxRuntime.InferenceSession(onnx))
+        {
+            long[] ids = tokenizer.Encode("free money meeting", SpamStudent.InputSize).Select(id => (long)id).ToArray();
+            var inputs = new[]
+            {
+                Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor(OnnxExport.TokenIds, new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<long>(ids, new[] { 1, ids.Length })),
+                Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor(OnnxExport.AttentionMask, new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<long>(ids.Select(i => i == 0 ? 0L : 1L).ToArray(), new[] { 1, ids.Length })),
+            };
+            using var results = session.Run(inputs);
+            float[] logits = results.Single().AsTensor<float>().ToArray();
+            Assert.Equal(after.Class, logits[1] > logits[0] ? 1 : 0);
+        }
+
         using var plain = new SpamStudent();
         Assert.Throws<InvalidOperationException>(() => plain.Classify("hello"));
         var tooLarge = WordVocabulary.Build(Enumerable.Range(0, 300).Select(i => "word" + i));
