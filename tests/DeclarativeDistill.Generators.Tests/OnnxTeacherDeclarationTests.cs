@@ -52,7 +52,9 @@ public class OnnxTeacherDeclarationTests
 
     [Theory]
     [InlineData("error no graph: not an ONNX model", "cannot be read: no graph")]
-    [InlineData("input x int64 ?,784\noutput y float ?,10", "reads int64 values; a teacher reads float32 features")]
+    [InlineData("input x int32 ?,784\noutput y float ?,10", "reads int32 values; a teacher reads float32 features (float) or int64 token ids (int64)")]
+    [InlineData("input input_ids int64 ?,128\noutput logits float ?,2\ninputs input_ids,attention_mask", "reads int64 token ids 'input_ids' but the build found no embedding table")]
+    [InlineData("input input_ids int64 ?,?\noutput logits float ?,2\nvocabulary 30522", "reads int64 [?, ?]; a text teacher reads token ids [batch, L] with L fixed")]
     [InlineData("input x float ?,?\noutput y float ?,10", "reads [?, ?]")]
     [InlineData("input x float ?,784\noutput y float ?,10,2", "gives [?, 10, 2]")]
     public void A_model_that_cannot_be_a_teacher_is_DD0056_on_the_file_name(string signature, string expected)
@@ -68,6 +70,40 @@ public class OnnxTeacherDeclarationTests
         var span = error.Location.GetLineSpan();
         Assert.Equal((1, 16), (span.StartLinePosition.Line, span.StartLinePosition.Character)); // on "digits.onnx"
         Assert.Equal(16 + "\"digits.onnx\"".Length, span.EndLinePosition.Character);
+    }
+
+    private const string TextSignature = "input input_ids int64 ?,128\noutput logits float ?,2\nvocabulary 30522\ninputs input_ids,attention_mask\n";
+
+    [Fact]
+    public void A_text_teacher_reads_token_ids_of_the_vocabulary_its_embedding_has()
+    {
+        var result = GeneratorHarness.RunWithFiles(Files(TextSignature, "sentiment.onnx"), """
+            using DeclarativeDistill;
+            namespace Models;
+            [Teacher(Onnx = "sentiment.onnx")] public partial class Sentiment { }
+            [Student(Layers = "tokens(30522, 128), embed(32), gap, 2")] [Distill] public partial class Pupil { }
+            """);
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(result.CompilerDiagnostics);
+        Assert.Contains("public const string InputShape = \"tokens(30522, 128)\";", result.Sources["Models.Sentiment.g.cs"]);
+    }
+
+    [Theory]
+    [InlineData("tokens(20000, 128), embed(32), gap, 2", "DD0041", "tokens(20000, 128) (128 token ids)")]
+    [InlineData("tokens(30522, 64), embed(32), gap, 2", "DD0041", "tokens(30522, 64) (64 token ids)")]
+    [InlineData("tokens(30522, 128), embed(32), gap, 3", "DD0040", "has 3 outputs but teacher 'Models.Sentiment' has 2")]
+    public void A_student_of_another_vocabulary_length_or_class_count_fails_the_build(string layers, string id, string message)
+    {
+        var result = GeneratorHarness.RunWithFiles(Files(TextSignature, "sentiment.onnx"), $$"""
+            using DeclarativeDistill;
+            namespace Models;
+            [Teacher(Onnx = "sentiment.onnx")] public partial class Sentiment { }
+            [Student(Layers = "{{layers}}")] [Distill] public partial class Pupil { }
+            """);
+
+        Assert.Equal(2, result.Diagnostics.Count(d => d.Id == id)); // on the student's input or classes, and on its [Distill]
+        Assert.All(result.Diagnostics.Where(d => d.Id == id), d => Assert.Contains(message, d.GetMessage()));
     }
 
     [Fact]

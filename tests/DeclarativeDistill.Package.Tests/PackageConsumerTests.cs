@@ -248,6 +248,53 @@ public sealed class PackageConsumerTests(PackageFixture package, ITestOutputHelp
         Assert.Contains("error DD0040: Student 'Pupil' has 9 outputs but teacher 'Digits' has 10", failed.Output);
     }
 
+    [Fact]
+    public void A_text_teacher_exported_by_pytorch_is_read_at_build_time_and_a_student_of_another_vocabulary_fails_the_build()
+    {
+        const string Declarations = """
+            [Teacher(Onnx = "text-teacher.onnx")] public partial class Keywords { }
+            """;
+        string items = $"""
+            <PackageReference Include="Microsoft.ML.OnnxRuntime" Version="1.31.1" />
+            <AdditionalFiles Include="{System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Fixture("x"))!, "..", "text", "text-teacher.onnx")}" />
+            """;
+        string good = package.CreateApp("TextOnnxTeacher", """
+            System.Console.WriteLine($"shape {Keywords.InputShape} classes {Keywords.OutputSize}");
+            var random = new System.Random(1);
+            var ids = new float[200 * 12];
+            var labels = new long[200];
+            for (int i = 0; i < 200; i++)
+            {
+                for (int t = 0; t < 8; t++) ids[i * 12 + t] = random.Next(4, 40);
+                labels[i] = random.Next(3);
+                ids[i * 12 + random.Next(8)] = labels[i] + 1;
+            }
+            using var data = new LabeledDataset(TorchSharp.torch.tensor(ids, new long[] { 200, 12 }), TorchSharp.torch.tensor(labels), 3);
+            using var teacher = new Keywords();
+            var student = new Pupil();
+            student.Distill(teacher, data, new TrainingOptions { Epochs = 2 });
+            System.Console.WriteLine($"agreement {student.MeasureFidelity(teacher, data).Agreement:F3}");
+            [Student(Layers = "tokens(40, 12), embed(8), gap, 3")] [Distill] public partial class Pupil { }
+            """ + Declarations, extraItems: items);
+
+        var build = Dotnet.Run(good, output, "build");
+        Assert.True(build.ExitCode == 0, build.Output);
+        var run = Dotnet.Run(good, output, "run", "--no-build");
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Contains("shape tokens(40, 12) classes 3", run.Output);
+        Assert.InRange(Value(run.Output, "agreement "), 0.0, 1.0);
+
+        string bad = package.CreateApp("TextOnnxMismatch", """
+            System.Console.WriteLine(Pupil.InputShape);
+            [Student(Layers = "tokens(50, 12), embed(8), gap, 3")] [Distill] public partial class Pupil { }
+            """ + Declarations, extraItems: items);
+        var failed = Dotnet.Run(bad, output, "build");
+        Assert.NotEqual(0, failed.ExitCode);
+        Assert.Contains("error DD0041", failed.Output);
+        Assert.Contains("tokens(50, 12) (12 token ids)", failed.Output);
+        Assert.Contains("tokens(40, 12) (12 token ids)", failed.Output);
+    }
+
     /// <summary>The program of both ONNX-in-a-folder tests: the teacher's shapes, then a short distillation.</summary>
     private const string OnnxInFolderProgram = """
         System.Console.WriteLine($"shape {Digits.InputShape} classes {Digits.OutputSize}");

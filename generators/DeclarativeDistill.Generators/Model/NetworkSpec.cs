@@ -125,5 +125,6 @@ internal sealed record NetworkSummary(
     /// when both take images, the same channels, height and width (a vector network reads an image flattened).
     /// </summary>
     public bool ReadsTheSameInputAs(NetworkSummary other) =>
-        Input.Size == other.Input.Size && (!Input.IsImage || !other.Input.IsImage || Input == other.Input);
+        Input.Size == other.Input.Size && (!Input.IsImage || !other.Input.IsImage || Input == other.Input)
+        && (!Input.IsTokens && !other.Input.IsTokens || Input == other.Input); // token ids: the same vocabulary and length
 }

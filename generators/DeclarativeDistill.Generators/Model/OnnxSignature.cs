@@ -30,9 +30,29 @@ internal sealed record OnnxSignature(string TargetPath, TensorShape? Input, int 
         {
             return new OnnxSignature(file, null, 0, "has no input or no output the build could read");
         }
+        if (output.Value.Dims.Length != 2 || !int.TryParse(output.Value.Dims[1], out int outputs) || outputs < 1)
+        {
+            return new OnnxSignature(file, null, 0, $"gives [{string.Join(", ", output.Value.Dims)}]; a teacher gives [batch, classes]");
+        }
+        if (input.Value.Type == "int64")
+        {
+            // A text model (as Hugging Face exports them): token ids [batch, L], looked up in an embedding of V rows.
+            var vocabulary = Value(lines, "vocabulary");
+            if (input.Value.Dims.Length != 2 || !long.TryParse(input.Value.Dims[1], out long length) || length <= 0 || length > int.MaxValue)
+            {
+                return new OnnxSignature(file, null, 0,
+                    $"reads int64 [{string.Join(", ", input.Value.Dims)}]; a text teacher reads token ids [batch, L] with L fixed (export it with a fixed sequence length)");
+            }
+            if (vocabulary is null || !long.TryParse(vocabulary.Value.Text, out long rows) || rows < 2)
+            {
+                return new OnnxSignature(file, null, 0,
+                    $"reads int64 token ids '{input.Value.Text.Split(' ')[0]}' but the build found no embedding table they are looked up in (a Gather of an initializer), which gives the vocabulary");
+            }
+            return new OnnxSignature(file, TensorShape.Tokens(rows, length), outputs, null);
+        }
         if (input.Value.Type != "float")
         {
-            return new OnnxSignature(file, null, 0, $"reads {input.Value.Type} values; a teacher reads float32 features (float)");
+            return new OnnxSignature(file, null, 0, $"reads {input.Value.Type} values; a teacher reads float32 features (float) or int64 token ids (int64)");
         }
         string[] example = input.Value.Dims.Skip(1).ToArray();
         if (input.Value.Dims.Length is not (2 or 4) || example.Any(d => !long.TryParse(d, out long n) || n <= 0 || n > int.MaxValue))
@@ -43,11 +63,7 @@ internal sealed record OnnxSignature(string TargetPath, TensorShape? Input, int 
         var shape = example.Length == 1
             ? TensorShape.Vector(long.Parse(example[0]))
             : TensorShape.Image(long.Parse(example[0]), long.Parse(example[1]), long.Parse(example[2]));
-        if (output.Value.Dims.Length != 2 || !int.TryParse(output.Value.Dims[1], out int classes) || classes < 1)
-        {
-            return new OnnxSignature(file, null, 0, $"gives [{string.Join(", ", output.Value.Dims)}]; a teacher gives [batch, classes]");
-        }
-        return new OnnxSignature(file, shape, classes, null);
+        return new OnnxSignature(file, shape, outputs, null);
     }
 
     /// <summary>A signature written before the <c>path</c> line: <c>name.onnx.signature</c>.</summary>

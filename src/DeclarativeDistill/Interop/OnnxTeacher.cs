@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using Microsoft.ML.OnnxRuntime;
@@ -22,6 +23,9 @@ namespace DeclarativeDistill;
 ///     public DigitsOnnx() : base("digits.onnx", InputShape, OutputSize) { }
 /// }
 /// </code>
+/// A text model (as Hugging Face and <c>torch.onnx.export</c> write them) reads int64 token ids, and may also read
+/// <c>attention_mask</c> (given 1 on tokens, 0 on padding) and <c>token_type_ids</c> (given 0): declare it with
+/// <c>Input = "tokens(V, L)"</c>, or with <c>[Teacher(Onnx = ...)]</c>, which reads V from the file's embedding table.
 /// Students are checked against the declared shapes at compile time; the constructor checks the file against
 /// them, so a file that reads or gives something else fails at once, naming both. The application needs ONNX
 /// Runtime's native library: add the <c>Microsoft.ML.OnnxRuntime</c> package (DeclarativeDistill references only
@@ -57,8 +61,10 @@ public abstract class OnnxTeacher : nn.Module<Tensor, Tensor>
         var output = session.OutputMetadata.First().Value;
         long[] fileExample = input.Dimensions.Skip(1).Select(d => (long)d).ToArray();
         long[] wanted = declared.BatchShape(1)[1..];
-        bool inputFits = input.ElementType == typeof(float)
-            && (fileExample.SequenceEqual(wanted) || (fileExample.Length == 1 && fileExample[0] == declared.Size));
+        tokens = declared.IsTokens;
+        bool inputFits = tokens
+            ? input.ElementType == typeof(long) && fileExample.Length == 1 && fileExample[0] == declared.Size
+            : input.ElementType == typeof(float) && (fileExample.SequenceEqual(wanted) || (fileExample.Length == 1 && fileExample[0] == declared.Size));
         int fileOutputs = output.Dimensions.Length == 2 ? output.Dimensions[1] : -1;
         if (!inputFits || fileOutputs != outputSize)
         {
@@ -70,7 +76,21 @@ public abstract class OnnxTeacher : nn.Module<Tensor, Tensor>
         inputName = name;
         exampleShape = fileExample;
         outputs = outputSize;
+        // A text model as Hugging Face exports it may also read the attention mask (1 on tokens) and token types (0).
+        otherInputs = session.InputMetadata.Keys.Skip(1).ToArray();
+        var unknown = otherInputs.Where(n => n is not (AttentionMask or TokenTypes)).ToList();
+        if (unknown.Count > 0 || (!tokens && otherInputs.Length > 0))
+        {
+            session.Dispose();
+            throw new InvalidDataException(
+                $"{Path.GetFileName(file)} also reads {string.Join(", ", otherInputs)}; a teacher reads one input, or token ids with {AttentionMask} and {TokenTypes}.");
+        }
     }
+
+    private const string AttentionMask = "attention_mask";
+    private const string TokenTypes = "token_type_ids";
+    private readonly bool tokens;
+    private readonly string[] otherInputs;
 
     /// <summary>
     /// An element type as ONNX names it (<c>float</c>, <c>int64</c>), as DD0056 does at build time; not the .NET name
@@ -102,8 +122,22 @@ public abstract class OnnxTeacher : nn.Module<Tensor, Tensor>
         using var cpu = input.detach().to_type(ScalarType.Float32).cpu().contiguous();
         float[] values = cpu.data<float>().ToArray();
         var dimensions = new[] { batch }.Concat(exampleShape.Select(d => (int)d)).ToArray();
-        var onnxInput = new DenseTensor<float>(values, dimensions);
-        using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor(inputName, onnxInput) });
+        var inputs = new List<NamedOnnxValue>();
+        if (tokens)
+        {
+            long[] ids = values.Select(v => (long)v).ToArray();
+            inputs.Add(NamedOnnxValue.CreateFromTensor(inputName, new DenseTensor<long>(ids, dimensions)));
+            foreach (string other in otherInputs)
+            {
+                long[] extra = other == AttentionMask ? ids.Select(id => id == 0 ? 0L : 1L).ToArray() : new long[ids.Length];
+                inputs.Add(NamedOnnxValue.CreateFromTensor(other, new DenseTensor<long>(extra, dimensions)));
+            }
+        }
+        else
+        {
+            inputs.Add(NamedOnnxValue.CreateFromTensor(inputName, new DenseTensor<float>(values, dimensions)));
+        }
+        using var results = session.Run(inputs);
         float[] logits = results.First().AsTensor<float>().ToArray();
         return tensor(logits, new long[] { batch, outputs }).to(input.device);
     }

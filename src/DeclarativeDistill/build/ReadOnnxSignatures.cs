@@ -22,7 +22,9 @@ namespace DeclarativeDistill.Build
     /// For each ONNX model, writes a <c>.onnx.signature</c> file: a line <c>path relative/path.onnx</c> (where the build
     /// copies the model in the output, the model item's <c>TargetPath</c>), then its first input and output, one per line,
     /// as <c>input|output name element-type dim,dim,...</c> (element types by their ONNX names: float, int64, ...; a
-    /// symbolic dimension is <c>?</c>), or a line <c>error message</c> when the file cannot be read as an ONNX model.
+    /// symbolic dimension is <c>?</c>), then <c>vocabulary N</c> when the first input is looked up in an embedding table of
+    /// N rows (a text model's token ids) and <c>inputs name,name,...</c> (every input), or a line <c>error message</c> when
+    /// the file cannot be read as an ONNX model.
     /// </summary>
     public sealed class ReadOnnxSignatures : Task
     {
@@ -84,13 +86,30 @@ namespace DeclarativeDistill.Build
                 throw new InvalidDataException("no graph: not an ONNX model");
             }
             var initializers = new HashSet<string>();
+            var firstDimensions = new Dictionary<string, long>(); // an initializer's first dimension, by name
+            var gathers = new List<string[]>();                   // the inputs of each Gather node
             var inputs = new List<byte[]>();
             var outputs = new List<byte[]>();
             foreach (var field in Fields(graph, 0, graph.Length))
             {
                 if (field.Number == 5 && field.Length >= 0)
                 {
-                    initializers.Add(StringField(Slice(graph, field), 8));
+                    byte[] initializer = Slice(graph, field);
+                    string initializerName = StringField(initializer, 8);
+                    initializers.Add(initializerName);
+                    long first = FirstDimension(initializer);
+                    if (first > 0)
+                    {
+                        firstDimensions[initializerName] = first;
+                    }
+                }
+                else if (field.Number == 1 && field.Length >= 0)
+                {
+                    byte[] node = Slice(graph, field);
+                    if (StringField(node, 4) == "Gather")
+                    {
+                        gathers.Add(StringFields(node, 1).ToArray());
+                    }
                 }
                 else if (field.Number == 11 && field.Length >= 0)
                 {
@@ -106,7 +125,61 @@ namespace DeclarativeDistill.Build
             {
                 throw new InvalidDataException("the graph has no input or no output");
             }
-            return "input " + Value(input) + "\noutput " + Value(outputs[0]) + "\n";
+            string text = "input " + Value(input) + "\noutput " + Value(outputs[0]) + "\n";
+            // A text model's token ids are looked up in an embedding table (a Gather of an initializer by the ids): its
+            // rows are the vocabulary, which students must share.
+            string inputName = StringField(input, 1);
+            foreach (var gather in gathers)
+            {
+                long rows;
+                if (gather.Length >= 2 && gather[1] == inputName && firstDimensions.TryGetValue(gather[0], out rows))
+                {
+                    text += "vocabulary " + rows.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n";
+                    break;
+                }
+            }
+            var inputNames = new List<string>();
+            foreach (var each in inputs)
+            {
+                string name = StringField(each, 1);
+                if (!initializers.Contains(name))
+                {
+                    inputNames.Add(name.Replace(' ', '_'));
+                }
+            }
+            return text + "inputs " + string.Join(",", inputNames) + "\n";
+        }
+
+        /// <summary>The first of a TensorProto's dims (field 1, packed or not); 0 when it has none.</summary>
+        private static long FirstDimension(byte[] tensor)
+        {
+            foreach (var field in Fields(tensor, 0, tensor.Length))
+            {
+                if (field.Number != 1)
+                {
+                    continue;
+                }
+                if (field.Length < 0)
+                {
+                    return field.Value;
+                }
+                int position = field.Start;
+                return Varint(tensor, ref position, field.Start + field.Length);
+            }
+            return 0;
+        }
+
+        private static List<string> StringFields(byte[] message, int number)
+        {
+            var values = new List<string>();
+            foreach (var field in Fields(message, 0, message.Length))
+            {
+                if (field.Number == number && field.Length >= 0)
+                {
+                    values.Add(Encoding.UTF8.GetString(message, field.Start, field.Length));
+                }
+            }
+            return values;
         }
 
         /// <summary><c>name type dims</c> of a ValueInfoProto (name 1, type 2 → tensor_type 1 → elem_type 1, shape 2 → dim 1 → value 1 | param 2).</summary>

@@ -1,4 +1,5 @@
 using DeclarativeDistill;
+using DeclarativeDistill.Tests;
 
 namespace DeclarativeDistill.Tests.Declarations.Text;
 
@@ -26,3 +27,18 @@ public partial class SpamTeacher { }
 [Student(Layers = "tokens(200, 16), embed(8), gap, 2")]
 [Distill(typeof(SpamTeacher), Temperature = 2, Alpha = 0.5)]
 public partial class SpamStudent { }
+
+// A text teacher exported by real PyTorch (tools/pytorch-reference/text_teacher.py): input_ids and attention_mask in.
+
+[Teacher(Input = "tokens(40, 12)", Outputs = 3)]
+public partial class PyTorchTextTeacher : OnnxTeacher
+{
+    public PyTorchTextTeacher()
+        : base(PyTorchReference.File("text/text-teacher.onnx"), InputShape, OutputSize)
+    {
+    }
+}
+
+[Student(Layers = "tokens(40, 12), embed(8), gap, 3")]
+[Distill(typeof(PyTorchTextTeacher), Temperature = 2)]
+public partial class StudentOfTextOnnx { }

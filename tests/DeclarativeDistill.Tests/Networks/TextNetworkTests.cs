@@ -105,6 +105,29 @@ public sealed class TextNetworkTests : IDisposable
     }
 
     [Fact]
+    public void A_text_teacher_exported_by_pytorch_teaches_a_student_declared_in_layers()
+    {
+        using var teacher = new PyTorchTextTeacher();
+        var root = JsonDocument.Parse(File.ReadAllText(PyTorchReference.File("text/text-teacher.json"))).RootElement;
+        long[] ids = root.GetProperty("ids").EnumerateArray().SelectMany(row => row.EnumerateArray().Select(v => v.GetInt64())).ToArray();
+        float[] expected = root.GetProperty("logits").EnumerateArray().SelectMany(row => row.EnumerateArray().Select(v => v.GetSingle())).ToArray();
+        float[] actual = Forward(teacher, ids); // ids with padding; the teacher gets the attention mask they imply
+        Assert.True(expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max() < 1e-5f);
+
+        var (train, test) = KeywordTask(1000, 300, seed: 41);
+        using (train)
+        using (test)
+        {
+            Assert.True(Metrics.Evaluate(teacher, PyTorchTextTeacher.InputSize, PyTorchTextTeacher.OutputSize, test).Accuracy > 0.95);
+            manual_seed(41);
+            using var student = new StudentOfTextOnnx();
+            student.Distill(teacher, train, new TrainingOptions { Epochs = 10, BatchSize = 32, LearningRate = 0.1, Seed = 41 });
+            double accuracy = student.Evaluate(test).Accuracy;
+            Assert.True(accuracy > 0.9, $"student of the PyTorch teacher: {accuracy:P1}");
+        }
+    }
+
+    [Fact]
     public void Token_ids_outside_the_vocabulary_are_refused_by_the_data_check()
     {
         using var model = new ConvTextStudent();
