@@ -42,7 +42,7 @@ public class LayerTests
     [InlineData("1x28x28, conv(8, stride: 2, 3)", 28, 1, "conv: positional arguments come before named ones; write conv(32, 3) or conv(64, 3, stride: 2, pad: 1)")]
     [InlineData("1x28x28, conv(8, 0), 10", 17, 1, "conv's kernel must be at least 1; found 0")]
     [InlineData("1x28x28, Conv(8, 3), 10", 9, 4, "'Conv' is not a layer; names are lower case: conv")]
-    [InlineData("1x28x28, pool(2), 10", 9, 4, "'pool' is not a layer; a layer is a width such as 128, conv(C, K), dwconv(K), maxpool(K), avgpool(K), bn, res(C), gap, gmp, flatten, dropout(p), layernorm, embed(D), conv1d(C, K), first, lstm(H), bilstm(H), gru(H) or bigru(H)")]
+    [InlineData("1x28x28, pool(2), 10", 9, 4, "'pool' is not a layer; a layer is a width such as 128, conv(C, K), dwconv(K), maxpool(K), avgpool(K), bn, res(C), gap, gmp, flatten, dropout(p), layernorm, embed(D), conv1d(C, K), first, lstm(H), bilstm(H), gru(H), bigru(H), positions or transformer(H, F)")]
     [InlineData("1x28x28, bn(2), 10", 9, 5, "bn takes no arguments; write bn")]
     [InlineData("784, layernorm(1e-5), 10", 5, 15, "layernorm takes no arguments; write layernorm")]
     [InlineData("784, dropout(1), 10", 13, 1, "dropout needs a probability in [0, 1), e.g. dropout(0.25); found '1'")]
@@ -83,7 +83,7 @@ public class LayerTests
         Assert.All(named, kind => Assert.Same(kind, LayerKinds.Find(kind.Name!)));
         Assert.Null(LayerKinds.Find("Conv"));
         Assert.StartsWith("a width such as 128, conv(C, K), dwconv(K)", LayerKinds.KnownItems);
-        Assert.Equal(named.Count + 2, LayerKinds.KnownItems.Split(',').Length); // conv(C, K) and conv1d(C, K) hold a comma each
+        Assert.Equal(named.Count + 3, LayerKinds.KnownItems.Split(',').Length); // conv(C, K), conv1d(C, K) and transformer(H, F) hold a comma each
         Assert.Contains(LayerKinds.KnownItemsDescription, DiagnosticDescriptors.MalformedLayers.Description.ToString());
     }
 

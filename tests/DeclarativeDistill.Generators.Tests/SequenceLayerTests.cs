@@ -40,6 +40,18 @@ public class SequenceLayerTests
         Assert.Equal(new[] { "embed1", "conv1", "lstm1", "gru1", null, "output" }, layers.Select(l => l.Field));
     }
 
+    [Fact]
+    public void A_transformer_block_keeps_the_sequence_and_counts_what_pytorch_counts()
+    {
+        // nn.TransformerEncoderLayer(64, 4, 256): 4·64² + 4·64 attention, 2·64·256 + 256 + 64 feed-forward, 4·64 norms.
+        var layers = Analyse("tokens(1000, 32), embed(64), positions, transformer(4, 256), first, 2");
+        Assert.Equal(new[] { "32x64", "32x64", "32x64", "64", "2" }, layers.Select(l => l.Output.ToString()));
+        Assert.Equal(32L * 64, layers[1].Parameters);
+        Assert.Equal(4L * 64 * 64 + 4 * 64 + 2 * 64 * 256 + 256 + 64 + 4 * 64, layers[2].Parameters);
+        Assert.Equal(4L * 32 * 64 * 64 + 2L * 32 * 32 * 64 + 2L * 32 * 64 * 256, layers[2].MultiplyAdds);
+        Assert.Equal(new[] { "embed1", "pos1", "transformer1", null, "output" }, layers.Select(l => l.Field));
+    }
+
     [Theory]
     [InlineData("tokens(100, 20), embed(8), conv1d(4, 5), gap, 2", "16x4")]
     [InlineData("tokens(100, 20), embed(8), conv1d(4, 4, stride: 2), first, 2", "9x4")]
@@ -61,6 +73,9 @@ public class SequenceLayerTests
     [InlineData("784, embed(8), 2", "DD0072", "embed(8) reads token ids, the input tokens(V, L), but the input here is a vector of 784")]
     [InlineData("784, first, 2", "DD0072", "first needs a sequence (embed token ids first) but the input here is a vector of 784")]
     [InlineData("784, gmp, 2", "DD0051", "gmp needs an image or a sequence but the input here is a vector of 784")]
+    [InlineData("tokens(100, 20), embed(10), transformer(4, 32), gap, 2", "DD0072", "transformer(4, 32) splits the 10 features of a sequence of 20 steps of 10 features into 4 heads: the features must be a multiple of the heads")]
+    [InlineData("tokens(100, 20), positions, embed(8), gap, 2", "DD0072", "positions cannot read token ids (20 per example, vocabulary 100): embed them first, e.g. tokens(100, 20), embed(64), ...")]
+    [InlineData("784, transformer(2, 8), 2", "DD0072", "transformer(2, 8) needs a sequence (embed token ids first) but the input here is a vector of 784")]
     [InlineData("tokens(100, 4), embed(8), conv1d(4, 5), gap, 2", "DD0050", "conv1d(4, 5) needs at least 5 steps but the input here is a sequence of 4 steps of 8 features")]
     [InlineData("tokens(100, 20), embed(8), bigru(4)", "DD0052", "the last item must be a fully connected layer whose width is the number of classes; found bigru(4) (the output here is a sequence of 20 steps of 8 features)")]
     public void Sequence_mistakes_name_the_shape_where_they_are(string layers, string id, string message)

@@ -2,7 +2,8 @@
 
 Builds the test project's text networks (tests/DeclarativeDistill.Tests/Declarations/TextNetworks.cs) with torch.nn
 exactly as their Layers declare them: nn.Embedding(V, D, padding_idx=0), nn.Conv1d over the steps, nn.LSTM / nn.GRU
-(batch_first, bidirectional for bilstm / bigru), nn.LayerNorm(D) per step, readouts that leave out the padding (id 0):
+(batch_first, bidirectional for bilstm / bigru), nn.LayerNorm(D) per step, learned positions (an nn.Embedding(L, D)'s
+rows added), nn.TransformerEncoderLayer(D, H, F, dropout=0, batch_first=True) with the padding as its key mask, readouts that leave out the padding (id 0):
 gap the mean over the steps holding a token, gmp their largest value, first the first step. Writes to text/ beside this
 script:
   counts.json            trainable parameters, multiply-accumulates (convolutions: weights x output steps; recurrent
@@ -56,6 +57,16 @@ class TextNet(nn.Module):
                 directions = 2 if bidirectional else 1
                 self.macs += directions * gates * args[0] * (width + args[0]) * steps
                 width = directions * args[0]
+            elif kind == "positions":
+                counts["pos"] = counts.get("pos", 0) + 1
+                name = f"pos{counts['pos']}"
+                setattr(self, name, nn.Embedding(steps, width))
+            elif kind == "transformer":
+                heads, feedforward = args
+                counts["transformer"] = counts.get("transformer", 0) + 1
+                name = f"transformer{counts['transformer']}"
+                setattr(self, name, nn.TransformerEncoderLayer(width, heads, feedforward, dropout=0.0, batch_first=True))
+                self.macs += 4 * steps * width * width + 2 * steps * steps * width + 2 * steps * width * feedforward
             elif kind == "layernorm":
                 counts["ln"] += 1
                 name = f"ln{counts['ln']}"
@@ -96,6 +107,10 @@ class TextNet(nn.Module):
                     mask = torch.nn.functional.max_pool1d(mask.unsqueeze(1).float(), kernel, stride, pad).squeeze(1).gt(0)
             elif kind in ("lstm", "bilstm", "gru", "bigru"):
                 x = getattr(self, name)(x)[0]
+            elif kind == "positions":
+                x = x + getattr(self, name).weight
+            elif kind == "transformer":
+                x = getattr(self, name)(x, src_key_padding_mask=~mask)
             elif kind == "layernorm":
                 x = getattr(self, name)(x)
                 if self.follows_convolution(step):
@@ -119,6 +134,7 @@ NETWORKS = {
     "ConvTextStudent": [("embed", 8), ("conv1d", 10, 3, 1, 0), ("gmp",)],
     "GruTextStudent": [("embed", 6), ("conv1d", 6, 4, 2, 0), ("layernorm",), ("bigru", 5), ("first",), ("dense", 7)],
     "LstmTextStudent": [("embed", 6), ("lstm", 5), ("gmp",)],
+    "TransformerTextStudent": [("embed", 8), ("positions",), ("transformer", 2, 16), ("gap",)],
 }
 
 

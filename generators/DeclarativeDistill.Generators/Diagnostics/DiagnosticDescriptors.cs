@@ -64,7 +64,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor SequenceMismatch = Error(
         DiagnosticIds.SequenceMismatch, Declaration, "Item does not fit a text network",
         "Layers at position {0}: {1}",
-        "Token ids are read by embed(D) only; a sequence (steps x features) by conv1d, lstm, gru, bilstm, bigru, layernorm, dropout and the readouts gap, gmp and first, which make it a vector for the fully connected layers.");
+        "Token ids are read by embed(D) only; a sequence (steps x features) by conv1d, lstm, gru, bilstm, bigru, positions, transformer, layernorm, dropout and the readouts gap, gmp and first, which make it a vector for the fully connected layers.");
 
     /// <summary>DD0052: the last item is not a fully connected layer. {0} position, {1} the item and the shape there.</summary>
     public static readonly DiagnosticDescriptor LastLayerNotDense = Error(

@@ -19,6 +19,9 @@ public partial class GruTextStudent { }
 [Student(Layers = "tokens(40, 12), embed(6), lstm(5), gmp, 3")]
 public partial class LstmTextStudent { }
 
+[Student(Layers = "tokens(40, 12), embed(8), positions, transformer(2, 16), gap, 3")]
+public partial class TransformerTextStudent { }
+
 // A spam filter over 16 words of a vocabulary of up to 200 (the padding, the unknown word and 198 words).
 
 [Teacher(Layers = "tokens(200, 16), embed(16), bigru(12), gmp, 2")]

@@ -46,7 +46,7 @@ public sealed class OnnxCheckerTests : IDisposable
         }
 
         // Text networks: token ids and a mask in, every form but the calibrated one (not written for text yet).
-        foreach (var network in new IGeneratedNetwork[] { new LstmTextTeacher(), new ConvTextStudent(), new GruTextStudent(), new LstmTextStudent() })
+        foreach (var network in new IGeneratedNetwork[] { new LstmTextTeacher(), new ConvTextStudent(), new GruTextStudent(), new LstmTextStudent(), new TransformerTextStudent() })
         {
             foreach (var weights in Enum.GetValues<OnnxWeights>())
             {
@@ -59,6 +59,6 @@ public sealed class OnnxCheckerTests : IDisposable
         var verdicts = OnnxChecker.Check(paths);
         var failures = verdicts.Where(v => v.Value is not null).Select(v => v.Value).ToList();
         Assert.True(failures.Count == 0, string.Join("\n", failures));
-        Assert.Equal(Names.Count * (Enum.GetValues<OnnxWeights>().Length + 1) + 4 * Enum.GetValues<OnnxWeights>().Length, verdicts.Count);
+        Assert.Equal(Names.Count * (Enum.GetValues<OnnxWeights>().Length + 1) + 5 * Enum.GetValues<OnnxWeights>().Length, verdicts.Count);
     }
 }

@@ -25,7 +25,10 @@ public sealed class TextNetworkTests : IDisposable
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
-    public static TheoryData<string> Names => new() { nameof(LstmTextTeacher), nameof(ConvTextStudent), nameof(GruTextStudent), nameof(LstmTextStudent) };
+    public static TheoryData<string> Names => new()
+    {
+        nameof(LstmTextTeacher), nameof(ConvTextStudent), nameof(GruTextStudent), nameof(LstmTextStudent), nameof(TransformerTextStudent),
+    };
 
     [Theory]
     [MemberData(nameof(Names))]
@@ -170,6 +173,7 @@ public sealed class TextNetworkTests : IDisposable
         nameof(LstmTextTeacher) => new LstmTextTeacher(),
         nameof(ConvTextStudent) => new ConvTextStudent(),
         nameof(GruTextStudent) => new GruTextStudent(),
+        nameof(TransformerTextStudent) => new TransformerTextStudent(),
         _ => new LstmTextStudent(),
     };
 
