@@ -4,7 +4,7 @@ using DeclarativeDistill.Benchmarks;
 
 // dotnet run -c Release --project benchmarks/DeclarativeDistill.Benchmarks -- --filter '*'    (generator, BenchmarkDotNet)
 // dotnet run -c Release --project benchmarks/DeclarativeDistill.Benchmarks -- training 9     (training engine, 9 repetitions)
-// dotnet run -c Release --project benchmarks/DeclarativeDistill.Benchmarks -- training 9 gemm    (one part: handwritten, marginal, gemm, memory, conv, hints)
+// dotnet run -c Release --project benchmarks/DeclarativeDistill.Benchmarks -- training 9 gemm    (one part: handwritten, marginal, gemm, memory, conv, hints, cache, text)
 // dotnet run -c Release --project benchmarks/DeclarativeDistill.Benchmarks -- inference 9    (teacher vs student, TorchSharp vs ONNX Runtime)
 // dotnet run -c Release --project benchmarks/DeclarativeDistill.Benchmarks -- data 7    (data from disk against data in memory)
 // dotnet run -c Release --project benchmarks/DeclarativeDistill.Benchmarks -- generator-edit 15    (the edit, its floor and the transforms alone, interleaved)

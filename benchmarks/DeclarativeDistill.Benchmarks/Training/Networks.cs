@@ -30,3 +30,12 @@ public partial class BenchConvStudent { }
 [Distill(typeof(BenchConvTeacher), Temperature = 4, Alpha = 0.9)]
 [Hint(TeacherLayer = "bn2", StudentLayer = "bn2")]
 public partial class HintedBenchConvStudent { }
+
+/// <summary>A text teacher for the sequence benchmarks: 64 token ids of a vocabulary of 5,000, a bidirectional LSTM.</summary>
+[Teacher(Layers = "tokens(5000, 64), embed(64), bilstm(64), gmp, 2")]
+public partial class BenchTextTeacher { }
+
+/// <summary>The text student of the benchmarks; <see cref="HandTextStudent"/> is the same network written by hand.</summary>
+[Student(Layers = "tokens(5000, 64), embed(32), conv1d(64, 3, pad: 1), gmp, 2")]
+[Distill(typeof(BenchTextTeacher), Temperature = 4, Alpha = 0.9)]
+public partial class BenchTextStudent { }

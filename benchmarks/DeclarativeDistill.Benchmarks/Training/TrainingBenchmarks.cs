@@ -19,7 +19,7 @@ internal static class TrainingBenchmarks
     private const int BatchSize = 128;
 
     /// <param name="repetitions">Measurements per comparison; medians are reported.</param>
-    /// <param name="only">One part (handwritten, marginal, gemm, memory, conv, hints or cache), or null for all.</param>
+    /// <param name="only">One part (handwritten, marginal, gemm, memory, conv, hints, cache or text), or null for all.</param>
     public static void Run(int repetitions, string? only = null)
     {
         var (train, test) = Datasets.MnistSample();
@@ -68,6 +68,10 @@ internal static class TrainingBenchmarks
             if (Wanted("cache"))
             {
                 CachePass(train, fixedRate, repetitions);
+            }
+            if (Wanted("text"))
+            {
+                TextAgainstHandWritten(fixedRate, repetitions);
             }
         }
     }
@@ -157,6 +161,72 @@ internal static class TrainingBenchmarks
         Row("Conv Distill epoch ÷ hand-written conv KD epoch, teacher not cached", Ratio(Median(distill) / Median(handKdTimes)), "≤ 1.03×");
         Row("Conv Distill epoch ÷ hand-written conv KD epoch, teacher outputs cached", Ratio(Median(cached) / Median(handKdTimes)), "far below 1");
         Row("  (hand-written conv Fit epoch, KD epoch)", $"{Seconds(Median(handFitTimes))}, {Seconds(Median(handKdTimes))}", "");
+    }
+
+    /// <summary>
+    /// A text student (embed, conv1d, gmp) against the same network written by hand, per epoch of 4,096 random texts of 64
+    /// ids (some padding at the end), on labels and distilled from an LSTM teacher (not cached); then one text's latency,
+    /// teacher against student.
+    /// </summary>
+    private static void TextAgainstHandWritten(TrainingOptions options, int repetitions)
+    {
+        manual_seed(7);
+        var random = new Random(7);
+        var ids = new float[4096 * 64];
+        var labels = new long[4096];
+        for (int i = 0; i < labels.Length; i++)
+        {
+            int length = random.Next(8, 65);
+            for (int t = 0; t < length; t++)
+            {
+                ids[i * 64 + t] = random.Next(1, 5000);
+            }
+            labels[i] = random.Next(2);
+        }
+        using var train = new LabeledDataset(tensor(ids, new long[] { 4096, 64 }), tensor(labels), 2);
+        using var teacher = new BenchTextTeacher();
+        using var fitted = new BenchTextStudent();
+        using var distilled = new BenchTextStudent();
+        using var handFitted = new HandTextStudent();
+        using var handDistilled = new HandTextStudent();
+        using var handFit = new HandWrittenLoop(handFitted, teacher: null, options.LearningRate);
+        using var handKd = new HandWrittenLoop(handDistilled, teacher, options.LearningRate, BenchTextStudent.Objective.Temperature, BenchTextStudent.Objective.Alpha);
+
+        var fit = new List<double>();
+        var handFitTimes = new List<double>();
+        var distill = new List<double>();
+        var handKdTimes = new List<double>();
+        var teacherLatency = new List<double>();
+        var studentLatency = new List<double>();
+        using var texts = train.Features.narrow(0, 0, 50).clone(); // 50 texts, one at a time
+        for (int r = 0; r <= repetitions; r++)
+        {
+            double f = fitted.Fit(train, options).Epochs[0].Duration.TotalSeconds;
+            var clock = Stopwatch.StartNew();
+            handFit.Epoch(train.Features, train.Labels, BatchSize);
+            double hf = clock.Elapsed.TotalSeconds;
+            double d = distilled.Distill(teacher, train, options with { CacheTeacherOutputs = false }).Epochs[0].Duration.TotalSeconds;
+            clock.Restart();
+            handKd.Epoch(train.Features, train.Labels, BatchSize);
+            double hk = clock.Elapsed.TotalSeconds;
+            teacher.eval();
+            fitted.eval();
+            double t = ForwardPass(teacher, texts, 1);
+            double s = ForwardPass(fitted, texts, 1);
+            if (r > 0)
+            {
+                fit.Add(f);
+                handFitTimes.Add(hf);
+                distill.Add(d);
+                handKdTimes.Add(hk);
+                teacherLatency.Add(t);
+                studentLatency.Add(s);
+            }
+        }
+        Row($"Text Fit epoch ÷ hand-written text epoch, {BenchTextStudent.Architecture}", Ratio(Median(fit) / Median(handFitTimes)), "≤ 1.05×");
+        Row($"Text Distill epoch ÷ hand-written text KD epoch, teacher {BenchTextTeacher.Architecture} not cached", Ratio(Median(distill) / Median(handKdTimes)), "≤ 1.05×");
+        Row("  (hand-written text Fit epoch, KD epoch)", $"{Seconds(Median(handFitTimes))}, {Seconds(Median(handKdTimes))}", "");
+        Row("Text teacher ÷ student, one text in TorchSharp", Ratio(Median(teacherLatency) / Median(studentLatency)), "");
     }
 
     /// <summary>
