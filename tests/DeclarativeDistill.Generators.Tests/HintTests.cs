@@ -66,6 +66,39 @@ public class HintTests
         Assert.DoesNotContain(result.Sources.Keys, k => k.EndsWith("S.Distill.g.cs", System.StringComparison.Ordinal));
     }
 
+    private const string TextNetworks = """
+        using DeclarativeDistill;
+        namespace Demo;
+
+        [Teacher(Layers = "tokens(1000, 64), embed(32), bilstm(48), gmp, 2")]
+        public partial class TextTeacher { }
+
+        """;
+
+    [Fact]
+    public void A_hint_between_sequences_of_equal_steps_projects_each_steps_features_and_other_steps_are_DD0073()
+    {
+        var result = GeneratorHarness.Run(TextNetworks + """
+            [Student(Layers = "tokens(1000, 64), embed(16), conv1d(24, 3, pad: 1), gmp, 2")]
+            [Distill(typeof(TextTeacher))] [Hint(TeacherLayer = "lstm1", StudentLayer = "conv1")]
+            public partial class TextStudent { }
+            """);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(result.CompilerDiagnostics);
+        Assert.Contains("HintRegressor.PerStep(24, 96, null)", string.Concat(result.Sources.Values));
+
+        var marked = MarkedSource.Parse(TextNetworks + """
+            [Student(Layers = "tokens(1000, 64), embed(16), conv1d(24, 3, stride: 2), gmp, 2")]
+            [Distill(typeof(TextTeacher))] [Hint(TeacherLayer = "lstm1", StudentLayer = [|"conv1"|])]
+            public partial class TextStudent { }
+            """);
+        var failed = GeneratorHarness.Run(marked.Text);
+        var diagnostic = Assert.Single(failed.Diagnostics, d => d.Id == "DD0073");
+        Assert.Equal(marked.Span, diagnostic.Location.SourceSpan);
+        Assert.Contains("Student layer 'conv1' gives a sequence of 31 steps of 24 features but teacher layer 'lstm1' gives a sequence of 64 steps of 96 features",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Fact]
     public void A_hand_written_teacher_cannot_give_a_hint()
     {

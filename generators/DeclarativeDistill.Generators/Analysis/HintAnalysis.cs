@@ -37,7 +37,8 @@ internal static class HintAnalysis
             var (teacherTap, studentTap) = (pair.TeacherLayer, pair.StudentLayer);
             if (RegressorSpec.Between(studentTap, teacherTap) is not { } regressor)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HintMapTooSmall, hint.Layers.StudentLayerLocation,
+                bool sequences = studentTap.Shape.IsSequence || teacherTap.Shape.IsSequence;
+                diagnostics.Add(DiagnosticInfo.Create(sequences ? DiagnosticDescriptors.SequenceHintMismatch : DiagnosticDescriptors.HintMapTooSmall, hint.Layers.StudentLayerLocation,
                     studentTap.Name, studentTap.Shape.Describe(), teacherTap.Name, teacherTap.Shape.Describe()));
                 continue;
             }

@@ -66,6 +66,12 @@ internal static class DiagnosticDescriptors
         "Layers at position {0}: {1}",
         "Token ids are read by embed(D) only; a sequence (steps x features) by conv1d, lstm, gru, bilstm, bigru, positions, transformer, layernorm, dropout and the readouts gap, gmp and first, which make it a vector for the fully connected layers.");
 
+    /// <summary>DD0073: a hint between a sequence and something that is not a sequence of the same length. {0} student layer, {1} its shape, {2} teacher layer, {3} its shape.</summary>
+    public static readonly DiagnosticDescriptor SequenceHintMismatch = Error(
+        DiagnosticIds.SequenceHintMismatch, Distillation, "Hint between sequences of different steps",
+        "Student layer '{0}' gives {1} but teacher layer '{2}' gives {3}: a hint between sequences maps each step's features (TinyBERT), so both must be sequences of the same number of steps",
+        "A hint on a text network's hidden states projects the student's features at each step to the teacher's width; the steps must line up, so guide a student layer with as many steps as the teacher's (before a strided conv1d, for instance).");
+
     /// <summary>DD0052: the last item is not a fully connected layer. {0} position, {1} the item and the shape there.</summary>
     public static readonly DiagnosticDescriptor LastLayerNotDense = Error(
         DiagnosticIds.LastLayerNotDense, Declaration, "Last layer is not fully connected",

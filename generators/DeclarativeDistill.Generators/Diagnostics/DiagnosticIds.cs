@@ -56,6 +56,7 @@ internal static class DiagnosticIds
     public const string MethodShapesIncompatible = "DD0070";
     public const string DuplicateMethod = "DD0071";
     public const string SequenceMismatch = "DD0072";
+    public const string SequenceHintMismatch = "DD0073";
     public const string StudentLargerThanTeacher = "DD1001";
     public const string NoSoftLoss = "DD1002";
     public const string UnusualTemperature = "DD1003";

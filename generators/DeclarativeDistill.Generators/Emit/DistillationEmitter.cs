@@ -175,6 +175,8 @@ internal static class DistillationEmitter
             string activation = regressor.Activation is { } kind ? $"{Runtime}.Activation.{kind}" : "null";
             string create = regressor.Convolution
                 ? $"{Runtime}.HintRegressor.Convolution({regressor.Inputs}, {regressor.Outputs}, {regressor.KernelHeight}, {regressor.KernelWidth}, {activation})"
+                : regressor.PerStep
+                ? $"{Runtime}.HintRegressor.PerStep({regressor.Inputs}, {regressor.Outputs}, {activation})"
                 : $"{Runtime}.HintRegressor.Linear({regressor.Inputs}, {regressor.Outputs}, {activation})";
             var settings = new List<string>();
             if (hint.Weight != 1)

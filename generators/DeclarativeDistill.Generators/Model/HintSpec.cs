@@ -10,14 +10,25 @@ internal sealed record HintRequest(LayerPairRequest Layers, double Weight, Locat
 /// </summary>
 internal sealed record RegressorSpec(bool Convolution, long Inputs, long Outputs, long KernelHeight, long KernelWidth, RuntimeContract.Activation? Activation)
 {
+    /// <summary>A linear layer on each step of a sequence (both layers sequences of the same length).</summary>
+    public bool PerStep { get; init; }
+
     /// <summary>
     /// The regressor from <paramref name="student"/>'s output to <paramref name="teacher"/>'s: FitNets' convolution
-    /// between two maps (kernel (Hs − Ht + 1) × (Ws − Wt + 1), so 1×1 for equal sizes), a linear layer otherwise;
-    /// null when the student's map is smaller than the teacher's in either direction.
+    /// between two maps (kernel (Hs − Ht + 1) × (Ws − Wt + 1), so 1×1 for equal sizes), a linear layer on each step
+    /// between two sequences of the same length, a linear layer otherwise; null when the student's map is smaller than
+    /// the teacher's in either direction, or a sequence meets another length or a vector.
     /// </summary>
     public static RegressorSpec? Between(FeatureTap student, FeatureTap teacher)
     {
         var (s, t) = (student.Shape, teacher.Shape);
+        if (s.IsSequence || t.IsSequence)
+        {
+            // TinyBERT: hidden states step by step, projected when the widths differ; the steps must line up.
+            return s.IsSequence && t.IsSequence && s.Length == t.Length
+                ? new RegressorSpec(false, s.Channels, t.Channels, 1, 1, teacher.EndsWith) { PerStep = true }
+                : null;
+        }
         if (s.IsImage && t.IsImage)
         {
             return s.Height >= t.Height && s.Width >= t.Width

@@ -128,7 +128,7 @@ public sealed record FeatureHint : DistillationTerm
         public override Tensor[] TeacherSide(TeacherOutputs teachers)
         {
             var target = teachers.Layer(hint.Teacher, hint.TeacherLayer);
-            return new[] { hint.Regressor.IsConvolution ? target : target.flatten(1) };
+            return new[] { hint.Regressor.IsConvolution || hint.Regressor.IsPerStep ? target : target.flatten(1) };
         }
 
         public override Tensor Compute(TermBatch batch) =>

@@ -8,13 +8,14 @@ namespace DeclarativeDistill;
 
 /// <summary>
 /// FitNets' regressor: maps the output of the student's guided layer to the shape of the teacher's hint. A
-/// convolution (no padding, stride 1) when both are feature maps, a linear layer on the flattened output
+/// convolution (no padding, stride 1) when both are feature maps, a linear layer applied to each step when both are
+/// sequences of the same length (TinyBERT's projection of hidden states), a linear layer on the flattened output
 /// otherwise; followed by the activation the hint ends in, if any, so that both sides are outputs of the same
 /// nonlinearity (as the paper requires). The generator sizes it from the two layers' shapes.
 /// </summary>
 public sealed record HintRegressor
 {
-    private HintRegressor(bool convolution, long inputs, long outputs, long kernelHeight, long kernelWidth, Activation? activation)
+    private HintRegressor(bool convolution, long inputs, long outputs, long kernelHeight, long kernelWidth, Activation? activation, bool perStep = false)
     {
         if (inputs <= 0 || outputs <= 0 || kernelHeight <= 0 || kernelWidth <= 0)
         {
@@ -26,6 +27,7 @@ public sealed record HintRegressor
             throw new ArgumentOutOfRangeException(nameof(activation), $"Not a known activation: {(int)kind}.");
         }
         IsConvolution = convolution;
+        IsPerStep = perStep;
         Inputs = inputs;
         Outputs = outputs;
         KernelHeight = kernelHeight;
@@ -41,8 +43,18 @@ public sealed record HintRegressor
     public static HintRegressor Linear(long inFeatures, long outFeatures, Activation? activation) =>
         new(false, inFeatures, outFeatures, 1, 1, activation);
 
+    /// <summary>
+    /// A linear layer from <paramref name="inFeatures"/> to <paramref name="outFeatures"/> applied to each step of a sequence
+    /// (the guided output [N, L, D] to the hint's [N, L, D']), then <paramref name="activation"/>.
+    /// </summary>
+    public static HintRegressor PerStep(long inFeatures, long outFeatures, Activation? activation) =>
+        new(false, inFeatures, outFeatures, 1, 1, activation, perStep: true);
+
     /// <summary>True for a convolution, false for a linear layer.</summary>
     public bool IsConvolution { get; }
+
+    /// <summary>True for a linear layer applied to each step of a sequence (nothing is flattened).</summary>
+    public bool IsPerStep { get; }
 
     /// <summary>Input channels (convolution) or features (linear).</summary>
     public long Inputs { get; }
@@ -67,7 +79,7 @@ public sealed record HintRegressor
     {
         string layer = IsConvolution
             ? string.Create(CultureInfo.InvariantCulture, $"{KernelHeight}x{KernelWidth} convolution {Inputs} → {Outputs} channels")
-            : string.Create(CultureInfo.InvariantCulture, $"linear {Inputs} → {Outputs}");
+            : string.Create(CultureInfo.InvariantCulture, $"linear {Inputs} → {Outputs}{(IsPerStep ? " per step" : "")}");
         return Activation is { } kind ? $"{layer}, then {kind}" : layer;
     }
 
@@ -78,6 +90,7 @@ public sealed record HintRegressor
     {
         private readonly Model layer;
         private readonly Activation? activation;
+        private readonly bool flatten;
 
         public Module(HintRegressor regressor)
             : base("regressor")
@@ -86,12 +99,13 @@ public sealed record HintRegressor
                 ? nn.Conv2d(regressor.Inputs, regressor.Outputs, (regressor.KernelHeight, regressor.KernelWidth))
                 : nn.Linear(regressor.Inputs, regressor.Outputs);
             activation = regressor.Activation;
+            flatten = !regressor.IsConvolution && !regressor.IsPerStep;
             RegisterComponents();
         }
 
         public override Tensor forward(Tensor input)
         {
-            var x = layer.call(layer is TorchSharp.Modules.Linear ? input.flatten(1) : input);
+            var x = layer.call(flatten ? input.flatten(1) : input);
             return activation switch
             {
                 null => x,

@@ -45,3 +45,11 @@ public partial class PyTorchTextTeacher : OnnxTeacher
 [Student(Layers = "tokens(40, 12), embed(8), gap, 3")]
 [Distill(typeof(PyTorchTextTeacher), Temperature = 2)]
 public partial class StudentOfTextOnnx { }
+
+// A hint between hidden states (TinyBERT): the student's conv1 (12 steps of 10 features) learns the teacher's lstm1
+// (12 steps of 12) through a linear map applied to each step.
+
+[Student(Layers = "tokens(40, 12), embed(8), conv1d(10, 3, pad: 1), gmp, 3")]
+[Distill(typeof(LstmTextTeacher), Temperature = 2, Alpha = 0.5)]
+[Hint(TeacherLayer = "lstm1", StudentLayer = "conv1", Weight = 0.5)]
+public partial class HintedTextStudent { }

@@ -131,6 +131,30 @@ public sealed class TextNetworkTests : IDisposable
     }
 
     [Fact]
+    public void A_hint_between_hidden_states_maps_each_step_and_is_learned_with_the_soft_loss()
+    {
+        var (train, test) = KeywordTask(800, 300, seed: 51);
+        using (train)
+        using (test)
+        {
+            manual_seed(51);
+            using var teacher = new LstmTextTeacher();
+            teacher.Fit(train, new TrainingOptions { Epochs = 10, BatchSize = 32, LearningRate = 0.05, Seed = 51 });
+            using var student = new HintedTextStudent();
+            var hint = Assert.Single(HintedTextStudent.Objective.Hints);
+            Assert.Equal("linear 10 → 12 per step", hint.Regressor.ToString());
+            var report = student.Distill(teacher, train, new TrainingOptions { Epochs = 10, BatchSize = 32, LearningRate = 0.1, Seed = 51 });
+
+            // FitNets' two stages (the default): the hint stage trains conv1 towards lstm1's states, then the soft loss.
+            var stage = report.HintStage!;
+            double first = stage.Epochs[0].Terms.Single(t => t.Name.StartsWith("hint", StringComparison.Ordinal)).Value;
+            double last = stage.Epochs[^1].Terms.Single(t => t.Name.StartsWith("hint", StringComparison.Ordinal)).Value;
+            Assert.True(last < 0.7 * first, $"the hint term fell from {first} to {last}");
+            Assert.True(student.Evaluate(test).Accuracy > 0.9, $"hinted student: {student.Evaluate(test).Accuracy:P1}");
+        }
+    }
+
+    [Fact]
     public void Token_ids_outside_the_vocabulary_are_refused_by_the_data_check()
     {
         using var model = new ConvTextStudent();
