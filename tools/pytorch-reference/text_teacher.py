@@ -4,7 +4,8 @@ logits out.
 The model embeds 12 token ids of a vocabulary of 40 (nn.Embedding, padding_idx=0), averages the embeddings of the
 tokens the mask marks, and maps them to 3 classes. It is trained a little on the keyword task of the tests (the class
 is which of the ids 1, 2, 3 a sequence holds) so that it teaches something, then exported with torch.onnx.export
-(opset 14, batch dynamic) to text/text-teacher.onnx; text/text-teacher.json holds ids, masks and PyTorch's logits.
+(opset 14, batch dynamic) to text/text-teacher.onnx, and without dynamic axes (a batch of exactly 8) to
+text/text-teacher-batch-8.onnx; text/text-teacher.json holds ids and PyTorch's logits.
 
 Run with Debian's PyTorch:  apt-get install python3-torch  &&  python3 tools/pytorch-reference/text_teacher.py
 """
@@ -58,6 +59,9 @@ def main():
     torch.onnx.export(model, (ids, mask), os.path.join(HERE, "text-teacher.onnx"), input_names=["input_ids", "attention_mask"],
                       output_names=["logits"], dynamic_axes={"input_ids": {0: "batch"}, "attention_mask": {0: "batch"}, "logits": {0: "batch"}},
                       opset_version=14)
+    # The same model exported as many scripts do, without dynamic axes: a batch of exactly 8.
+    torch.onnx.export(model, (ids, mask), os.path.join(HERE, "text-teacher-batch-8.onnx"), input_names=["input_ids", "attention_mask"],
+                      output_names=["logits"], opset_version=14)
     with open(os.path.join(HERE, "text-teacher.json"), "w") as f:
         json.dump({"ids": ids.tolist(), "logits": logits.tolist(), "loss": float(loss)}, f)
         f.write("\n")

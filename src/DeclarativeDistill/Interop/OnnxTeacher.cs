@@ -76,6 +76,7 @@ public abstract class OnnxTeacher : nn.Module<Tensor, Tensor>
         inputName = name;
         exampleShape = fileExample;
         outputs = outputSize;
+        fixedBatch = input.Dimensions.Length > 0 && input.Dimensions[0] > 0 ? input.Dimensions[0] : 0;
         // A text model as Hugging Face exports it may also read the attention mask (1 on tokens) and token types (0).
         otherInputs = session.InputMetadata.Keys.Skip(1).ToArray();
         var unknown = otherInputs.Where(n => n is not (AttentionMask or TokenTypes)).ToList();
@@ -91,6 +92,7 @@ public abstract class OnnxTeacher : nn.Module<Tensor, Tensor>
     private const string TokenTypes = "token_type_ids";
     private readonly bool tokens;
     private readonly string[] otherInputs;
+    private readonly int fixedBatch; // 0: the file's batch dimension is dynamic
 
     /// <summary>
     /// An element type as ONNX names it (<c>float</c>, <c>int64</c>), as DD0056 does at build time; not the .NET name
@@ -121,6 +123,23 @@ public abstract class OnnxTeacher : nn.Module<Tensor, Tensor>
         int batch = checked((int)input.shape[0]);
         using var cpu = input.detach().to_type(ScalarType.Float32).cpu().contiguous();
         float[] values = cpu.data<float>().ToArray();
+        int size = values.Length / Math.Max(batch, 1);
+        // A model exported without a dynamic batch takes exactly its batch: run it on slices of that many, the last padded.
+        int step = fixedBatch > 0 ? fixedBatch : Math.Max(batch, 1);
+        var logits = new float[batch * outputs];
+        for (int start = 0; start < batch; start += step)
+        {
+            var slice = new float[step * size];
+            Array.Copy(values, start * size, slice, 0, Math.Min(step, batch - start) * size);
+            float[] sliceLogits = Run(slice, step);
+            Array.Copy(sliceLogits, 0, logits, start * outputs, Math.Min(step, batch - start) * outputs);
+        }
+        return tensor(logits, new long[] { batch, outputs }).to(input.device);
+    }
+
+    /// <summary>The file's model on <paramref name="batch"/> examples of flat values.</summary>
+    private float[] Run(float[] values, int batch)
+    {
         var dimensions = new[] { batch }.Concat(exampleShape.Select(d => (int)d)).ToArray();
         var inputs = new List<NamedOnnxValue>();
         if (tokens)
@@ -138,8 +157,7 @@ public abstract class OnnxTeacher : nn.Module<Tensor, Tensor>
             inputs.Add(NamedOnnxValue.CreateFromTensor(inputName, new DenseTensor<float>(values, dimensions)));
         }
         using var results = session.Run(inputs);
-        float[] logits = results.First().AsTensor<float>().ToArray();
-        return tensor(logits, new long[] { batch, outputs }).to(input.device);
+        return results.First().AsTensor<float>().ToArray();
     }
 
     /// <inheritdoc/>

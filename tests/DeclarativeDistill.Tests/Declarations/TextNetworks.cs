@@ -53,3 +53,13 @@ public partial class StudentOfTextOnnx { }
 [Distill(typeof(LstmTextTeacher), Temperature = 2, Alpha = 0.5)]
 [Hint(TeacherLayer = "lstm1", StudentLayer = "conv1", Weight = 0.5)]
 public partial class HintedTextStudent { }
+
+/// <summary>The same PyTorch teacher exported without dynamic axes: its file takes a batch of exactly 8.</summary>
+[Teacher(Input = "tokens(40, 12)", Outputs = 3)]
+public partial class FixedBatchTextTeacher : OnnxTeacher
+{
+    public FixedBatchTextTeacher()
+        : base(PyTorchReference.File("text/text-teacher-batch-8.onnx"), InputShape, OutputSize)
+    {
+    }
+}

@@ -131,6 +131,25 @@ public sealed class TextNetworkTests : IDisposable
     }
 
     [Fact]
+    public void A_teacher_file_of_a_fixed_batch_runs_on_batches_of_any_size()
+    {
+        using var dynamic = new PyTorchTextTeacher();
+        using var fixedBatch = new FixedBatchTextTeacher(); // exported without dynamic axes: batch 8 only
+        var (_, test) = KeywordTask(1, 21, seed: 61);
+        using (test)
+        {
+            foreach (int rows in new[] { 1, 8, 13, 21 })
+            {
+                using var features = test.Features.narrow(0, 0, rows);
+                float[] expected = Forward(dynamic, features.data<float>().Select(v => (long)v).ToArray());
+                float[] actual = Forward(fixedBatch, features.data<float>().Select(v => (long)v).ToArray());
+                Assert.Equal(rows * 3, actual.Length);
+                Assert.True(expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max() < 1e-5f, $"{rows} rows");
+            }
+        }
+    }
+
+    [Fact]
     public void A_hint_between_hidden_states_maps_each_step_and_is_learned_with_the_soft_loss()
     {
         var (train, test) = KeywordTask(800, 300, seed: 51);
