@@ -85,6 +85,39 @@ public sealed class TextNetworkTests : IDisposable
         Assert.Equal("tokens(40, 12)", metadata["input_shape"]);
     }
 
+    [Theory]
+    [InlineData(OnnxWeights.Int8)]
+    [InlineData(OnnxWeights.DynamicInt8)]
+    public void Int8_files_of_every_text_network_stay_close_to_float_logits(OnnxWeights weights)
+    {
+        foreach (string name in ((IEnumerable<object[]>)Names).Select(row => (string)row[0]))
+        {
+            using var model = Create(name);
+            ((IGeneratedNetwork)model).LoadPyTorch(PyTorchReference.File($"text/{name}.pt"));
+            var (ids, _) = Reference(name);
+            string path = Path.Combine(directory, $"{name}.{weights}.onnx");
+            ((IGeneratedNetwork)model).ExportOnnx(path, weights);
+            using var session = new InferenceSession(path);
+            int rows = ids.Length / 12;
+            var inputs = new List<NamedOnnxValue>
+            {
+                NamedOnnxValue.CreateFromTensor(OnnxExport.TokenIds, new DenseTensor<long>(ids, new[] { rows, 12 })),
+                NamedOnnxValue.CreateFromTensor(OnnxExport.AttentionMask, new DenseTensor<long>(ids.Select(i => i == 0 ? 0L : 1L).ToArray(), new[] { rows, 12 })),
+            };
+            using var results = session.Run(inputs);
+            float[] quantized = results.Single().AsTensor<float>().ToArray();
+            float[] exact = Forward(model, ids);
+            double spread = Math.Sqrt(exact.Average(e => e * e)) + 1e-3;
+            double error = Math.Sqrt(exact.Zip(quantized, (e, q) => (e - q) * (e - q)).Average());
+            Assert.True(error < 0.1 * spread, $"{name}, {weights}: off by {error:G3} for logits of {spread:G3}");
+            if (weights == OnnxWeights.DynamicInt8)
+            {
+                var graph = Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)).Graph;
+                Assert.Contains(graph.Node, n => n.OpType == "MatMulInteger");
+            }
+        }
+    }
+
     [Fact]
     public void A_text_teacher_learns_a_keyword_task_and_a_conv_student_is_distilled_from_it()
     {

@@ -69,6 +69,11 @@ public sealed record TransformerEncoder(string Module, long Width, long Heads, l
         long head = Width / Heads;
         string Linear(string input, string key)
         {
+            // Dynamic int8 multiplies the feed-forward layers in integers (MatMulInteger reads the 3-D sequence as is).
+            if (graph.IntegerLinear(input, key + ".weight", key + ".bias") is { } integer)
+            {
+                return integer;
+            }
             // graph.Weight: int8 and dequantized when the export quantizes the feed-forward weights (CompressibleWeights).
             string weight = graph.Node("Transpose", new[] { graph.Weight(key + ".weight") }, OnnxGraph.Ints("perm", 1, 0));
             return graph.Node("Add", new[] { graph.Node("MatMul", new[] { input, weight }), graph.Float(key + ".bias") });
