@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using static TorchSharp.torch;
@@ -12,8 +13,8 @@ namespace DeclarativeDistill;
 
 /// <summary>
 /// Measures what deploying a student costs and gives, beside its teacher: each network in TorchSharp and exported to ONNX
-/// (float32, int8 weights, dynamic int8, and static int8 calibrated on a calibration set when one is given) and run by
-/// ONNX Runtime, with the size of each file, its accuracy on a test set
+/// (float32, int8 weights, dynamic int8, and static int8 calibrated on a calibration set when one is given, except for
+/// text networks) and run by ONNX Runtime (a text network's file reads token ids and the attention mask they imply), with the size of each file, its accuracy on a test set
 /// (computed by the runtime that would serve it, so an int8 file's accuracy is the int8 file's), the median and 99th
 /// percentile latency of one example, and the throughput in batches of 64. Needs ONNX Runtime's native library in the
 /// application (the <c>Microsoft.ML.OnnxRuntime</c> package).
@@ -33,10 +34,7 @@ public static class Deployment
         ArgumentNullException.ThrowIfNull(student);
         ArgumentNullException.ThrowIfNull(test);
         Trainer.CheckLabelled(test, "accuracy is measured against them");
-        if (student.Description.Input.IsTokens || teacher?.Description.Input.IsTokens == true)
-        {
-            throw new NotSupportedException("Deployment.Measure runs networks of features and images; text networks (token ids) are not measured yet.");
-        }
+
         if (requests < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(requests), $"At least one request is needed; got {requests}.");
@@ -79,7 +77,8 @@ public static class Deployment
             ("ONNX Runtime, int8 weights", path => network.ExportOnnx(path, OnnxWeights.Int8)),
             ("ONNX Runtime, dynamic int8", path => network.ExportOnnx(path, OnnxWeights.DynamicInt8)),
         };
-        if (calibration is not null)
+        bool tokens = network.Description.Input.IsTokens;
+        if (calibration is not null && !tokens) // static int8 of text networks is not written
         {
             exports.Add(("ONNX Runtime, static int8", path => network.ExportOnnx(path, calibration)));
         }
@@ -90,8 +89,8 @@ public static class Deployment
             using var options = NewSessionOptions();
             options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0"); // no spinning threads between requests
             using var session = new InferenceSession(path, options);
-            double onnxAccuracy = OnnxAccuracy(session, values, labels, size);
-            var onnx = Timings(requests, batch => Onnx(session, examples.Take(batch), batch, size));
+            double onnxAccuracy = OnnxAccuracy(session, values, labels, size, tokens);
+            var onnx = Timings(requests, batch => Onnx(session, examples.Take(batch), batch, size, tokens));
             yield return new DeploymentRow(name, runtime, new FileInfo(path).Length, onnxAccuracy, onnx.Median, onnx.P99, onnx.Throughput);
         }
     }
@@ -169,20 +168,38 @@ public static class Deployment
         model.call(tensor(rows, new long[] { batch, size }));
     }
 
-    private static void Onnx(InferenceSession session, float[] rows, int batch, int size)
+    private static void Onnx(InferenceSession session, float[] rows, int batch, int size, bool tokens)
     {
-        var input = new DenseTensor<float>(rows, new[] { batch, size });
-        using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("input", input) });
+        using var results = session.Run(Inputs(rows, batch, size, tokens));
     }
 
-    private static double OnnxAccuracy(InferenceSession session, float[] values, long[] labels, int size)
+    /// <summary>What the exported file reads: <c>input</c>, or a text network's token ids and the attention mask they imply.</summary>
+    private static NamedOnnxValue[] Inputs(ReadOnlyMemory<float> rows, int batch, int size, bool tokens)
+    {
+        if (!tokens)
+        {
+            return new[] { NamedOnnxValue.CreateFromTensor("input", new DenseTensor<float>(MemoryMarshal.AsMemory(rows), new[] { batch, size })) };
+        }
+        long[] ids = new long[batch * size];
+        var span = rows.Span;
+        for (int i = 0; i < ids.Length; i++)
+        {
+            ids[i] = (long)span[i];
+        }
+        return new[]
+        {
+            NamedOnnxValue.CreateFromTensor(OnnxExport.TokenIds, new DenseTensor<long>(ids, new[] { batch, size })),
+            NamedOnnxValue.CreateFromTensor(OnnxExport.AttentionMask, new DenseTensor<long>(ids.Select(id => id == 0 ? 0L : 1L).ToArray(), new[] { batch, size })),
+        };
+    }
+
+    private static double OnnxAccuracy(InferenceSession session, float[] values, long[] labels, int size, bool tokens)
     {
         int correct = 0;
         for (int start = 0; start < labels.Length; start += DeploymentReport.BatchSize)
         {
             int batch = Math.Min(DeploymentReport.BatchSize, labels.Length - start);
-            var input = new DenseTensor<float>(values.AsMemory(start * size, batch * size), new[] { batch, size });
-            using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("input", input) });
+            using var results = session.Run(Inputs(values.AsMemory(start * size, batch * size), batch, size, tokens));
             var logits = results[0].AsTensor<float>();
             int classes = logits.Dimensions[1];
             float[] scores = logits.ToArray();

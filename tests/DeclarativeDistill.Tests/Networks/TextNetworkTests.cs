@@ -119,6 +119,31 @@ public sealed class TextNetworkTests : IDisposable
     }
 
     [Fact]
+    public void A_text_student_and_teacher_are_measured_for_deployment_from_their_token_ids()
+    {
+        var (train, test) = KeywordTask(400, 200, seed: 71);
+        using (train)
+        using (test)
+        {
+            manual_seed(71);
+            using var teacher = new LstmTextTeacher();
+            teacher.Fit(train, new TrainingOptions { Epochs = 6, BatchSize = 32, LearningRate = 0.05, Seed = 71 });
+            using var student = new ConvTextStudent();
+            student.Distill(teacher, train, new TrainingOptions { Epochs = 6, BatchSize = 32, LearningRate = 0.1, Seed = 71 });
+
+            var report = Deployment.Measure(student, test, teacher, requests: 20, calibration: new Calibration(train));
+            Assert.Equal(8, report.Rows.Count); // TorchSharp and three ONNX forms each: no static int8 for text networks
+            Assert.DoesNotContain(report.Rows, r => r.Runtime.Contains("static", StringComparison.Ordinal));
+            foreach (var (network, rows) in new[] { ((IGeneratedNetwork)teacher, report.Rows.Take(4).ToList()), (student, report.Rows.Skip(4).ToList()) })
+            {
+                Assert.Equal(network.Evaluate(test).Accuracy, rows[0].Accuracy);
+                Assert.True(Math.Abs(rows[1].Accuracy - rows[0].Accuracy) <= 1.0 / test.Count, $"{rows[1].Accuracy} against {rows[0].Accuracy}");
+                Assert.All(rows.Skip(2), r => Assert.True(Math.Abs(r.Accuracy - rows[0].Accuracy) <= 0.05, $"{r.Runtime}: {r.Accuracy}"));
+            }
+        }
+    }
+
+    [Fact]
     public void A_text_teacher_learns_a_keyword_task_and_a_conv_student_is_distilled_from_it()
     {
         var (train, test) = KeywordTask(1200, 400, seed: 31);
