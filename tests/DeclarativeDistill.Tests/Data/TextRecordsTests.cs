@@ -68,6 +68,28 @@ public sealed class TextRecordsTests : IDisposable
     }
 
     [Fact]
+    public void A_bpe_vocabulary_merges_pieces_and_keeps_id_0_for_the_padding()
+    {
+        string vocab = Write("vocab.json", "{\"h\": 0, \"e\": 1, \"l\": 2, \"o\": 3, \"he\": 4, \"ll\": 5, \"hell\": 6, \"hello\": 7, \"w\": 8, \"<unk>\": 9}");
+        string merges = Write("merges.txt", "#version: 0.2\nh e\nl l\nhe ll\nhell o\n");
+        var tokenizer = BpeVocabulary.FromFiles(vocab, merges, unknownToken: "<unk>");
+        Assert.Equal(11, tokenizer.VocabularySize); // the file's 10 ids, shifted by one, and the padding
+        Assert.Equal(new[] { 8 }, tokenizer.Encode("hello"));
+        Assert.Equal(new[] { 5, 9 }, tokenizer.Encode("hew")); // he, w
+        Assert.Equal(new float[] { 8, 0, 0 }, tokenizer.Encode("hello", 3));
+
+        string path = Path.Combine(directory, "bpe-student.bin");
+        using (var student = new SpamStudent())
+        {
+            student.UseTokenizer(tokenizer);
+            student.Save(path);
+        }
+        using var loaded = SpamStudent.Load(path);
+        Assert.Equal(new[] { 8 }, loaded.Tokenizer()!.Encode("hello"));
+        Assert.Throws<InvalidDataException>(() => BpeVocabulary.FromFiles(Write("bad.json", "[1, 2]"), merges));
+    }
+
+    [Fact]
     public void A_text_teacher_and_student_train_on_records_and_classify_strings_after_a_reload()
     {
         var records = SpamRecords(600, seed: 5);

@@ -54,6 +54,7 @@ public abstract class TextTokenizer
             {
                 WordVocabulary.KindName => WordVocabulary.FromData(data),
                 WordPieceVocabulary.KindName => WordPieceVocabulary.FromData(data),
+                BpeVocabulary.KindName => BpeVocabulary.FromData(data),
                 var other => throw new System.IO.InvalidDataException($"'{other}' is not a tokenizer this version knows."),
             };
         }
