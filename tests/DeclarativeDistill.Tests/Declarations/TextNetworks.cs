@@ -63,3 +63,32 @@ public partial class FixedBatchTextTeacher : OnnxTeacher
     {
     }
 }
+
+/// <summary>
+/// A text classifier written by hand in TorchSharp (a GRU over embeddings, its last state), declared a teacher by its
+/// shapes: forward receives the token ids as the floats of a dataset's rows.
+/// </summary>
+[Teacher(Input = "tokens(40, 12)", Outputs = 3)]
+public partial class HandWrittenTextTeacher : TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>
+{
+    private readonly TorchSharp.Modules.Embedding embedding = TorchSharp.torch.nn.Embedding(40, 16, padding_idx: 0);
+    private readonly TorchSharp.Modules.GRU gru = TorchSharp.torch.nn.GRU(16, 24, batchFirst: true);
+    private readonly TorchSharp.Modules.Linear head = TorchSharp.torch.nn.Linear(24, 3);
+
+    public HandWrittenTextTeacher()
+        : base(nameof(HandWrittenTextTeacher))
+    {
+        RegisterComponents();
+    }
+
+    public override TorchSharp.torch.Tensor forward(TorchSharp.torch.Tensor input)
+    {
+        var ids = input.to_type(TorchSharp.torch.ScalarType.Int64);
+        var (_, last) = gru.forward(embedding.forward(ids));
+        return head.forward(last[0]);
+    }
+}
+
+[Student(Layers = "tokens(40, 12), embed(8), gap, 3")]
+[Distill(typeof(HandWrittenTextTeacher), Temperature = 2)]
+public partial class StudentOfHandWrittenText { }

@@ -189,6 +189,24 @@ public sealed class TextNetworkTests : IDisposable
     }
 
     [Fact]
+    public void A_text_teacher_written_by_hand_in_torchsharp_trains_and_teaches_a_declared_student()
+    {
+        var (train, test) = KeywordTask(1000, 300, seed: 81);
+        using (train)
+        using (test)
+        {
+            manual_seed(81);
+            using var teacher = new HandWrittenTextTeacher();
+            Trainer.Fit(teacher, FeatureShape.Parse(HandWrittenTextTeacher.InputShape), HandWrittenTextTeacher.OutputSize, train,
+                new TrainingOptions { Epochs = 10, BatchSize = 32, LearningRate = 0.05, Seed = 81 });
+            Assert.True(Metrics.Evaluate(teacher, HandWrittenTextTeacher.InputSize, HandWrittenTextTeacher.OutputSize, test).Accuracy > 0.9);
+            using var student = new StudentOfHandWrittenText();
+            student.Distill(teacher, train, new TrainingOptions { Epochs = 10, BatchSize = 32, LearningRate = 0.1, Seed = 81 });
+            Assert.True(student.Evaluate(test).Accuracy > 0.9, $"student: {student.Evaluate(test).Accuracy:P1}");
+        }
+    }
+
+    [Fact]
     public void A_teacher_file_of_a_fixed_batch_runs_on_batches_of_any_size()
     {
         using var dynamic = new PyTorchTextTeacher();
