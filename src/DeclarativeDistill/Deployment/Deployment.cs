@@ -13,8 +13,8 @@ namespace DeclarativeDistill;
 
 /// <summary>
 /// Measures what deploying a student costs and gives, beside its teacher: each network in TorchSharp and exported to ONNX
-/// (float32, int8 weights, dynamic int8, and static int8 calibrated on a calibration set when one is given, except for
-/// text networks) and run by ONNX Runtime (a text network's file reads token ids and the attention mask they imply), with the size of each file, its accuracy on a test set
+/// (float32, int8 weights, dynamic int8, and static int8 calibrated on a calibration set when one is given) and run by
+/// ONNX Runtime (a text network's file reads token ids and the attention mask they imply), with the size of each file, its accuracy on a test set
 /// (computed by the runtime that would serve it, so an int8 file's accuracy is the int8 file's), the median and 99th
 /// percentile latency of one example, and the throughput in batches of 64. Needs ONNX Runtime's native library in the
 /// application (the <c>Microsoft.ML.OnnxRuntime</c> package).
@@ -78,7 +78,7 @@ public static class Deployment
             ("ONNX Runtime, dynamic int8", path => network.ExportOnnx(path, OnnxWeights.DynamicInt8)),
         };
         bool tokens = network.Description.Input.IsTokens;
-        if (calibration is not null && !tokens) // static int8 of text networks is not written
+        if (calibration is not null)
         {
             exports.Add(("ONNX Runtime, static int8", path => network.ExportOnnx(path, calibration)));
         }

@@ -91,10 +91,6 @@ public static class OnnxExport
     public static ModelProto Build(Model model, NetworkDescription description, Calibration calibration)
     {
         ArgumentNullException.ThrowIfNull(calibration);
-        if (description.Input.IsTokens)
-        {
-            throw new NotSupportedException($"{model.GetName()} reads token ids: static int8 of text networks is not written yet; export it with OnnxWeights.DynamicInt8.");
-        }
         var floatModel = Build(model, description, OnnxWeights.Float32);
         Trainer.CheckData(model, description.Input, description.OutputSize, calibration.Data, "calibration set");
         var folded = QdqRewriter.FoldBatchNorms(floatModel);

@@ -85,6 +85,30 @@ public sealed class TextNetworkTests : IDisposable
         Assert.Equal("tokens(40, 12)", metadata["input_shape"]);
     }
 
+    [Fact]
+    public void A_calibrated_int8_text_student_runs_its_convolution_and_output_in_integers_and_keeps_its_accuracy()
+    {
+        var (train, test) = KeywordTask(800, 300, seed: 91);
+        using (train)
+        using (test)
+        {
+            manual_seed(91);
+            using var student = new GruTextStudent(); // embed, conv1d, layernorm, bigru, first, 7, 3
+            student.Fit(train, new TrainingOptions { Epochs = 10, BatchSize = 32, LearningRate = 0.1, Seed = 91 });
+            string floatPath = Path.Combine(directory, "float.onnx"), int8Path = Path.Combine(directory, "int8.onnx");
+            student.ExportOnnx(floatPath);
+            student.ExportOnnx(int8Path, new Calibration(train) { KeepFloat = Array.Empty<string>() });
+            var fused = DeclarativeDistill.Tests.Interop.StaticInt8ExportTests.Optimized(int8Path);
+            Assert.Contains("QLinearConv", fused);
+            Assert.Contains("QGemm", fused);
+
+            var report = Deployment.Measure(student, test, requests: 10, calibration: new Calibration(train) { KeepFloat = Array.Empty<string>() });
+            double floatAccuracy = report.Rows.Single(r => r.Runtime == "ONNX Runtime, float32").Accuracy;
+            double int8Accuracy = report.Rows.Single(r => r.Runtime == "ONNX Runtime, static int8").Accuracy;
+            Assert.True(Math.Abs(floatAccuracy - int8Accuracy) <= 0.02, $"float32 {floatAccuracy:P1}, static int8 {int8Accuracy:P1}");
+        }
+    }
+
     [Theory]
     [InlineData(OnnxWeights.Int8)]
     [InlineData(OnnxWeights.DynamicInt8)]
@@ -132,9 +156,9 @@ public sealed class TextNetworkTests : IDisposable
             student.Distill(teacher, train, new TrainingOptions { Epochs = 6, BatchSize = 32, LearningRate = 0.1, Seed = 71 });
 
             var report = Deployment.Measure(student, test, teacher, requests: 20, calibration: new Calibration(train));
-            Assert.Equal(8, report.Rows.Count); // TorchSharp and three ONNX forms each: no static int8 for text networks
-            Assert.DoesNotContain(report.Rows, r => r.Runtime.Contains("static", StringComparison.Ordinal));
-            foreach (var (network, rows) in new[] { ((IGeneratedNetwork)teacher, report.Rows.Take(4).ToList()), (student, report.Rows.Skip(4).ToList()) })
+            Assert.Equal(10, report.Rows.Count); // TorchSharp and four ONNX forms each
+            Assert.Equal(2, report.Rows.Count(r => r.Runtime == "ONNX Runtime, static int8"));
+            foreach (var (network, rows) in new[] { ((IGeneratedNetwork)teacher, report.Rows.Take(5).ToList()), (student, report.Rows.Skip(5).ToList()) })
             {
                 Assert.Equal(network.Evaluate(test).Accuracy, rows[0].Accuracy);
                 Assert.True(Math.Abs(rows[1].Accuracy - rows[0].Accuracy) <= 1.0 / test.Count, $"{rows[1].Accuracy} against {rows[0].Accuracy}");

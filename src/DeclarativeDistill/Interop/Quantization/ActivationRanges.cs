@@ -30,12 +30,13 @@ internal static class ActivationRanges
         }
         var names = values.ToArray();
         var batches = Batches(calibration, inputSize).ToList();
+        bool tokens = model.Graph.Input.Any(i => i.Name == OnnxExport.TokenIds);
         using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
         using var session = new InferenceSession(probe.ToByteArray(), options);
 
         var low = Enumerable.Repeat(float.PositiveInfinity, names.Length).ToArray();
         var high = Enumerable.Repeat(float.NegativeInfinity, names.Length).ToArray();
-        Run(session, batches, names, inputSize, (i, values) =>
+        Run(session, batches, names, inputSize, tokens, (i, values) =>
         {
             foreach (float v in values.Span)
             {
@@ -63,7 +64,7 @@ internal static class ActivationRanges
         {
             histograms[i] = new Histogram(Math.Min(0, low[i]), Math.Max(0, high[i]));
         }
-        Run(session, batches, names, inputSize, (i, values) => histograms[i].Add(values.Span));
+        Run(session, batches, names, inputSize, tokens, (i, values) => histograms[i].Add(values.Span));
         for (int i = 0; i < names.Length; i++)
         {
             result[names[i]] = calibration.Method == CalibrationMethod.Percentile
@@ -103,12 +104,27 @@ internal static class ActivationRanges
         }
     }
 
-    private static void Run(InferenceSession session, List<float[]> batches, string[] names, int inputSize, Action<int, ReadOnlyMemory<float>> each)
+    private static void Run(InferenceSession session, List<float[]> batches, string[] names, int inputSize, bool tokens, Action<int, ReadOnlyMemory<float>> each)
     {
         foreach (var rows in batches)
         {
-            var input = new DenseTensor<float>(rows, new[] { rows.Length / inputSize, inputSize });
-            using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("input", input) }, names);
+            var dimensions = new[] { rows.Length / inputSize, inputSize };
+            NamedOnnxValue[] inputs;
+            if (tokens)
+            {
+                // A text network's file reads token ids and the attention mask they imply.
+                long[] ids = rows.Select(v => (long)v).ToArray();
+                inputs = new[]
+                {
+                    NamedOnnxValue.CreateFromTensor(OnnxExport.TokenIds, new DenseTensor<long>(ids, dimensions)),
+                    NamedOnnxValue.CreateFromTensor(OnnxExport.AttentionMask, new DenseTensor<long>(ids.Select(id => id == 0 ? 0L : 1L).ToArray(), dimensions)),
+                };
+            }
+            else
+            {
+                inputs = new[] { NamedOnnxValue.CreateFromTensor("input", new DenseTensor<float>(rows, dimensions)) };
+            }
+            using var results = session.Run(inputs, names);
             int i = 0;
             foreach (var result in results)
             {
