@@ -6,7 +6,6 @@ using System.IO;
 using System.Linq;
 using DeclarativeDistill;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using static TorchSharp.torch;
 
 namespace Samples.Spam;
@@ -89,13 +88,7 @@ internal static class SpamExperiment
         using var session = new InferenceSession(onnx, options);
         var onnxLatency = Median(texts, text =>
         {
-            var ids = tokenizer.Encode(text, length).Select(id => (long)id).ToArray();
-            var inputs = new[]
-            {
-                NamedOnnxValue.CreateFromTensor(OnnxExport.TokenIds, new DenseTensor<long>(ids, new[] { 1, length })),
-                NamedOnnxValue.CreateFromTensor(OnnxExport.AttentionMask, new DenseTensor<long>(ids.Select(i => i == 0 ? 0L : 1L).ToArray(), new[] { 1, length })),
-            };
-            using var results = session.Run(inputs);
+            using var results = session.Run(OnnxInputs.Tokens(tokenizer.Encode(text, length), 1, length));
         });
         return FormattableString.Invariant(
             $"| {name} | {parameters:N0} | {new FileInfo(weights).Length / 1048576.0:F2} MB | {evaluation.Errors} | {evaluation.Accuracy:P2} | {Time(torchLatency)} | {Time(onnxLatency)} |");

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using static TorchSharp.torch;
@@ -170,27 +169,7 @@ public static class Deployment
 
     private static void Onnx(InferenceSession session, float[] rows, int batch, int size, bool tokens)
     {
-        using var results = session.Run(Inputs(rows, batch, size, tokens));
-    }
-
-    /// <summary>What the exported file reads: <c>input</c>, or a text network's token ids and the attention mask they imply.</summary>
-    private static NamedOnnxValue[] Inputs(ReadOnlyMemory<float> rows, int batch, int size, bool tokens)
-    {
-        if (!tokens)
-        {
-            return new[] { NamedOnnxValue.CreateFromTensor("input", new DenseTensor<float>(MemoryMarshal.AsMemory(rows), new[] { batch, size })) };
-        }
-        long[] ids = new long[batch * size];
-        var span = rows.Span;
-        for (int i = 0; i < ids.Length; i++)
-        {
-            ids[i] = (long)span[i];
-        }
-        return new[]
-        {
-            NamedOnnxValue.CreateFromTensor(OnnxExport.TokenIds, new DenseTensor<long>(ids, new[] { batch, size })),
-            NamedOnnxValue.CreateFromTensor(OnnxExport.AttentionMask, new DenseTensor<long>(ids.Select(id => id == 0 ? 0L : 1L).ToArray(), new[] { batch, size })),
-        };
+        using var results = session.Run(OnnxInputs.For(rows, 0, batch, size, tokens));
     }
 
     private static double OnnxAccuracy(InferenceSession session, float[] values, long[] labels, int size, bool tokens)
@@ -199,7 +178,7 @@ public static class Deployment
         for (int start = 0; start < labels.Length; start += DeploymentReport.BatchSize)
         {
             int batch = Math.Min(DeploymentReport.BatchSize, labels.Length - start);
-            using var results = session.Run(Inputs(values.AsMemory(start * size, batch * size), batch, size, tokens));
+            using var results = session.Run(OnnxInputs.For(values, start, batch, size, tokens));
             var logits = results[0].AsTensor<float>();
             int classes = logits.Dimensions[1];
             float[] scores = logits.ToArray();

@@ -230,6 +230,10 @@ public static class OnnxExport
         {
             yield return ("class_names", System.Text.Json.JsonSerializer.Serialize(names));
         }
+        if (network?.Tokenizer() is { } tokenizer)
+        {
+            yield return ("tokenizer", tokenizer.ToJson()); // TextTokenizer.FromJson rebuilds it in an application
+        }
     }
 
     /// <summary>A text network's first input: int64 token ids [batch, L], 0 the padding.</summary>

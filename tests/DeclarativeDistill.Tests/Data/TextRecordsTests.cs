@@ -121,18 +121,14 @@ public sealed class TextRecordsTests : IDisposable
         Assert.Equal(before.Class, after.Class);
         Assert.Equal(before.Probabilities, after.Probabilities);
 
-        // The exported file (a network with a tokenizer) classifies the encoded string as the network does.
+        // The exported file carries the tokenizer in its metadata, and classifies the encoded string as the network does.
         string onnx = Path.Combine(directory, "student.onnx");
         loaded.ExportOnnx(onnx);
         using (var session = new Microsoft.ML.OnnxRuntime.InferenceSession(onnx))
         {
-            long[] ids = tokenizer.Encode("free money meeting", SpamStudent.InputSize).Select(id => (long)id).ToArray();
-            var inputs = new[]
-            {
-                Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor(OnnxExport.TokenIds, new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<long>(ids, new[] { 1, ids.Length })),
-                Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor(OnnxExport.AttentionMask, new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<long>(ids.Select(i => i == 0 ? 0L : 1L).ToArray(), new[] { 1, ids.Length })),
-            };
-            using var results = session.Run(inputs);
+            var fromFile = TextTokenizer.FromJson(session.ModelMetadata.CustomMetadataMap["tokenizer"]);
+            Assert.Equal(tokenizer.Words(), ((WordVocabulary)fromFile).Words());
+            using var results = session.Run(OnnxInputs.Tokens(fromFile.Encode("free money meeting", SpamStudent.InputSize), 1, SpamStudent.InputSize));
             float[] logits = results.Single().AsTensor<float>().ToArray();
             Assert.Equal(after.Class, logits[1] > logits[0] ? 1 : 0);
         }

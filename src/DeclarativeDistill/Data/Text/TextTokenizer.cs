@@ -38,6 +38,20 @@ public abstract class TextTokenizer
         return example;
     }
 
+    /// <summary>
+    /// The tokenizer as JSON (its kind and vocabulary): what a network's weights file and its ONNX file's metadata
+    /// (<c>tokenizer</c>) hold; <see cref="FromJson"/> rebuilds it.
+    /// </summary>
+    public string ToJson() => Serialize();
+
+    /// <summary>The tokenizer <see cref="ToJson"/> wrote, e.g. an ONNX file's <c>tokenizer</c> metadata.</summary>
+    /// <exception cref="System.IO.InvalidDataException">The text is not a tokenizer this library wrote.</exception>
+    public static TextTokenizer FromJson(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        return Deserialize(json);
+    }
+
     /// <summary>What the tokenizer is, for the weights file: its kind and what it needs to be rebuilt.</summary>
     internal string Serialize() => JsonSerializer.Serialize(new Dictionary<string, object> { ["kind"] = Kind, ["data"] = Data() });
 

@@ -108,22 +108,7 @@ internal static class ActivationRanges
     {
         foreach (var rows in batches)
         {
-            var dimensions = new[] { rows.Length / inputSize, inputSize };
-            NamedOnnxValue[] inputs;
-            if (tokens)
-            {
-                // A text network's file reads token ids and the attention mask they imply.
-                long[] ids = rows.Select(v => (long)v).ToArray();
-                inputs = new[]
-                {
-                    NamedOnnxValue.CreateFromTensor(OnnxExport.TokenIds, new DenseTensor<long>(ids, dimensions)),
-                    NamedOnnxValue.CreateFromTensor(OnnxExport.AttentionMask, new DenseTensor<long>(ids.Select(id => id == 0 ? 0L : 1L).ToArray(), dimensions)),
-                };
-            }
-            else
-            {
-                inputs = new[] { NamedOnnxValue.CreateFromTensor("input", new DenseTensor<float>(rows, dimensions)) };
-            }
+            var inputs = OnnxInputs.For(rows, 0, rows.Length / inputSize, inputSize, tokens);
             using var results = session.Run(inputs, names);
             int i = 0;
             foreach (var result in results)
