@@ -39,16 +39,27 @@ public static class Int8Quantization
         {
             using var scope = NewDisposeScope();
             var w = weight.detach().cpu();
-            var rows = w.reshape(w.shape[0], -1);
-            var scales = rows.abs().amax(new long[] { 1 }).div_(Levels);
-            scales = where(scales.gt(0), scales, ones_like(scales)); // an all-zero channel: any scale gives q = 0
-            var q = rows.div(scales.unsqueeze(1)).round_().clamp_(-Levels, Levels).to_type(ScalarType.Int8).reshape(w.shape);
-            layers.Add(new QuantizedLayer(key, q.MoveToOuterDisposeScope(), scales.contiguous().MoveToOuterDisposeScope()));
+            var (q, scales) = PerRow(w.reshape(w.shape[0], -1));
+            layers.Add(new QuantizedLayer(key, q.reshape(w.shape).MoveToOuterDisposeScope(), scales.MoveToOuterDisposeScope()));
         }
         long dense = CompressibleLayers.DenseBytes(model);
         long weightBytes = weights.Sum(w => w.Weight.numel() * w.Weight.ElementSize);
         long quantizedBytes = layers.Sum(l => l.Values.numel() + l.Scales.numel() * sizeof(float));
         return new QuantizedWeights(layers, dense, dense - weightBytes + quantizedBytes);
+    }
+
+    /// <summary>
+    /// Each row of <paramref name="rows"/> [channels, n] as int8, symmetric: scale = max |row| / <paramref name="levels"/>
+    /// (an all-zero row gets scale 1: any scale gives q = 0), q = round(w / scale) in −levels..levels. Also what the
+    /// static int8 export applies to the weights it quantizes (7 bits with reduced range).
+    /// </summary>
+    internal static (Tensor Values, Tensor Scales) PerRow(Tensor rows, int levels = Levels)
+    {
+        using var scope = NewDisposeScope();
+        var scales = rows.abs().amax(new long[] { 1 }).div_(levels);
+        scales = where(scales.gt(0), scales, ones_like(scales));
+        var q = rows.div(scales.unsqueeze(1)).round_().clamp_(-levels, levels).to_type(ScalarType.Int8);
+        return (q.MoveToOuterDisposeScope(), scales.contiguous().MoveToOuterDisposeScope());
     }
 }
 

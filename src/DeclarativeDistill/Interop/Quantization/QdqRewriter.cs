@@ -202,6 +202,7 @@ internal static class QdqRewriter
         for (int index = 0; index < graph.Node.Count; index++)
         {
             var node = graph.Node[index];
+            string? input = node.Input.Count > 0 ? node.Input[0] : null; // before renaming: whose scale a layer's input has
             for (int i = 0; i < node.Input.Count; i++)
             {
                 if (renamed.TryGetValue(node.Input[i], out var name))
@@ -211,7 +212,7 @@ internal static class QdqRewriter
             }
             if (plan.Quantized.Contains(index))
             {
-                QuantizeWeights(graph, initializers, node, nodes, parameters[Original(node.Input[0])].ScaleValue, reduceRange);
+                QuantizeWeights(graph, initializers, node, nodes, parameters[input!].ScaleValue, reduceRange);
             }
             nodes.Add(node);
             foreach (string output in node.Output)
@@ -225,9 +226,6 @@ internal static class QdqRewriter
         return result;
     }
 
-    /// <summary>The value a renamed input stood for: <c>x_dequantized</c> is <c>x</c>.</summary>
-    private static string Original(string name) => name.EndsWith("_dequantized", StringComparison.Ordinal) ? name[..^"_dequantized".Length] : name;
-
     /// <summary>The layer's weight as int8 per output channel and its bias as int32, each through a <c>DequantizeLinear</c>.</summary>
     private static void QuantizeWeights(GraphProto graph, Dictionary<string, TensorProto> initializers, NodeProto node, List<NodeProto> nodes, float inputScale, bool reduceRange)
     {
@@ -237,23 +235,15 @@ internal static class QdqRewriter
         // Conv [O, I/g, k, k] and Gemm with transB [O, I] have an output channel per row; MatMul [I, O] per column.
         bool perColumn = node.OpType == "MatMul";
         int channels = (int)(perColumn ? weightProto.Dims[1] : weightProto.Dims[0]);
-        int perChannel = weight.Length / channels;
-        var scales = new float[channels];
-        var values = new sbyte[weight.Length];
-        for (int c = 0; c < channels; c++)
+        sbyte[] values;
+        float[] scales;
+        using (var scope = TorchSharp.torch.NewDisposeScope())
         {
-            float largest = 0;
-            for (int i = 0; i < perChannel; i++)
-            {
-                largest = Math.Max(largest, Math.Abs(weight[Index(c, i)]));
-            }
-            scales[c] = largest > 0 ? largest / levels : 1f;
-            for (int i = 0; i < perChannel; i++)
-            {
-                values[Index(c, i)] = (sbyte)Math.Clamp(Math.Round(weight[Index(c, i)] / scales[c]), -levels, levels);
-            }
+            var rows = TorchSharp.torch.tensor(weight).reshape(perColumn ? new long[] { weight.Length / channels, channels } : new long[] { channels, -1 });
+            var (integers, rowScales) = Int8Quantization.PerRow(perColumn ? rows.t() : rows, levels);
+            values = (perColumn ? integers.t() : integers).contiguous().data<sbyte>().ToArray();
+            scales = rowScales.data<float>().ToArray();
         }
-        int Index(int channel, int i) => perColumn ? i * channels + channel : channel * perChannel + i;
 
         string key = node.Input[1];
         string q = AddRaw(graph, initializers, key + "_int8", TensorProto.Types.DataType.Int8, weightProto.Dims.ToArray(), values);
