@@ -81,9 +81,10 @@ public static class Deployment
         {
             exports.Add(("ONNX Runtime, static int8", path => network.ExportOnnx(path, calibration)));
         }
-        foreach (var (runtime, export) in exports)
+        for (int form = 0; form < exports.Count; form++)
         {
-            string path = Path.Combine(directory, $"{name}-{exports.FindIndex(e => e.Runtime == runtime)}.onnx");
+            var (runtime, export) = exports[form];
+            string path = Path.Combine(directory, $"{name}-{form}.onnx");
             export(path);
             using var options = NewSessionOptions();
             options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0"); // no spinning threads between requests

@@ -91,8 +91,8 @@ public static class OnnxExport
     public static ModelProto Build(Model model, NetworkDescription description, Calibration calibration)
     {
         ArgumentNullException.ThrowIfNull(calibration);
-        var floatModel = Build(model, description, OnnxWeights.Float32);
         Trainer.CheckData(model, description.Input, description.OutputSize, calibration.Data, "calibration set");
+        var floatModel = Build(model, description, OnnxWeights.Float32);
         var folded = QdqRewriter.FoldBatchNorms(floatModel);
         var plan = QdqRewriter.Choose(folded, calibration.KeepFloat);
         if (plan.Quantized.Count == 0)
@@ -113,7 +113,8 @@ public static class OnnxExport
         }
         var result = QdqRewriter.Rewrite(folded, plan, ranges, calibration.ReduceRange);
         var kept = plan.Kept;
-        result.DocString += $", static int8 (QDQ): activations uint8 calibrated by {calibration.Method} on {Math.Min(calibration.Examples, calibration.Data.Count)} examples"
+        int examples = Math.Min(calibration.Examples, calibration.Data.Count);
+        result.DocString += $", static int8 (QDQ): activations uint8 calibrated by {calibration.Method} on {examples} examples"
             + (kept.Count > 0 ? $", {string.Join(", ", kept)} kept float32" : "");
         result.MetadataProps.Add(new StringStringEntryProto
         {
@@ -124,7 +125,7 @@ public static class OnnxExport
                 activations = "uint8 per tensor",
                 weights = calibration.ReduceRange ? "int8 per output channel, 7 bits" : "int8 per output channel",
                 calibration = calibration.Method.ToString(),
-                examples = Math.Min(calibration.Examples, calibration.Data.Count),
+                examples,
                 float32_layers = kept,
             }),
         });
@@ -195,17 +196,12 @@ public static class OnnxExport
             result.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         }
         result.Graph.Name = model.GetName();
-        if (input.IsTokens)
+        var inputs = input.IsTokens
+            ? new[] { (TokenIds, TensorProto.Types.DataType.Int64), (AttentionMask, TensorProto.Types.DataType.Int64) }
+            : new[] { ("input", TensorProto.Types.DataType.Float) };
+        foreach (var (name, type) in inputs)
         {
-            foreach (string name in new[] { TokenIds, AttentionMask })
-            {
-                result.Graph.Input.Add(Value(name, TensorProto.Types.DataType.Int64,
-                    new TensorShapeProto.Types.Dimension { DimParam = "batch" }, new TensorShapeProto.Types.Dimension { DimValue = input.Size }));
-            }
-        }
-        else
-        {
-            result.Graph.Input.Add(Value("input", new TensorShapeProto.Types.Dimension { DimParam = "batch" }, new TensorShapeProto.Types.Dimension { DimValue = input.Size }));
+            result.Graph.Input.Add(Value(name, type, new TensorShapeProto.Types.Dimension { DimParam = "batch" }, new TensorShapeProto.Types.Dimension { DimValue = input.Size }));
         }
         result.Graph.Output.Add(Value("logits", new TensorShapeProto.Types.Dimension { DimParam = "batch" }, new TensorShapeProto.Types.Dimension { DimValue = outputSize }));
         return result;

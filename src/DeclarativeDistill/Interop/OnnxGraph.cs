@@ -93,14 +93,7 @@ internal sealed class OnnxGraph
     }
 
     /// <summary>A float32 tensor of the state_dict as an initializer named by its key.</summary>
-    public string Float(string key)
-    {
-        var tensor = state.TryGetValue(key, out var found)
-            ? found
-            : throw new ArgumentException($"The network has no tensor '{key}' for its ONNX export; its description does not match its modules.");
-        using var data = tensor.detach().cpu().to_type(ScalarType.Float32).contiguous();
-        return Initializer(key, TensorProto.Types.DataType.Float, data.shape, Bytes(data));
-    }
+    public string Float(string key) => FloatTensor(key, StateTensor(key));
 
     /// <summary>
     /// The padding mask of the sequence being exported, a float32 value [batch, steps] (1 where there is a token), which

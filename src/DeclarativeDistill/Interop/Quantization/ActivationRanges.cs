@@ -36,9 +36,9 @@ internal static class ActivationRanges
 
         var low = Enumerable.Repeat(float.PositiveInfinity, names.Length).ToArray();
         var high = Enumerable.Repeat(float.NegativeInfinity, names.Length).ToArray();
-        Run(session, batches, names, inputSize, tokens, (i, values) =>
+        Run(session, batches, names, inputSize, tokens, (i, batch) =>
         {
-            foreach (float v in values.Span)
+            foreach (float v in batch.Span)
             {
                 if (!float.IsFinite(v))
                 {
@@ -64,7 +64,7 @@ internal static class ActivationRanges
         {
             histograms[i] = new Histogram(Math.Min(0, low[i]), Math.Max(0, high[i]));
         }
-        Run(session, batches, names, inputSize, tokens, (i, values) => histograms[i].Add(values.Span));
+        Run(session, batches, names, inputSize, tokens, (i, batch) => histograms[i].Add(batch.Span));
         for (int i = 0; i < names.Length; i++)
         {
             result[names[i]] = calibration.Method == CalibrationMethod.Percentile
@@ -77,11 +77,7 @@ internal static class ActivationRanges
     /// <summary>Up to <see cref="Calibration.Examples"/> examples spread evenly over the set, as flat rows in batches.</summary>
     private static IEnumerable<float[]> Batches(Calibration calibration, int inputSize)
     {
-        var data = calibration.Data;
-        if (data.FeatureSize != inputSize)
-        {
-            throw new ArgumentException($"The network takes {inputSize} features per example but the calibration set has {data.FeatureSize}.", nameof(calibration));
-        }
+        var data = calibration.Data; // its shape was checked against the network's (Trainer.CheckData)
         if (data.Count == 0)
         {
             throw new ArgumentException("The calibration set is empty.", nameof(calibration));
