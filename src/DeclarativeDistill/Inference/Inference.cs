@@ -128,7 +128,7 @@ public static class Inference
         return model;
     }
 
-    /// <summary>Gives a generated network the optional parts the file holds (input normalisation, class names), so that it has every tensor of the file.</summary>
+    /// <summary>Gives a generated network the optional parts the file holds (input normalisation, class names, tokenizer), so that it has every tensor of the file.</summary>
     private static void AddSavedParts(Model model, string path)
     {
         if (model is not IGeneratedNetwork network)
@@ -141,9 +141,9 @@ public static class Inference
         {
             if (key.StartsWith(tokenizer, StringComparison.Ordinal))
             {
-                if (bytes is not null && model is Model owner)
+                if (bytes is not null)
                 {
-                    Modules.TokenizerModule.AttachSaved(owner, bytes);
+                    Modules.TokenizerModule.AttachSaved(model, bytes);
                 }
                 continue;
             }

@@ -19,16 +19,16 @@ public sealed class TokenizerModule : Model
 
     private readonly Tensor utf8;
 
-    private TokenizerModule(byte[] json)
+    private TokenizerModule(byte[] json, TextTokenizer tokenizer)
         : base(nameof(TokenizerModule))
     {
         utf8 = tensor(json, ScalarType.Byte);
+        Tokenizer = tokenizer;
         RegisterComponents();
-        Tokenizer = TextTokenizer.Deserialize(Encoding.UTF8.GetString(json));
     }
 
     /// <summary>The tokenizer.</summary>
-    public TextTokenizer Tokenizer { get; private set; }
+    public TextTokenizer Tokenizer { get; }
 
     /// <summary>Not a step of the network: returns its input.</summary>
     public override Tensor forward(Tensor input) => input;
@@ -38,13 +38,10 @@ public sealed class TokenizerModule : Model
         owner.named_children().FirstOrDefault(c => c.name == Key).module as TokenizerModule;
 
     /// <summary>Registers <paramref name="tokenizer"/> on <paramref name="owner"/>, replacing the one it held.</summary>
-    internal static void Attach(Model owner, TextTokenizer tokenizer)
-    {
-        var module = new TokenizerModule(Encoding.UTF8.GetBytes(tokenizer.Serialize()));
-        module.Tokenizer = tokenizer;
-        owner.register_module(Key, module);
-    }
+    internal static void Attach(Model owner, TextTokenizer tokenizer) =>
+        owner.register_module(Key, new TokenizerModule(Encoding.UTF8.GetBytes(tokenizer.Serialize()), tokenizer));
 
-    /// <summary>A placeholder of <paramref name="bytes"/> for a network about to load a file that holds a tokenizer.</summary>
-    internal static void AttachSaved(Model owner, byte[] bytes) => owner.register_module(Key, new TokenizerModule(bytes));
+    /// <summary>The tokenizer <paramref name="bytes"/> hold, for a network about to load a file that holds them.</summary>
+    internal static void AttachSaved(Model owner, byte[] bytes) =>
+        owner.register_module(Key, new TokenizerModule(bytes, TextTokenizer.Deserialize(Encoding.UTF8.GetString(bytes))));
 }
