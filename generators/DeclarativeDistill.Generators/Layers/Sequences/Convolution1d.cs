@@ -51,10 +51,9 @@ internal sealed class Convolution1d : LayerKind<Conv1dSpec>
     protected override LayerResult Analyse(Conv1dSpec spec, LayerContext context)
     {
         var input = context.Input;
-        if (!input.IsSequence)
+        if (Shapes.NeedsSequence(spec, input) is { } notASequence)
         {
-            return new ShapeProblem(Diagnostics.DiagnosticDescriptors.SequenceMismatch, spec.Start, spec.Length,
-                $"{spec.Text} needs a sequence (embed token ids first) but the input here is {input.Describe()}");
+            return notASequence;
         }
         if (input.Length + 2 * spec.Pad < spec.Kernel)
         {

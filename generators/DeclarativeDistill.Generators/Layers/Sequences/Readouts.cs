@@ -99,10 +99,9 @@ internal sealed class FirstStep : LayerKind<FirstStepSpec>
     }
 
     protected override LayerResult Analyse(FirstStepSpec spec, LayerContext context) =>
-        context.Input.IsSequence
-            ? Shapes.Stateless(spec, context.Input, TensorShape.Vector(context.Input.Channels), new SequenceReadoutOperation(ReadoutKind.First))
-            : new ShapeProblem(Diagnostics.DiagnosticDescriptors.SequenceMismatch, spec.Start, spec.Length,
-                $"first needs a sequence (embed token ids first) but the input here is {context.Input.Describe()}");
+        Shapes.NeedsSequence(spec, context.Input) is { } notASequence
+            ? notASequence
+            : Shapes.Stateless(spec, context.Input, TensorShape.Vector(context.Input.Channels), new SequenceReadoutOperation(ReadoutKind.First));
 }
 
 /// <summary>A sequence read out into one vector per example, padding left out by the mask.</summary>

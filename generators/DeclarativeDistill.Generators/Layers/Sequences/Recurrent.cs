@@ -81,10 +81,9 @@ internal sealed class Recurrent : LayerKind<RecurrentSpec>
     protected override LayerResult Analyse(RecurrentSpec spec, LayerContext context)
     {
         var input = context.Input;
-        if (!input.IsSequence)
+        if (Shapes.NeedsSequence(spec, input) is { } notASequence)
         {
-            return new ShapeProblem(Diagnostics.DiagnosticDescriptors.SequenceMismatch, spec.Start, spec.Length,
-                $"{spec.Text} needs a sequence (embed token ids first) but the input here is {input.Describe()}");
+            return notASequence;
         }
         long gates = spec.Cell == RecurrentCell.Lstm ? 4 : 3;
         long directions = spec.Bidirectional ? 2 : 1;

@@ -37,10 +37,9 @@ internal sealed class Positions : LayerKind<PositionsSpec>
     protected override LayerResult Analyse(PositionsSpec spec, LayerContext context)
     {
         var input = context.Input;
-        if (!input.IsSequence)
+        if (Shapes.NeedsSequence(spec, input) is { } notASequence)
         {
-            return new ShapeProblem(Diagnostics.DiagnosticDescriptors.SequenceMismatch, spec.Start, spec.Length,
-                $"positions needs a sequence (embed token ids first) but the input here is {input.Describe()}");
+            return notASequence;
         }
         string field = context.NextField("pos");
         return LayerResult.Of(new Layer(spec, input, input, field, checked(input.Length * input.Channels), 0,
@@ -104,10 +103,9 @@ internal sealed class Transformer : LayerKind<TransformerSpec>
     protected override LayerResult Analyse(TransformerSpec spec, LayerContext context)
     {
         var input = context.Input;
-        if (!input.IsSequence)
+        if (Shapes.NeedsSequence(spec, input) is { } notASequence)
         {
-            return new ShapeProblem(Diagnostics.DiagnosticDescriptors.SequenceMismatch, spec.Start, spec.Length,
-                $"{spec.Text} needs a sequence (embed token ids first) but the input here is {input.Describe()}");
+            return notASequence;
         }
         long d = input.Channels, l = input.Length, f = spec.FeedForward;
         if (d % spec.Heads != 0)
