@@ -122,13 +122,7 @@ public sealed class TextNetworkTests : IDisposable
             string path = Path.Combine(directory, $"{name}.{weights}.onnx");
             ((IGeneratedNetwork)model).ExportOnnx(path, weights);
             using var session = new InferenceSession(path);
-            int rows = ids.Length / 12;
-            var inputs = new List<NamedOnnxValue>
-            {
-                NamedOnnxValue.CreateFromTensor(OnnxExport.TokenIds, new DenseTensor<long>(ids, new[] { rows, 12 })),
-                NamedOnnxValue.CreateFromTensor(OnnxExport.AttentionMask, new DenseTensor<long>(ids.Select(i => i == 0 ? 0L : 1L).ToArray(), new[] { rows, 12 })),
-            };
-            using var results = session.Run(inputs);
+            using var results = session.Run(OnnxInputs.Tokens(ids, ids.Length / 12, 12));
             float[] quantized = results.Single().AsTensor<float>().ToArray();
             float[] exact = Forward(model, ids);
             double spread = Math.Sqrt(exact.Average(e => e * e)) + 1e-3;
@@ -333,10 +327,7 @@ public sealed class TextNetworkTests : IDisposable
 
     private static float[] Forward(Model model, long[] ids)
     {
-        using var _ = no_grad();
-        model.eval();
         using var input = tensor(ids.Select(i => (float)i).ToArray(), new long[] { ids.Length / 12, 12 });
-        using var logits = model.call(input);
-        return logits.data<float>().ToArray();
+        return Interop.Logits.Forward(model, input);
     }
 }
